@@ -1,0 +1,54 @@
+# Two entry points for a fresh machine: `make run` and `make test`.
+SHELL := /bin/sh
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test check lint typecheck pytest test-postgres bench clean
+
+$(PY):
+	@python=$$(scripts/find-python) && echo "Creating $(VENV) with $$python" && "$$python" -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@ $(VENV)/.installed
+
+run: $(VENV)/.installed
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py createcachetable
+	$(PY) manage.py collectstatic --no-input --verbosity 0
+	$(PY) manage.py seed_demo
+	@echo ""
+	@echo "  Process Designer is starting on http://$(HOST):$(PORT)/"
+	@echo "  Log in as demo / demo. Publishing goes to the built-in sandbox at /sandbox/."
+	@echo ""
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+check: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy designer processes_api
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py check
+
+pytest: $(VENV)/.installed-dev
+	scripts/ensure-chromium
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test: check pytest
+
+# The database tests again on PostgreSQL (DATABASE_URL defaults to the local server).
+test-postgres: $(VENV)/.installed-dev
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/designer} $(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
+
+bench: $(VENV)/.installed-dev
+	$(PY) bench/payload.py
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3

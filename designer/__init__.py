@@ -1,0 +1,1 @@
+"""Process Designer: the Django project package and the designer app."""

@@ -1,0 +1,23 @@
+"""Errors a user can cause when changing a draft, with messages written for them."""
+
+from __future__ import annotations
+
+
+class DraftError(Exception):
+    """A change to a draft that was refused; ``str()`` is the message for the user."""
+
+
+class DraftConflict(DraftError):
+    """The change was based on an older version of the draft."""
+
+    def __init__(self, *, expected: int, actual: int) -> None:
+        self.expected = expected
+        self.actual = actual
+        super().__init__(
+            "This draft changed since you opened it — here is the current version. "
+            f"(You were editing version {expected}; it is now version {actual}.)"
+        )
+
+
+class TreeError(DraftError):
+    """The change would break the tree's rules (root, jobs without children, no cycles)."""

@@ -1,0 +1,109 @@
+"""Drafts and their process trees, and who may do what with them."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Draft(models.Model):
+    """A process being designed: its settings and, through ``nodes``, its tree.
+
+    Optional process settings are nullable because "not set" is omitted from the payload, which is
+    not the same as an empty or false value. Dates stay text so that a malformed date imported from
+    a file is kept and reported by lint instead of being lost.
+    """
+
+    name = models.CharField(max_length=500, blank=True)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_drafts")
+    due_date = models.CharField(max_length=40, null=True, blank=True)
+    business_start_date = models.CharField(max_length=40, null=True, blank=True)
+    business_days = models.JSONField(null=True, blank=True)
+    relative_dates = models.BooleanField(null=True, blank=True)
+    auto_close = models.BooleanField(null=True, blank=True)
+    cert_auto_approve = models.BooleanField(null=True, blank=True)
+    extra = models.JSONField(default=dict, blank=True, help_text="Process fields the schema does not know.")
+    version = models.PositiveIntegerField(default=1, help_text="Bumped by every write.")
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated", "-id"]
+
+    def __str__(self) -> str:
+        return self.name or f"Draft {self.pk}"
+
+
+class Node(models.Model):
+    """One group or job of a draft's tree, as an adjacency list ordered by ``position``."""
+
+    class Kind(models.TextChoices):
+        GROUP = "group", "Group"
+        JOB = "job", "Job"
+
+    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="nodes")
+    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="children")
+    position = models.PositiveIntegerField(default=0)
+    kind = models.CharField(max_length=5, choices=Kind.choices)
+    key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # Group fields; null means "not set" and is omitted from the payload.
+    name = models.CharField(max_length=500, null=True, blank=True)
+    parallel = models.BooleanField(null=True, blank=True)
+    read_only = models.BooleanField(null=True, blank=True)
+    trigger_type = models.CharField(max_length=100, null=True, blank=True)
+    # Job fields: the ActionArguments ``type`` and the object under its arguments key.
+    job_type = models.CharField(max_length=100, blank=True)
+    arguments = models.JSONField(default=dict, blank=True)
+    # Unknown fields, kept for export: {"wrapper": {...}, "node": {...}, "arguments": {...}}.
+    extra = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["parent_id", "position"]
+        indexes = [models.Index(fields=["draft", "parent", "position"])]
+        constraints = [
+            models.UniqueConstraint(fields=["draft"], condition=Q(parent__isnull=True), name="one_root_per_draft"),
+            models.CheckConstraint(condition=Q(kind__in=["group", "job"]), name="node_kind_valid"),
+            models.CheckConstraint(condition=Q(parent__isnull=False) | Q(kind="group"), name="root_is_group"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def is_group(self) -> bool:
+        return self.kind == self.Kind.GROUP
+
+    @property
+    def is_root(self) -> bool:
+        return self.parent_id is None
+
+    @property
+    def label(self) -> str:
+        if self.is_group:
+            return self.name or "Untitled group"
+        title = self.arguments.get("title") if isinstance(self.arguments, dict) else None
+        return title if isinstance(title, str) and title else "Untitled job"
+
+
+class Membership(models.Model):
+    """A user's role on a draft shared with them. The owner is ``Draft.owner``, not a row here."""
+
+    class Role(models.TextChoices):
+        OWNER = "owner", "Owner"
+        EDITOR = "editor", "Editor"
+        REVIEWER = "reviewer", "Reviewer"
+        VIEWER = "viewer", "Viewer"
+
+    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="draft_memberships")
+    role = models.CharField(max_length=10, choices=Role.choices)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["draft", "user"], name="one_membership_per_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user} is {self.role} of {self.draft}"

@@ -1,0 +1,405 @@
+"""Writes to drafts and their trees.
+
+Every service is keyword-only and atomic, takes the draft ``version`` the caller's change was based
+on, refuses a stale one with :class:`DraftConflict`, and bumps the version when it writes.
+"""
+
+from __future__ import annotations
+
+import copy
+import uuid
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from django.db import transaction
+from django.db.models import F
+
+from designer.errors import DraftConflict, TreeError
+from designer.models import Draft, Node
+from designer.selectors import Tree, draft_tree
+from processes_api import schema
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+END_TOKEN = "end"
+
+DRAFT_FIELDS = (
+    "name",
+    "due_date",
+    "business_start_date",
+    "business_days",
+    "relative_dates",
+    "auto_close",
+    "cert_auto_approve",
+)
+GROUP_FIELDS = ("name", "parallel", "read_only", "trigger_type")
+
+
+def _lock(draft: Draft, version: int) -> Draft:
+    """Lock the draft row, refuse a stale ``version`` and bump it; return the locked draft."""
+    locked = Draft.objects.select_for_update().get(pk=draft.pk)
+    if locked.version != version:
+        raise DraftConflict(expected=version, actual=locked.version)
+    locked.version += 1
+    locked.save(update_fields=["version", "updated"])
+    draft.version = locked.version
+    return locked
+
+
+def _group(tree: Tree, key: UUID | str) -> Node:
+    node = _node_in(tree, key)
+    if not node.is_group:
+        raise TreeError("A job cannot hold other nodes; choose a group.")
+    return node
+
+
+def _node_in(tree: Tree, key: UUID | str) -> Node:
+    try:
+        return tree.by_key[key if isinstance(key, UUID) else UUID(str(key))]
+    except (KeyError, ValueError):
+        raise TreeError(f"There is no node {key} in this draft.") from None
+
+
+def _insert_at(parent: Node, position: int, siblings: list[Node]) -> int:
+    """Make room at ``position`` among ``siblings`` of ``parent``; return the clamped position."""
+    position = max(0, min(position, len(siblings)))
+    Node.objects.filter(parent=parent, position__gte=position).update(position=F("position") + 1)
+    return position
+
+
+def _close_gap(parent_id: int, position: int) -> None:
+    Node.objects.filter(parent_id=parent_id, position__gt=position).update(position=F("position") - 1)
+
+
+def _clean_job_arguments(job_type: str, arguments: Mapping[str, Any]) -> dict[str, Any]:
+    jt = schema.job_type(job_type)
+    if jt is None:
+        raise TreeError(f'Unknown job type "{job_type}".')
+    if jt.generated:
+        raise TreeError(f'"{job_type}" jobs are created by Workiva and cannot be added by hand.')
+    if not isinstance(arguments, Mapping):
+        raise TreeError("Job arguments must be an object.")
+    return {k: v for k, v in arguments.items() if v not in (None, "")}
+
+
+@transaction.atomic
+def draft_create(*, owner: User, name: str, root_name: str | None = None) -> Draft:
+    """Create an empty draft with its root group."""
+    draft = Draft(owner=owner, name=name.strip())
+    draft.full_clean()
+    draft.save()
+    Node.objects.create(
+        draft=draft,
+        kind=Node.Kind.GROUP,
+        name=root_name or draft.name or "Process",
+        parallel=False,
+        read_only=False,
+        trigger_type=schema.DEFAULT_TRIGGER_TYPE,
+    )
+    return draft
+
+
+@transaction.atomic
+def draft_update(*, draft: Draft, version: int, changes: Mapping[str, Any]) -> Draft:
+    """Change process settings; keys of ``changes`` are ``Draft`` field names."""
+    unknown = set(changes) - set(DRAFT_FIELDS)
+    if unknown:
+        raise TreeError(f"Cannot change {', '.join(sorted(unknown))} on a draft.")
+    locked = _lock(draft, version)
+    for name, value in changes.items():
+        setattr(locked, name, value)
+    locked.full_clean(exclude=["owner"])
+    locked.save()
+    for name in (*DRAFT_FIELDS, "version", "updated"):
+        setattr(draft, name, getattr(locked, name))
+    return draft
+
+
+@transaction.atomic
+def draft_duplicate(*, draft: Draft, owner: User, name: str | None = None) -> Draft:
+    """Copy a draft and its whole tree with new keys; the copy belongs to ``owner``."""
+    tree = draft_tree(draft=draft)
+    copy_ = Draft.objects.create(
+        owner=owner,
+        name=name or f"Copy of {draft.name}"[:500],
+        **{f: copy.deepcopy(getattr(draft, f)) for f in DRAFT_FIELDS if f != "name"},
+        extra=copy.deepcopy(draft.extra),
+    )
+    _copy_subtree(tree, tree.root, draft=copy_, parent=None, position=0)
+    return copy_
+
+
+@transaction.atomic
+def draft_delete(*, draft: Draft) -> None:
+    draft.delete()
+
+
+def _copy_subtree(tree: Tree, start: Node, *, draft: Draft, parent: Node | None, position: int) -> Node:
+    """Copy ``start`` and its descendants under ``parent`` with new keys, level by level."""
+    new_by_old: dict[int, Node] = {}
+    level = [(start, parent, position)]
+    first: Node | None = None
+    while level:
+        created = Node.objects.bulk_create(
+            [
+                Node(
+                    draft=draft,
+                    parent=new_parent,
+                    position=pos,
+                    kind=old.kind,
+                    key=uuid.uuid4(),
+                    name=old.name,
+                    parallel=old.parallel,
+                    read_only=old.read_only,
+                    trigger_type=old.trigger_type,
+                    job_type=old.job_type,
+                    arguments=copy.deepcopy(old.arguments),
+                    extra=copy.deepcopy(old.extra),
+                )
+                for old, new_parent, pos in level
+            ]
+        )
+        if first is None:
+            first = created[0]
+        for (old, _, _), new in zip(level, created, strict=True):
+            new_by_old[old.pk] = new
+        level = [(child, new_by_old[old.pk], child.position) for old, _, _ in level for child in tree.children(old)]
+    assert first is not None
+    return first
+
+
+@transaction.atomic
+def node_create(
+    *,
+    draft: Draft,
+    version: int,
+    parent_key: UUID | str,
+    position: int,
+    kind: str,
+    job_type: str = "",
+    name: str | None = None,
+    arguments: Mapping[str, Any] | None = None,
+) -> Node:
+    """Add a group or a job under ``parent_key`` at ``position`` (clamped to the end)."""
+    _lock(draft, version)
+    tree = draft_tree(draft=draft)
+    parent = _group(tree, parent_key)
+    if kind == Node.Kind.GROUP:
+        node = Node(
+            draft=draft,
+            parent=parent,
+            kind=kind,
+            name=name if name is not None else "New group",
+            parallel=False,
+            read_only=False,
+            trigger_type=schema.DEFAULT_TRIGGER_TYPE,
+        )
+    elif kind == Node.Kind.JOB:
+        args = _clean_job_arguments(job_type, arguments or {})
+        node = Node(draft=draft, parent=parent, kind=kind, job_type=job_type, arguments=args)
+    else:
+        raise TreeError(f'A node is a group or a job, not "{kind}".')
+    node.position = _insert_at(parent, position, tree.children(parent))
+    node.full_clean()
+    node.save()
+    return node
+
+
+@transaction.atomic
+def node_update(*, node: Node, version: int, changes: Mapping[str, Any]) -> Node:
+    """Change a node's own fields.
+
+    For a group the keys are ``name``, ``parallel``, ``read_only`` and ``trigger_type``; for a job,
+    ``arguments``, whose unknown fields (not in the schema registry) are kept.
+    """
+    draft = node.draft
+    _lock(draft, version)
+    node.refresh_from_db()
+    if node.is_group:
+        unknown = set(changes) - set(GROUP_FIELDS)
+        if unknown:
+            raise TreeError(f"A group has no field {', '.join(sorted(unknown))}.")
+        for name, value in changes.items():
+            setattr(node, name, value)
+    else:
+        unknown = set(changes) - {"arguments"}
+        if unknown:
+            raise TreeError(f"A job has no field {', '.join(sorted(unknown))}; change its arguments.")
+        if "arguments" in changes:
+            jt = schema.job_type(node.job_type)
+            known = set(jt.field_map) if jt else set()
+            kept = {k: v for k, v in node.arguments.items() if k not in known}
+            node.arguments = kept | _clean_job_arguments(node.job_type, changes["arguments"])
+    node.full_clean()
+    node.save()
+    return node
+
+
+@transaction.atomic
+def node_move(*, node: Node, version: int, parent_key: UUID | str, position: int) -> Node:
+    """Move ``node`` (and its subtree) under ``parent_key`` at ``position``."""
+    draft = node.draft
+    _lock(draft, version)
+    tree = draft_tree(draft=draft)
+    node = _node_in(tree, node.key)
+    if node.is_root:
+        raise TreeError("The root group cannot be moved.")
+    parent = _group(tree, parent_key)
+    if parent.pk in tree.subtree_ids(node):
+        raise TreeError("A group cannot be moved into itself or into one of its own groups.")
+    assert node.parent_id is not None
+    _close_gap(node.parent_id, node.position)
+    siblings = [n for n in tree.children(parent) if n.pk != node.pk]
+    node.parent = parent
+    node.position = _insert_at(parent, position, siblings)
+    node.save(update_fields=["parent", "position"])
+    return node
+
+
+@transaction.atomic
+def node_delete(*, node: Node, version: int) -> dict[str, Any]:
+    """Delete ``node`` and its subtree; return a snapshot that :func:`node_restore` can put back."""
+    draft = node.draft
+    _lock(draft, version)
+    tree = draft_tree(draft=draft)
+    node = _node_in(tree, node.key)
+    if node.is_root:
+        raise TreeError("The root group cannot be deleted.")
+    assert node.parent_id is not None
+    snapshot = _snapshot(tree, node)
+    ids = list(tree.subtree_ids(node))
+    Node.objects.filter(pk__in=ids).delete()
+    _close_gap(node.parent_id, node.position)
+    return snapshot
+
+
+def _snapshot(tree: Tree, node: Node) -> dict[str, Any]:
+    parent = tree.parent(node)
+    assert parent is not None
+    nodes = [
+        {
+            "key": str(n.key),
+            "parent": str(tree.by_id[n.parent_id].key) if n.parent_id else None,
+            "position": n.position,
+            "kind": n.kind,
+            "name": n.name,
+            "parallel": n.parallel,
+            "read_only": n.read_only,
+            "trigger_type": n.trigger_type,
+            "job_type": n.job_type,
+            "arguments": n.arguments,
+            "extra": n.extra,
+        }
+        for n, _ in tree.walk(node)
+    ]
+    return {"parent": str(parent.key), "position": node.position, "nodes": nodes}
+
+
+@transaction.atomic
+def node_restore(*, draft: Draft, version: int, snapshot: Mapping[str, Any]) -> Node:
+    """Put back a subtree deleted by :func:`node_delete`, with its keys, where it was."""
+    _lock(draft, version)
+    tree = draft_tree(draft=draft)
+    parent = _group(tree, snapshot["parent"])
+    records = snapshot["nodes"]
+    if Node.objects.filter(key__in=[r["key"] for r in records]).exists():
+        raise TreeError("That deletion was already undone.")
+    position = _insert_at(parent, snapshot["position"], tree.children(parent))
+    by_key: dict[str, Node] = {str(parent.key): parent}
+    first: Node | None = None
+    for record in records:  # document order: a parent always comes before its children
+        node = Node.objects.create(
+            draft=draft,
+            parent=by_key[record["parent"]],
+            position=position if first is None else record["position"],
+            **{
+                k: record[k]
+                for k in (
+                    "key",
+                    "kind",
+                    "name",
+                    "parallel",
+                    "read_only",
+                    "trigger_type",
+                    "job_type",
+                    "arguments",
+                    "extra",
+                )
+            },
+        )
+        by_key[record["key"]] = node
+        first = first or node
+    assert first is not None
+    return first
+
+
+@transaction.atomic
+def node_duplicate(*, node: Node, version: int) -> Node:
+    """Copy ``node`` and its subtree, with new keys, right after the original."""
+    draft = node.draft
+    _lock(draft, version)
+    tree = draft_tree(draft=draft)
+    node = _node_in(tree, node.key)
+    if node.is_root:
+        raise TreeError("The root group cannot be duplicated; duplicate the draft instead.")
+    parent = tree.parent(node)
+    assert parent is not None
+    position = _insert_at(parent, node.position + 1, tree.children(parent))
+    return _copy_subtree(tree, node, draft=draft, parent=parent, position=position)
+
+
+def parse_tokens(tree: Tree, tokens: Sequence[str]) -> dict[int, tuple[int, int]]:
+    """Read the editor's ordered token list into ``{node id: (parent id, position)}``.
+
+    The list names every node but the root once, in document order; each group's children follow
+    it and are closed by ``"end"``. A final ``"end"`` closing the root is optional.
+    """
+    placement: dict[int, tuple[int, int]] = {}
+    stack = [tree.root]
+    counts = {tree.root.pk: 0}
+    for token in tokens:
+        if token == END_TOKEN:
+            if not stack:
+                raise TreeError("The submitted order closes more groups than it opens.")
+            stack.pop()
+            continue
+        if not stack:
+            raise TreeError("The submitted order has nodes after the root group was closed.")
+        node = _node_in(tree, token)
+        if node.is_root:
+            raise TreeError("The root group cannot be moved.")
+        if node.pk in placement:
+            raise TreeError(f"Node {token} appears twice in the submitted order.")
+        parent = stack[-1]
+        placement[node.pk] = (parent.pk, counts[parent.pk])
+        counts[parent.pk] += 1
+        if node.is_group:
+            stack.append(node)
+            counts[node.pk] = 0
+    if len(stack) > 1:
+        raise TreeError("The submitted order leaves a group open; each group needs its end marker.")
+    missing = set(tree.by_id) - set(placement) - {tree.root.pk}
+    if missing:
+        raise TreeError(
+            f"The submitted order is missing {len(missing)} node(s); reload the page to get the current tree."
+        )
+    return placement
+
+
+@transaction.atomic
+def tree_reorder(*, draft: Draft, version: int, tokens: Sequence[str]) -> int:
+    """Rearrange the whole tree from the editor's token list; return how many nodes moved."""
+    _lock(draft, version)
+    tree = draft_tree(draft=draft)
+    placement = parse_tokens(tree, tokens)
+    changed = []
+    for node_id, (parent_id, position) in placement.items():
+        node = tree.by_id[node_id]
+        if node.parent_id != parent_id or node.position != position:
+            node.parent_id = parent_id
+            node.position = position
+            changed.append(node)
+    Node.objects.bulk_update(changed, ["parent", "position"], batch_size=500)
+    return len(changed)

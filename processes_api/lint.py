@@ -1,0 +1,205 @@
+"""Problems in a draft that a process owner should fix before publishing.
+
+Each problem is anchored to a node key (or to the process, when ``node_key`` is None) and says, in
+the owner's words, what is wrong. ``error`` blocks publishing; ``warning`` does not.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+from uuid import UUID
+
+from processes_api import schema
+from processes_api.payload import Payload, build_payload, dumps
+
+if TYPE_CHECKING:
+    from designer.models import Node
+    from designer.selectors import Tree
+
+Severity = Literal["error", "warning"]
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    severity: Severity
+    code: str
+    message: str
+    node_key: UUID | None = None
+    field: str | None = None
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+
+def parse_date(value: Any) -> dt.date | None:
+    """Return the date a ``YYYY-MM-DD`` string names, or None when it is not one."""
+    if not isinstance(value, str) or not _DATE.match(value):
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def lint_tree(tree: Tree, payload: Payload | None = None) -> list[Problem]:
+    """Return every problem in ``tree``'s draft, process-level ones first, then in tree order."""
+    draft = tree.draft
+    problems: list[Problem] = []
+    add = problems.append
+
+    if not (draft.name or "").strip():
+        add(Problem("error", "process-name-missing", "The process needs a name.", field="name"))
+    process_due = _date_field(problems, draft.due_date, "dueDate", "The process due date", None)
+    _date_field(problems, draft.business_start_date, "businessStartDate", "The business start date", None)
+    days = draft.business_days
+    if days is not None:
+        if not days:
+            add(Problem("error", "no-business-days", "Choose at least one business day.", field="businessDaysOfWeek"))
+        bad = [d for d in days if d not in schema.WEEKDAYS]
+        if bad:
+            add(
+                Problem(
+                    "error",
+                    "business-day-unknown",
+                    f"{', '.join(map(str, bad))} is not a weekday name (use monday … sunday in lower case).",
+                    field="businessDaysOfWeek",
+                )
+            )
+
+    jobs = 0
+    for node, _depth in tree.walk():
+        if node.is_group:
+            _lint_group(problems, tree, node)
+        else:
+            jobs += 1
+            _lint_job(problems, node, process_due)
+    if jobs == 0:
+        add(Problem("error", "process-empty", "The process has no jobs yet; add at least one."))
+    if jobs > schema.MAX_JOBS:
+        add(
+            Problem(
+                "error",
+                "too-many-jobs",
+                f"The process has {jobs:,} jobs; Workiva accepts at most {schema.MAX_JOBS:,} in one process.",
+            )
+        )
+    payload = payload or build_payload(tree)
+    size = len(dumps(payload.data, indent=None).encode())
+    if size > schema.MAX_BODY_BYTES:
+        add(
+            Problem(
+                "error",
+                "payload-too-large",
+                f"The process is {size / 1_000_000:.1f} MB as JSON; Workiva accepts at most "
+                f"{schema.MAX_BODY_BYTES / 1_000_000:.0f} MB. Shorten instructions or split the process.",
+            )
+        )
+    return problems
+
+
+def _date_field(problems: list[Problem], value: Any, field: str, label: str, key: UUID | None) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    parsed = parse_date(value)
+    if parsed is None:
+        problems.append(
+            Problem("error", "date-malformed", f'{label} "{value}" is not a date (use YYYY-MM-DD).', key, field)
+        )
+    return parsed
+
+
+def _lint_group(problems: list[Problem], tree: Tree, node: Node) -> None:
+    if not (node.name or "").strip():
+        problems.append(Problem("error", "group-name-missing", "This group needs a name.", node.key, "name"))
+    if node.trigger_type is not None and node.trigger_type not in schema.KNOWN_TRIGGER_TYPES:
+        problems.append(
+            Problem(
+                "warning",
+                "trigger-type-unknown",
+                f'The trigger "{node.trigger_type}" is not one we know Workiva accepts '
+                f"(known: {', '.join(schema.KNOWN_TRIGGER_TYPES)}).",
+                node.key,
+                "triggerType",
+            )
+        )
+    if not node.is_root and not tree.children(node):
+        problems.append(
+            Problem("warning", "group-empty", "This group is empty; add jobs to it or delete it.", node.key)
+        )
+
+
+def _lint_job(problems: list[Problem], node: Node, process_due: dt.date | None) -> None:
+    add = problems.append
+    key = node.key
+    jt = schema.job_type(node.job_type)
+    if jt is None:
+        add(Problem("error", "job-type-unknown", f'"{node.job_type}" is not a job type Workiva knows.', key))
+        return
+    args = node.arguments if isinstance(node.arguments, dict) else {}
+    for arg in jt.fields:
+        if arg.required and not _present(args.get(arg.name)):
+            if arg.name == "title":
+                add(Problem("error", "title-missing", "This job needs a title.", key, "title"))
+            elif arg.kind in ("user", "principal"):
+                add(
+                    Problem(
+                        "error",
+                        "assignee-missing",
+                        f"Choose who this {jt.label.lower()} goes to ({arg.label.lower()}).",
+                        key,
+                        arg.name,
+                    )
+                )
+            else:
+                add(Problem("error", "argument-missing", f"{arg.label} is required for this job.", key, arg.name))
+    due = None
+    for arg in jt.fields_of_kind("date"):
+        parsed = _date_field(problems, args.get(arg.name), arg.name, arg.label, key)
+        if arg.name == "dueDate":
+            due = parsed
+        if parsed and process_due and parsed > process_due:
+            add(
+                Problem(
+                    "error",
+                    "due-after-process",
+                    f"{arg.label} {parsed.isoformat()} is after the process due date {process_due.isoformat()}.",
+                    key,
+                    arg.name,
+                )
+            )
+    if node.job_type == "sendTask":
+        approver = _present(args.get("approverUser"))
+        approver_due = parse_date(args.get("approverDueDate"))
+        if approver and not _present(args.get("approverDueDate")):
+            add(
+                Problem("warning", "approver-due-date-missing", "The approver has no due date.", key, "approverDueDate")
+            )
+        if _present(args.get("approverDueDate")) and not approver:
+            add(
+                Problem(
+                    "error", "approver-missing", "An approver due date is set but no approver.", key, "approverUser"
+                )
+            )
+        if approver_due and due and approver_due < due:
+            add(
+                Problem(
+                    "error",
+                    "approver-due-before-task",
+                    f"The approver is due {approver_due.isoformat()}, before the task itself ({due.isoformat()}).",
+                    key,
+                    "approverDueDate",
+                )
+            )
+    if jt.certainty == "inferred":
+        add(Problem("warning", "arguments-unconfirmed", jt.note, key))
+
+
+def _present(value: Any) -> bool:
+    if isinstance(value, dict):
+        return bool(value.get("id"))
+    return value not in (None, "")

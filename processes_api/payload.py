@@ -1,0 +1,326 @@
+"""Translation between a draft and the API's Process JSON, with a map of payload paths to nodes.
+
+Export builds exactly the API's shape: only fields the API defines, unset optional fields omitted,
+and the unknown fields a draft kept (``extra``) merged back where they came from. Import checks the
+whole document first and creates nothing when any part of it is malformed; its error names the
+path and the problem, e.g. ``root.children[3].job.arguments.type: unknown job type "sendTsk"``.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from django.db import transaction
+
+from processes_api import schema
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from designer.models import Draft, Node
+    from designer.selectors import Tree
+
+# Draft model field ↔ Process key, for the scalar process settings.
+PROCESS_KEYS = (
+    ("name", "name"),
+    ("due_date", "dueDate"),
+    ("business_start_date", "businessStartDate"),
+    ("business_days", "businessDaysOfWeek"),
+    ("relative_dates", "relativeDates"),
+    ("auto_close", "autoClose"),
+    ("cert_auto_approve", "certAutoApprove"),
+)
+GROUP_KEYS = (("name", "name"), ("parallel", "parallel"), ("read_only", "readOnly"), ("trigger_type", "triggerType"))
+_BOOL_KEYS = {"relativeDates", "autoClose", "certAutoApprove", "parallel", "readOnly"}
+_STRING_KEYS = {"name", "dueDate", "businessStartDate", "triggerType"}
+
+
+class PayloadError(ValueError):
+    """A payload that cannot be imported; ``path`` says where, ``problem`` what."""
+
+    def __init__(self, path: str, problem: str) -> None:
+        self.path = path
+        self.problem = problem
+        super().__init__(f"{path}: {problem}" if path else problem)
+
+
+@dataclass
+class PathMap:
+    """Payload paths (``root.children[2].group.children[0]``) ↔ node keys."""
+
+    key_by_path: dict[str, UUID] = field(default_factory=dict)
+
+    @property
+    def path_by_key(self) -> dict[UUID, str]:
+        return {key: path for path, key in self.key_by_path.items()}
+
+    def key_for(self, target: str | None) -> UUID | None:
+        """Return the key of the deepest node whose path starts ``target``, or None."""
+        if not target:
+            return None
+        path = _normalise_target(target)
+        while path:
+            if path in self.key_by_path:
+                return self.key_by_path[path]
+            cut = max(path.rfind("."), path.rfind("["))
+            if cut <= 0:
+                return None
+            path = path[:cut]
+        return None
+
+
+def _normalise_target(target: str) -> str:
+    target = target.strip()
+    if target.startswith("/"):  # JSON pointer: /root/children/2/group
+        parts = target.strip("/").split("/")
+        out = ""
+        for part in parts:
+            out += f"[{part}]" if part.isdigit() else (f".{part}" if out else part)
+        target = out
+    target = re.sub(r"^\$\.?", "", target)
+    return target
+
+
+@dataclass
+class Payload:
+    data: dict[str, Any]
+    paths: PathMap
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        return dumps(self.data, indent=indent)
+
+
+def dumps(data: Any, *, indent: int | None = 2) -> str:
+    """The one JSON spelling of a payload: sorted keys, UTF-8 text kept as is."""
+    return json.dumps(data, indent=indent, sort_keys=True, ensure_ascii=False)
+
+
+def build_payload(tree: Tree) -> Payload:
+    """Return the ``POST /processes`` body for ``tree``'s draft, with its path map."""
+    draft = tree.draft
+    data: dict[str, Any] = copy.deepcopy(draft.extra) if draft.extra else {}
+    for attr, key in PROCESS_KEYS:
+        value = getattr(draft, attr)
+        if value is not None or key == "name":
+            data[key] = copy.copy(value) if isinstance(value, list) else (value if value is not None else "")
+    paths = PathMap()
+    data["root"] = _group_object(tree, tree.root, "root", paths)
+    return Payload(data=data, paths=paths)
+
+
+def _group_object(tree: Tree, node: Node, path: str, paths: PathMap) -> dict[str, Any]:
+    paths.key_by_path[path if node.parent_id is None else path.removesuffix(".group")] = node.key
+    extra = node.extra or {}
+    obj: dict[str, Any] = copy.deepcopy(extra["node"]) if "node" in extra else {}
+    for attr, key in GROUP_KEYS:
+        value = getattr(node, attr)
+        if value is not None:
+            obj[key] = value
+    children = []
+    for index, child in enumerate(tree.children(node)):
+        child_path = f"{path}.children[{index}]"
+        child_extra = child.extra or {}
+        wrapper: dict[str, Any] = copy.deepcopy(child_extra["wrapper"]) if "wrapper" in child_extra else {}
+        wrapper["type"] = child.kind
+        if child.kind == "group":
+            wrapper["group"] = _group_object(tree, child, f"{child_path}.group", paths)
+        else:
+            paths.key_by_path[child_path] = child.key
+            wrapper["job"] = _job_object(child)
+        children.append(wrapper)
+    obj["children"] = children
+    return obj
+
+
+def _job_object(node: Node) -> dict[str, Any]:
+    extra = node.extra or {}
+    jt = schema.job_type(node.job_type)
+    args_key = jt.args_key if jt else f"{node.job_type}Args"
+    arguments: dict[str, Any] = copy.deepcopy(extra["arguments"]) if "arguments" in extra else {}
+    arguments["type"] = node.job_type
+    arguments[args_key] = copy.deepcopy(node.arguments)
+    obj: dict[str, Any] = copy.deepcopy(extra["node"]) if "node" in extra else {}
+    obj["arguments"] = arguments
+    return obj
+
+
+# --- import -------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Parsed:
+    kind: str
+    fields: dict[str, Any]
+    children: list[_Parsed] = field(default_factory=list)
+
+
+def parse_json(text: str | bytes) -> Any:
+    """Parse JSON text, raising :class:`PayloadError` with the line and column of a syntax error."""
+    try:
+        return json.loads(text)
+    except UnicodeDecodeError:
+        raise PayloadError("", "the file is not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        raise PayloadError("", f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+
+
+def parse_payload(data: Any) -> tuple[dict[str, Any], _Parsed]:
+    """Check a Process document; return the draft fields and the parsed tree, or raise."""
+    if not isinstance(data, dict):
+        raise PayloadError("", f"a process must be a JSON object, not {_type_name(data)}")
+    fields: dict[str, Any] = {}
+    extra: dict[str, Any] = {}
+    for key, value in data.items():
+        if key == "root" or key in schema.READ_ONLY_PROCESS_FIELDS:
+            continue
+        attr = next((a for a, k in PROCESS_KEYS if k == key), None)
+        if attr is None:
+            extra[key] = value
+            continue
+        if key == "businessDaysOfWeek":
+            if not isinstance(value, list) or not all(isinstance(d, str) for d in value):
+                raise PayloadError(key, "must be a list of weekday names")
+        else:
+            _check_scalar(key, value, key)
+        fields[attr] = value
+    if "name" not in fields:
+        raise PayloadError("name", "is required")
+    fields["extra"] = extra
+    if "root" not in data:
+        raise PayloadError("root", "is required: a process holds its jobs in one root group")
+    return fields, _parse_group(data["root"], "root")
+
+
+def _check_scalar(key: str, value: Any, path: str) -> None:
+    if key in _BOOL_KEYS and not isinstance(value, bool):
+        raise PayloadError(path, f"must be true or false, not {_type_name(value)}")
+    if key in _STRING_KEYS and not isinstance(value, str):
+        raise PayloadError(path, f"must be a string, not {_type_name(value)}")
+
+
+def _parse_group(obj: Any, path: str) -> _Parsed:
+    if not isinstance(obj, dict):
+        raise PayloadError(path, f"a group must be an object, not {_type_name(obj)}")
+    fields: dict[str, Any] = {}
+    node_extra: dict[str, Any] = {}
+    for key, value in obj.items():
+        if key == "children" or key in schema.READ_ONLY_NODE_FIELDS:
+            continue
+        attr = next((a for a, k in GROUP_KEYS if k == key), None)
+        if attr is None:
+            node_extra[key] = value
+            continue
+        _check_scalar(key, value, f"{path}.{key}")
+        fields[attr] = value
+    children = obj.get("children", [])
+    if not isinstance(children, list):
+        raise PayloadError(f"{path}.children", f"must be a list, not {_type_name(children)}")
+    parsed = _Parsed(kind="group", fields=fields | {"extra": _extra(node=node_extra)})
+    for index, wrapper in enumerate(children):
+        parsed.children.append(_parse_child(wrapper, f"{path}.children[{index}]"))
+    return parsed
+
+
+def _parse_child(wrapper: Any, path: str) -> _Parsed:
+    if not isinstance(wrapper, dict):
+        raise PayloadError(path, f"a child must be an object, not {_type_name(wrapper)}")
+    kind = wrapper.get("type")
+    if kind not in schema.CHILD_TYPES:
+        shown = json.dumps(kind) if kind is not None else "missing"
+        raise PayloadError(f"{path}.type", f'must be "job" or "group", not {shown}')
+    if kind not in wrapper:
+        raise PayloadError(f"{path}.{kind}", f'is required when type is "{kind}"')
+    wrapper_extra = {k: v for k, v in wrapper.items() if k not in ("type", kind)}
+    if kind == "group":
+        parsed = _parse_group(wrapper["group"], f"{path}.group")
+    else:
+        parsed = _parse_job(wrapper["job"], f"{path}.job")
+    if wrapper_extra:
+        parsed.fields["extra"] = parsed.fields["extra"] | {"wrapper": wrapper_extra}
+    return parsed
+
+
+def _parse_job(obj: Any, path: str) -> _Parsed:
+    if not isinstance(obj, dict):
+        raise PayloadError(path, f"a job must be an object, not {_type_name(obj)}")
+    node_extra = {k: v for k, v in obj.items() if k != "arguments" and k not in schema.READ_ONLY_NODE_FIELDS}
+    args = obj.get("arguments")
+    if not isinstance(args, dict):
+        problem = "is required" if args is None else f"must be an object, not {_type_name(args)}"
+        raise PayloadError(f"{path}.arguments", problem)
+    job_type = args.get("type")
+    if not isinstance(job_type, str):
+        raise PayloadError(f"{path}.arguments.type", 'is required: the job type, e.g. "sendTask"')
+    jt = schema.job_type(job_type)
+    if jt is None:
+        raise PayloadError(f"{path}.arguments.type", f'unknown job type "{job_type}"')
+    if jt.generated:
+        raise PayloadError(
+            f"{path}.arguments.type",
+            f'"{job_type}" jobs are generated by Workiva and cannot be sent; export the process with excludeGeneratedJobs=true',
+        )
+    other_args = [k for k in args if k.endswith("Args") and k != jt.args_key]
+    if other_args:
+        raise PayloadError(
+            f"{path}.arguments.{other_args[0]}", f'does not match type "{job_type}"; expected {jt.args_key}'
+        )
+    values = args.get(jt.args_key)
+    if not isinstance(values, dict):
+        problem = "is required" if values is None else f"must be an object, not {_type_name(values)}"
+        raise PayloadError(f"{path}.arguments.{jt.args_key}", problem)
+    for name, value in values.items():
+        arg = jt.field_map.get(name)
+        if arg is None:
+            continue
+        arg_path = f"{path}.arguments.{jt.args_key}.{name}"
+        if arg.kind == "principal":
+            if not isinstance(value, dict) or not isinstance(value.get("id"), str):
+                raise PayloadError(arg_path, 'must be an object like {"id": "userId1234", "type": "user"}')
+        elif arg.kind == "bool":
+            _check_scalar("parallel", value, arg_path)
+        elif not isinstance(value, str):
+            raise PayloadError(arg_path, f"must be a string, not {_type_name(value)}")
+    args_extra = {k: v for k, v in args.items() if k not in ("type", jt.args_key)}
+    return _Parsed(
+        kind="job",
+        fields={"job_type": job_type, "arguments": values, "extra": _extra(node=node_extra, arguments=args_extra)},
+    )
+
+
+def _extra(**parts: dict[str, Any]) -> dict[str, Any]:
+    return {name: part for name, part in parts.items() if part}
+
+
+def _type_name(value: Any) -> str:
+    return {dict: "an object", list: "a list", str: "a string", bool: "true/false", type(None): "null"}.get(
+        type(value), "a number" if isinstance(value, int | float) else type(value).__name__
+    )
+
+
+@transaction.atomic
+def draft_import(*, data: Any, owner: User) -> Draft:
+    """Create a draft from a Process document; nothing is created when it is malformed."""
+    from designer.models import Draft, Node
+
+    fields, root = parse_payload(data)
+    draft = Draft(owner=owner, **fields)
+    draft.full_clean(exclude=["owner"])
+    draft.save()
+    level: list[tuple[_Parsed, Node | None, int]] = [(root, None, 0)]
+    while level:
+        nodes = [
+            Node(draft=draft, parent=parent, position=position, kind=parsed.kind, **parsed.fields)
+            for parsed, parent, position in level
+        ]
+        created = Node.objects.bulk_create(nodes, batch_size=1000)
+        level = [
+            (child, node, index)
+            for (parsed, _, _), node in zip(level, created, strict=True)
+            for index, child in enumerate(parsed.children)
+        ]
+    return draft

@@ -1,0 +1,173 @@
+"""The one place that states what the Workiva Processes API accepts.
+
+Every fact here comes from ``shared/docs/workiva-processes-api.md`` and carries its certainty:
+``seed`` (the Create a Process page), ``doc`` (a schema table), ``example`` (only seen in an
+example), ``inferred`` (our reading). Job types and their argument fields are data: the editor's
+forms, the payload translation and lint are all generated from this registry, so a field or a job
+type is added here and nowhere else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+API_VERSION = "2026-04-01.processes.preview"
+DEFAULT_API_URL = "https://api.app.wdesk.com"
+DEFAULT_TOKEN_URL = "https://api.app.wdesk.com/iam/v1/oauth2/token"
+REQUIRED_SCOPES = ("file:read", "file:write")
+
+# Limits [doc, GA limits page].
+MAX_JOBS = 3000
+MAX_BODY_BYTES = 10 * 1000 * 1000  # "10 MB"; the decimal reading is the stricter one.
+MAX_REQUEST_SECONDS = 29
+MAX_PAGE_SIZE = 1000
+
+Certainty = Literal["seed", "doc", "example", "inferred"]
+FieldKind = Literal["string", "text", "date", "user", "principal", "file", "bool"]
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+DEFAULT_BUSINESS_DAYS = WEEKDAYS[:5]
+# Only "whenEligible" has been seen; the API may know more, so it stays a free string.
+KNOWN_TRIGGER_TYPES = ("whenEligible",)
+DEFAULT_TRIGGER_TYPE = "whenEligible"
+PRINCIPAL_TYPES = ("user",)
+
+CHILD_TYPES = ("job", "group")
+# Fields the server adds to responses; a client never sends them.
+READ_ONLY_PROCESS_FIELDS = ("id", "revision", "created", "modified")
+READ_ONLY_NODE_FIELDS = ("id",)
+
+
+@dataclass(frozen=True, slots=True)
+class ArgField:
+    """One argument of a job type."""
+
+    name: str
+    label: str
+    kind: FieldKind
+    certainty: Certainty
+    required: bool = False
+    help: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class JobType:
+    """A job type: its ``type`` value, the key of its arguments object and their fields."""
+
+    name: str
+    label: str
+    args_key: str
+    certainty: Certainty
+    fields: tuple[ArgField, ...] = ()
+    generated: bool = False
+    note: str = ""
+    field_map: dict[str, ArgField] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "field_map", {f.name: f for f in self.fields})
+
+    @property
+    def title_field(self) -> str:
+        return "title"
+
+    def fields_of_kind(self, *kinds: FieldKind) -> list[ArgField]:
+        return [f for f in self.fields if f.kind in kinds]
+
+
+USER_HINT = "A Workiva user id, e.g. userId1234 (not an e-mail address)."
+FILE_HINT = "A Workiva file id."
+
+JOB_TYPES: dict[str, JobType] = {
+    jt.name: jt
+    for jt in (
+        JobType(
+            name="sendTask",
+            label="Send a task",
+            args_key="sendTaskArgs",
+            certainty="seed",
+            fields=(
+                ArgField("title", "Title", "string", "seed", required=True),
+                ArgField("instructions", "Instructions", "text", "seed"),
+                ArgField("assigneeUser", "Assignee", "user", "seed", required=True, help=USER_HINT),
+                ArgField("dueDate", "Due date", "date", "seed"),
+                ArgField("approverUser", "Approver", "user", "seed", help=USER_HINT),
+                ArgField("approverDueDate", "Approver due date", "date", "seed"),
+                ArgField("document", "Document", "file", "example", help=FILE_HINT),
+            ),
+        ),
+        JobType(
+            name="contentRequest",
+            label="Request content",
+            args_key="contentRequestArgs",
+            certainty="example",
+            fields=(
+                ArgField("title", "Title", "string", "example", required=True),
+                ArgField("instructions", "Instructions", "text", "example"),
+                ArgField("assignee", "Assignee", "principal", "example", required=True, help=USER_HINT),
+                ArgField("document", "Document", "file", "example", required=True, help=FILE_HINT),
+                ArgField(
+                    "section", "Section", "string", "example", required=True, help="A section id in the document."
+                ),
+                ArgField("approver", "Approver", "principal", "example", help=USER_HINT),
+            ),
+            note="Argument names are taken from a published example, not a schema table.",
+        ),
+        JobType(
+            name="certification",
+            label="Certify",
+            args_key="certificationArgs",
+            certainty="inferred",
+            fields=(
+                ArgField("title", "Title", "string", "inferred", required=True),
+                ArgField(
+                    "letter", "Letter", "file", "inferred", required=True, help="The certification letter's file id."
+                ),
+                ArgField("dueDate", "Due date", "date", "inferred"),
+            ),
+            note=(
+                "Workiva has not published the certification arguments; these names follow the "
+                "product's form and may be rejected."
+            ),
+        ),
+        *(
+            JobType(
+                name=name,
+                label=label,
+                args_key=f"{name}Args",
+                certainty="doc",
+                generated=True,
+                note="Created by Workiva under a certification job; never sent by a client.",
+            )
+            for name, label in (
+                ("certificationApproverGenerated", "Certification approver (generated)"),
+                ("certificationSignerGenerated", "Certification signer (generated)"),
+                ("certificationConditionalApproverGenerated", "Conditional approver (generated)"),
+                ("certificationPhaseFinalizerGenerated", "Phase finalizer (generated)"),
+            )
+        ),
+    )
+}
+
+EDITABLE_JOB_TYPES: tuple[JobType, ...] = tuple(jt for jt in JOB_TYPES.values() if not jt.generated)
+
+# The process settings, in the order the editor shows them: (API key, label, kind).
+PROCESS_FIELDS: tuple[ArgField, ...] = (
+    ArgField("name", "Name", "string", "seed", required=True),
+    ArgField("dueDate", "Due date", "date", "seed"),
+    ArgField("businessStartDate", "Business start date", "date", "seed"),
+    ArgField("relativeDates", "Relative dates", "bool", "seed"),
+    ArgField("autoClose", "Close automatically", "bool", "seed"),
+    ArgField("certAutoApprove", "Approve certifications automatically", "bool", "seed"),
+)
+GROUP_FIELDS: tuple[ArgField, ...] = (
+    ArgField("name", "Name", "string", "seed", required=True),
+    ArgField("parallel", "All at the same time", "bool", "seed"),
+    ArgField("readOnly", "Read only", "bool", "seed"),
+    ArgField("triggerType", "Trigger", "string", "seed"),
+)
+
+
+def job_type(name: str) -> JobType | None:
+    """Return the registered job type called ``name``, or None."""
+    return JOB_TYPES.get(name)

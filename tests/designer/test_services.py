@@ -1,0 +1,314 @@
+from __future__ import annotations
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from designer import services
+from designer.errors import DraftConflict, TreeError
+from designer.models import Draft, Node
+from designer.selectors import draft_tree
+from tests.factories import add_group, add_job, make_draft, root_of
+
+pytestmark = pytest.mark.django_db
+
+
+def outline(draft: Draft) -> list[str]:
+    """The tree as indented labels, in document order."""
+    draft.refresh_from_db()
+    tree = draft_tree(draft=draft)
+    return ["  " * depth + node.label for node, depth in tree.walk()]
+
+
+def positions_are_dense(draft: Draft) -> bool:
+    tree = draft_tree(draft=draft)
+    return all(
+        [c.position for c in tree.children(n)] == list(range(len(tree.children(n)))) for n in tree.by_id.values()
+    )
+
+
+@pytest.fixture
+def draft(user):
+    draft = make_draft(user, name="Close")
+    root = root_of(draft)
+    prep = add_group(draft, root, "Prep")
+    add_job(draft, prep, "Collect")
+    add_job(draft, prep, "Check")
+    add_job(draft, root, "Sign")
+    return draft
+
+
+def test_draft_create_makes_one_sequential_root_group(user):
+    draft = services.draft_create(owner=user, name="Q4 close")
+
+    root = root_of(draft)
+    assert (root.kind, root.name, root.parallel, root.trigger_type) == ("group", "Q4 close", False, "whenEligible")
+    assert draft.version == 1
+
+
+def test_a_second_root_is_refused_by_the_database(draft):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Node.objects.create(draft=draft, kind="group", name="Second root")
+
+
+def test_a_root_job_is_refused_by_the_database(user):
+    draft = Draft.objects.create(owner=user, name="x")
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Node.objects.create(draft=draft, kind="job", job_type="sendTask")
+
+
+def test_node_create_inserts_at_position_and_bumps_version(draft):
+    root = root_of(draft)
+    before = draft.version
+
+    add_job(draft, root, "First", position=0)
+
+    assert outline(draft) == ["Close", "  First", "  Prep", "    Collect", "    Check", "  Sign"]
+    assert draft.version == before + 1
+    assert positions_are_dense(draft)
+
+
+def test_node_create_under_a_job_is_refused(draft):
+    job = Node.objects.get(arguments__title="Sign")
+
+    with pytest.raises(TreeError, match="A job cannot hold other nodes"):
+        add_job(draft, job, "Child")
+
+
+def test_node_create_with_unknown_job_type_is_refused(draft):
+    with pytest.raises(TreeError, match='Unknown job type "sendTsk"'):
+        add_job(draft, root_of(draft), "x", job_type="sendTsk")
+
+
+def test_node_create_with_generated_job_type_is_refused(draft):
+    with pytest.raises(TreeError, match="created by Workiva"):
+        add_job(draft, root_of(draft), "x", job_type="certificationSignerGenerated")
+
+
+def test_stale_version_is_refused_with_a_conflict_and_writes_nothing(draft):
+    stale = draft.version - 1
+    count = Node.objects.count()
+
+    with pytest.raises(DraftConflict, match="This draft changed since you opened it") as caught:
+        services.node_create(
+            draft=draft, version=stale, parent_key=root_of(draft).key, position=0, kind="group", name="Late"
+        )
+
+    assert caught.value.actual == draft.version
+    assert Node.objects.count() == count
+
+
+def test_node_update_group_fields(draft):
+    prep = Node.objects.get(name="Prep")
+
+    services.node_update(node=prep, version=draft.version, changes={"name": "Preparation", "parallel": True})
+
+    prep.refresh_from_db()
+    assert (prep.name, prep.parallel) == ("Preparation", True)
+
+
+def test_node_update_job_keeps_unknown_argument_fields(draft):
+    job = Node.objects.get(arguments__title="Sign")
+    job.arguments = job.arguments | {"futureField": 7}
+    job.save()
+
+    services.node_update(
+        node=job, version=draft.version, changes={"arguments": {"title": "Sign off", "assigneeUser": ""}}
+    )
+
+    job.refresh_from_db()
+    assert job.arguments == {"title": "Sign off", "futureField": 7}
+
+
+def test_node_update_rejects_fields_of_the_other_kind(draft):
+    job = Node.objects.get(arguments__title="Sign")
+
+    with pytest.raises(TreeError, match="A job has no field parallel"):
+        services.node_update(node=job, version=draft.version, changes={"parallel": True})
+
+
+def test_node_move_into_a_nested_group(draft):
+    sign = Node.objects.get(arguments__title="Sign")
+    prep = Node.objects.get(name="Prep")
+
+    services.node_move(node=sign, version=draft.version, parent_key=prep.key, position=1)
+
+    assert outline(draft) == ["Close", "  Prep", "    Collect", "    Sign", "    Check"]
+    assert positions_are_dense(draft)
+
+
+def test_node_move_out_of_a_group_to_the_front(draft):
+    check = Node.objects.get(arguments__title="Check")
+
+    services.node_move(node=check, version=draft.version, parent_key=root_of(draft).key, position=0)
+
+    assert outline(draft) == ["Close", "  Check", "  Prep", "    Collect", "  Sign"]
+    assert positions_are_dense(draft)
+
+
+def test_node_move_within_siblings_down(draft):
+    prep = Node.objects.get(name="Prep")
+
+    services.node_move(node=prep, version=draft.version, parent_key=root_of(draft).key, position=5)
+
+    assert outline(draft) == ["Close", "  Sign", "  Prep", "    Collect", "    Check"]
+
+
+def test_move_into_own_descendant_is_refused(draft):
+    prep = Node.objects.get(name="Prep")
+    inner = add_group(draft, prep, "Inner")
+
+    with pytest.raises(TreeError, match="cannot be moved into itself"):
+        services.node_move(node=prep, version=draft.version, parent_key=inner.key, position=0)
+    with pytest.raises(TreeError, match="cannot be moved into itself"):
+        services.node_move(node=prep, version=draft.version, parent_key=prep.key, position=0)
+
+
+def test_move_of_the_root_is_refused(draft):
+    root = root_of(draft)
+
+    with pytest.raises(TreeError, match="The root group cannot be moved"):
+        services.node_move(node=root, version=draft.version, parent_key=root.key, position=0)
+
+
+def test_move_into_a_job_is_refused(draft):
+    sign = Node.objects.get(arguments__title="Sign")
+    collect = Node.objects.get(arguments__title="Collect")
+
+    with pytest.raises(TreeError, match="A job cannot hold other nodes"):
+        services.node_move(node=collect, version=draft.version, parent_key=sign.key, position=0)
+
+
+def test_node_delete_removes_the_subtree_and_restore_puts_it_back(draft):
+    prep = Node.objects.get(name="Prep")
+    keys = set(Node.objects.filter(draft=draft).values_list("key", flat=True))
+
+    snapshot = services.node_delete(node=prep, version=draft.version)
+
+    assert outline(draft) == ["Close", "  Sign"]
+    assert positions_are_dense(draft)
+
+    services.node_restore(draft=draft, version=draft.version, snapshot=snapshot)
+
+    assert outline(draft) == ["Close", "  Prep", "    Collect", "    Check", "  Sign"]
+    assert set(Node.objects.filter(draft=draft).values_list("key", flat=True)) == keys
+
+
+def test_restore_twice_is_refused(draft):
+    prep = Node.objects.get(name="Prep")
+    snapshot = services.node_delete(node=prep, version=draft.version)
+    draft.refresh_from_db()
+    services.node_restore(draft=draft, version=draft.version, snapshot=snapshot)
+
+    with pytest.raises(TreeError, match="already undone"):
+        services.node_restore(draft=draft, version=draft.version, snapshot=snapshot)
+
+
+def test_delete_of_the_root_is_refused(draft):
+    with pytest.raises(TreeError, match="The root group cannot be deleted"):
+        services.node_delete(node=root_of(draft), version=draft.version)
+
+
+def test_node_duplicate_copies_the_subtree_with_new_keys_after_the_original(draft):
+    prep = Node.objects.get(name="Prep")
+
+    copy = services.node_duplicate(node=prep, version=draft.version)
+
+    assert outline(draft) == [
+        "Close",
+        "  Prep",
+        "    Collect",
+        "    Check",
+        "  Prep",
+        "    Collect",
+        "    Check",
+        "  Sign",
+    ]
+    assert copy.key != prep.key
+    assert len(set(Node.objects.filter(draft=draft).values_list("key", flat=True))) == 8
+    assert positions_are_dense(draft)
+
+
+def test_draft_duplicate_copies_settings_and_tree(draft, user):
+    draft.due_date = "2026-12-31"
+    draft.save()
+
+    copy = services.draft_duplicate(draft=draft, owner=user)
+
+    assert copy.due_date == "2026-12-31"
+    assert outline(copy) == outline(draft)
+    assert not set(Node.objects.filter(draft=copy).values_list("key", flat=True)) & set(
+        Node.objects.filter(draft=draft).values_list("key", flat=True)
+    )
+
+
+def tokens_of(draft: Draft, order: list[str]) -> list[str]:
+    """Token list from labels and 'end' markers."""
+    by_label = {n.label: str(n.key) for n in Node.objects.filter(draft=draft)}
+    return [t if t == "end" else by_label[t] for t in order]
+
+
+def test_tree_reorder_applies_the_whole_order(draft):
+    tokens = tokens_of(draft, ["Sign", "Prep", "Check", "end", "Collect", "end"])
+
+    moved = services.tree_reorder(draft=draft, version=draft.version, tokens=tokens)
+
+    assert outline(draft) == ["Close", "  Sign", "  Prep", "    Check", "  Collect"]
+    assert moved == 4
+    assert positions_are_dense(draft)
+
+
+def test_tree_reorder_into_an_empty_group(draft):
+    empty = add_group(draft, root_of(draft), "Empty")
+    tokens = tokens_of(draft, ["Prep", "Collect", "Check", "end", "Empty", "Sign", "end"])
+
+    services.tree_reorder(draft=draft, version=draft.version, tokens=tokens)
+
+    assert outline(draft) == ["Close", "  Prep", "    Collect", "    Check", "  Empty", "    Sign"]
+    assert Node.objects.get(arguments__title="Sign").parent_id == empty.pk
+
+
+@pytest.mark.parametrize(
+    ("order", "message"),
+    [
+        (["Prep", "Collect", "Check", "end"], "missing 1 node"),
+        (["Prep", "Collect", "Check", "Sign"], "leaves a group open"),
+        (["Prep", "Collect", "Check", "end", "Sign", "Sign"], "appears twice"),
+        (["Prep", "end", "end", "Collect", "Check", "Sign"], "after the root group was closed"),
+    ],
+)
+def test_tree_reorder_refuses_a_malformed_order_and_changes_nothing(draft, order, message):
+    before = outline(draft)
+    version = draft.version
+
+    with pytest.raises(TreeError, match=message):
+        services.tree_reorder(draft=draft, version=version, tokens=tokens_of(draft, order))
+
+    assert outline(draft) == before
+    draft.refresh_from_db()
+    assert draft.version == version
+
+
+def test_tree_reorder_refuses_unknown_nodes(draft):
+    with pytest.raises(TreeError, match="There is no node"):
+        services.tree_reorder(draft=draft, version=draft.version, tokens=["not-a-key"])
+
+
+def test_draft_update_changes_settings(draft):
+    services.draft_update(draft=draft, version=draft.version, changes={"due_date": "2027-01-31", "auto_close": True})
+
+    draft.refresh_from_db()
+    assert (draft.due_date, draft.auto_close) == ("2027-01-31", True)
+
+
+def test_draft_update_refuses_unknown_fields(draft):
+    with pytest.raises(TreeError, match="Cannot change owner"):
+        services.draft_update(draft=draft, version=draft.version, changes={"owner": None})
+
+
+def test_draft_tree_loads_in_one_query(draft, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        tree = draft_tree(draft=draft)
+        labels = [n.label for n, _ in tree.walk()]
+
+    assert labels == ["Close", "Prep", "Collect", "Check", "Sign"]

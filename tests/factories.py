@@ -1,0 +1,60 @@
+"""Test data builders."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import factory
+from django.contrib.auth import get_user_model
+
+from designer import services
+from designer.models import Draft, Node
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "processes_api" / "examples"
+
+
+def seed_request() -> dict[str, Any]:
+    return json.loads((EXAMPLES / "create_process_request.json").read_text())
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
+    password = factory.PostGenerationMethodCall("set_password", "pw-123456")
+
+
+def make_draft(owner: Any = None, name: str = "Quarter close") -> Draft:
+    return services.draft_create(owner=owner or UserFactory(), name=name)
+
+
+def add_group(draft: Draft, parent: Node, name: str = "Group", position: int = 999) -> Node:
+    return services.node_create(
+        draft=draft, version=draft.version, parent_key=parent.key, position=position, kind="group", name=name
+    )
+
+
+def add_job(
+    draft: Draft, parent: Node, title: str = "Task", position: int = 999, job_type: str = "sendTask", **args: Any
+) -> Node:
+    arguments = {"title": title, **args}
+    if job_type == "sendTask":
+        arguments.setdefault("assigneeUser", "userId1")
+    return services.node_create(
+        draft=draft,
+        version=draft.version,
+        parent_key=parent.key,
+        position=position,
+        kind="job",
+        job_type=job_type,
+        arguments=arguments,
+    )
+
+
+def root_of(draft: Draft) -> Node:
+    return Node.objects.get(draft=draft, parent=None)
