@@ -107,3 +107,32 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} is {self.role} of {self.draft}"
+
+
+class Revision(models.Model):
+    """An immutable snapshot of a draft's content: the payload, its path map and a content hash."""
+
+    class Reason(models.TextChoices):
+        REVIEW_REQUEST = "review_request", "Review requested"
+        APPROVAL = "approval", "Approved"
+        PUBLISH = "publish", "Published"
+        SAVE_POINT = "save_point", "Save point"
+        RESTORE = "restore", "Restored"
+
+    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField(help_text="1, 2, 3… per draft.")
+    draft_version = models.PositiveIntegerField(help_text="The draft version this revision froze.")
+    payload = models.JSONField(help_text="The POST /processes body as it was.")
+    paths = models.JSONField(help_text="Node key → payload path.")
+    content_hash = models.CharField(max_length=64, db_index=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    note = models.TextField(blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [models.UniqueConstraint(fields=["draft", "number"], name="revision_number_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.draft} r{self.number} ({self.get_reason_display()})"

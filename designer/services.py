@@ -7,6 +7,7 @@ on, refuses a stale one with :class:`DraftConflict`, and bumps the version when 
 from __future__ import annotations
 
 import copy
+import hashlib
 import uuid
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -16,7 +17,7 @@ from django.db import transaction
 from django.db.models import F
 
 from designer.errors import DraftConflict, TreeError
-from designer.models import Draft, Node
+from designer.models import Draft, Node, Revision
 from designer.selectors import Tree, draft_tree
 from processes_api import schema
 
@@ -403,3 +404,33 @@ def tree_reorder(*, draft: Draft, version: int, tokens: Sequence[str]) -> int:
             changed.append(node)
     Node.objects.bulk_update(changed, ["parent", "position"], batch_size=500)
     return len(changed)
+
+
+def content_hash(payload: Mapping[str, Any], paths: Mapping[str, str]) -> str:
+    """Return the SHA-256 of a draft's content: the payload and which node sits at which path."""
+    from processes_api.payload import dumps
+
+    text = dumps({"payload": payload, "paths": dict(sorted(paths.items()))}, indent=None)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@transaction.atomic
+def revision_freeze(*, draft: Draft, author: User, reason: str, note: str = "") -> Revision:
+    """Freeze the draft's current content as a new revision, numbered after the last one."""
+    from processes_api.payload import build_payload
+
+    locked = Draft.objects.select_for_update().get(pk=draft.pk)
+    payload = build_payload(draft_tree(draft=locked))
+    paths = {str(key): path for path, key in payload.paths.key_by_path.items()}
+    last = Revision.objects.filter(draft=locked).order_by("-number").values_list("number", flat=True).first()
+    return Revision.objects.create(
+        draft=locked,
+        number=(last or 0) + 1,
+        draft_version=locked.version,
+        payload=payload.data,
+        paths=paths,
+        content_hash=content_hash(payload.data, paths),
+        author=author,
+        reason=reason,
+        note=note,
+    )

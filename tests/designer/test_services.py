@@ -312,3 +312,30 @@ def test_draft_tree_loads_in_one_query(draft, django_assert_num_queries):
         labels = [n.label for n, _ in tree.walk()]
 
     assert labels == ["Close", "Prep", "Collect", "Check", "Sign"]
+
+
+def test_revision_freeze_numbers_revisions_and_hashes_content(draft, user):
+    first = services.revision_freeze(draft=draft, author=user, reason="save_point")
+    same = services.revision_freeze(draft=draft, author=user, reason="save_point")
+    prep = Node.objects.get(name="Prep")
+    services.node_update(node=prep, version=draft.version, changes={"name": "Preparation"})
+    draft.refresh_from_db()
+
+    changed = services.revision_freeze(draft=draft, author=user, reason="save_point")
+
+    assert (first.number, same.number, changed.number) == (1, 2, 3)
+    assert first.content_hash == same.content_hash != changed.content_hash
+    assert changed.payload["root"]["children"][0]["group"]["name"] == "Preparation"
+    assert changed.paths[str(prep.key)] == "root.children[0]"
+    assert changed.draft_version == draft.version
+
+
+def test_moving_a_node_changes_the_content_hash(draft, user):
+    before = services.revision_freeze(draft=draft, author=user, reason="save_point")
+    sign = Node.objects.get(arguments__title="Sign")
+    services.node_move(node=sign, version=draft.version, parent_key=root_of(draft).key, position=0)
+    draft.refresh_from_db()
+
+    after = services.revision_freeze(draft=draft, author=user, reason="save_point")
+
+    assert before.content_hash != after.content_hash
