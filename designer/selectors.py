@@ -55,8 +55,9 @@ def draft_tree(*, draft: Draft) -> Tree:
     by_id = {node.pk: node for node in nodes}
     children_of: dict[int, list[Node]] = {}
     root: Node | None = None
+    cache_draft = Node.draft.field.set_cached_value
     for node in nodes:
-        node.draft = draft  # avoid a query per node when the draft is read through it
+        cache_draft(node, draft)  # no query per node when code reads node.draft
         if node.parent_id is None:
             root = node
         else:

@@ -7,13 +7,15 @@ the owner's words, what is wrong. ``error`` blocks publishing; ``warning`` does 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import json
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 from uuid import UUID
 
 from processes_api import schema
-from processes_api.payload import Payload, build_payload, dumps
+from processes_api.payload import Payload, build_payload
 
 if TYPE_CHECKING:
     from designer.models import Node
@@ -38,7 +40,13 @@ class Problem:
 
 def parse_date(value: Any) -> dt.date | None:
     """Return the date a ``YYYY-MM-DD`` string names, or None when it is not one."""
-    if not isinstance(value, str) or not _DATE.match(value):
+    return _parse_date_text(value) if isinstance(value, str) else None
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_date_text(value: str) -> dt.date | None:
+    # A process repeats a few dates over thousands of jobs: parse each once.
+    if not _DATE.match(value):
         return None
     try:
         return dt.date.fromisoformat(value)
@@ -89,7 +97,7 @@ def lint_tree(tree: Tree, payload: Payload | None = None) -> list[Problem]:
             )
         )
     payload = payload or build_payload(tree)
-    size = len(dumps(payload.data, indent=None).encode())
+    size = payload_size(payload)
     if size > schema.MAX_BODY_BYTES:
         add(
             Problem(
@@ -100,6 +108,11 @@ def lint_tree(tree: Tree, payload: Payload | None = None) -> list[Problem]:
             )
         )
     return problems
+
+
+def payload_size(payload: Payload) -> int:
+    """Return the payload's size in bytes as compact JSON (key order does not change the size)."""
+    return len(json.dumps(payload.data, separators=(",", ":"), ensure_ascii=False).encode())
 
 
 def _date_field(problems: list[Problem], value: Any, field: str, label: str, key: UUID | None) -> dt.date | None:
@@ -141,8 +154,8 @@ def _lint_job(problems: list[Problem], node: Node, process_due: dt.date | None) 
         add(Problem("error", "job-type-unknown", f'"{node.job_type}" is not a job type Workiva knows.', key))
         return
     args = node.arguments if isinstance(node.arguments, dict) else {}
-    for arg in jt.fields:
-        if arg.required and not _present(args.get(arg.name)):
+    for arg in jt.required_fields:
+        if not _present(args.get(arg.name)):
             if arg.name == "title":
                 add(Problem("error", "title-missing", "This job needs a title.", key, "title"))
             elif arg.kind in ("user", "principal"):
@@ -158,8 +171,11 @@ def _lint_job(problems: list[Problem], node: Node, process_due: dt.date | None) 
             else:
                 add(Problem("error", "argument-missing", f"{arg.label} is required for this job.", key, arg.name))
     due = None
-    for arg in jt.fields_of_kind("date"):
-        parsed = _date_field(problems, args.get(arg.name), arg.name, arg.label, key)
+    for arg in jt.date_fields:
+        value = args.get(arg.name)
+        if value is None:
+            continue
+        parsed = _date_field(problems, value, arg.name, arg.label, key)
         if arg.name == "dueDate":
             due = parsed
         if parsed and process_due and parsed > process_due:

@@ -101,7 +101,11 @@ def dumps(data: Any, *, indent: int | None = 2) -> str:
 
 
 def build_payload(tree: Tree) -> Payload:
-    """Return the ``POST /processes`` body for ``tree``'s draft, with its path map."""
+    """Return the ``POST /processes`` body for ``tree``'s draft, with its path map.
+
+    The objects are new, but nested values inside job arguments and unknown fields are shared with
+    the tree's nodes: treat the payload as read-only (copy it before changing it).
+    """
     draft = tree.draft
     data: dict[str, Any] = copy.deepcopy(draft.extra) if draft.extra else {}
     for attr, key in PROCESS_KEYS:
@@ -116,7 +120,7 @@ def build_payload(tree: Tree) -> Payload:
 def _group_object(tree: Tree, node: Node, path: str, paths: PathMap) -> dict[str, Any]:
     paths.key_by_path[path if node.parent_id is None else path.removesuffix(".group")] = node.key
     extra = node.extra or {}
-    obj: dict[str, Any] = copy.deepcopy(extra["node"]) if "node" in extra else {}
+    obj: dict[str, Any] = dict(extra["node"]) if "node" in extra else {}
     for attr, key in GROUP_KEYS:
         value = getattr(node, attr)
         if value is not None:
@@ -125,7 +129,7 @@ def _group_object(tree: Tree, node: Node, path: str, paths: PathMap) -> dict[str
     for index, child in enumerate(tree.children(node)):
         child_path = f"{path}.children[{index}]"
         child_extra = child.extra or {}
-        wrapper: dict[str, Any] = copy.deepcopy(child_extra["wrapper"]) if "wrapper" in child_extra else {}
+        wrapper: dict[str, Any] = dict(child_extra["wrapper"]) if "wrapper" in child_extra else {}
         wrapper["type"] = child.kind
         if child.kind == "group":
             wrapper["group"] = _group_object(tree, child, f"{child_path}.group", paths)
@@ -141,10 +145,10 @@ def _job_object(node: Node) -> dict[str, Any]:
     extra = node.extra or {}
     jt = schema.job_type(node.job_type)
     args_key = jt.args_key if jt else f"{node.job_type}Args"
-    arguments: dict[str, Any] = copy.deepcopy(extra["arguments"]) if "arguments" in extra else {}
+    arguments: dict[str, Any] = dict(extra["arguments"]) if "arguments" in extra else {}
     arguments["type"] = node.job_type
-    arguments[args_key] = copy.deepcopy(node.arguments)
-    obj: dict[str, Any] = copy.deepcopy(extra["node"]) if "node" in extra else {}
+    arguments[args_key] = dict(node.arguments)
+    obj: dict[str, Any] = dict(extra["node"]) if "node" in extra else {}
     obj["arguments"] = arguments
     return obj
 

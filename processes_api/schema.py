@@ -63,9 +63,13 @@ class JobType:
     generated: bool = False
     note: str = ""
     field_map: dict[str, ArgField] = field(init=False, repr=False, compare=False)
+    required_fields: tuple[ArgField, ...] = field(init=False, repr=False, compare=False)
+    date_fields: tuple[ArgField, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "field_map", {f.name: f for f in self.fields})
+        object.__setattr__(self, "required_fields", tuple(f for f in self.fields if f.required))
+        object.__setattr__(self, "date_fields", tuple(f for f in self.fields if f.kind == "date"))
 
     @property
     def title_field(self) -> str:
