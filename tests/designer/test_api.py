@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+import pytest
+from rest_framework.test import APIClient
+
+from designer.models import Draft, Membership, Node
+from tests.factories import UserFactory, make_draft, seed_request
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def api(user):
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def test_import_a_process_and_read_it_back(api, user):
+    created = api.post("/api/drafts/", seed_request(), format="json")
+
+    assert created.status_code == 201
+    detail = api.get(f"/api/drafts/{created.data['id']}/")
+    assert detail.status_code == 200
+    assert detail.data["payload"] == seed_request()
+    assert detail.data["problems"] == []
+    assert detail.data["role"] == "owner"
+
+
+def test_import_of_a_malformed_process_names_the_path_and_creates_nothing(api):
+    data = seed_request()
+    data["root"]["children"][0]["job"]["arguments"]["type"] = "sendTsk"
+
+    response = api.post("/api/drafts/", data, format="json")
+
+    assert response.status_code == 400
+    assert response.data == {
+        "detail": 'root.children[0].job.arguments.type: unknown job type "sendTsk"',
+        "path": "root.children[0].job.arguments.type",
+        "problem": 'unknown job type "sendTsk"',
+    }
+    assert Draft.objects.count() == 0
+    assert Node.objects.count() == 0
+
+
+def test_list_shows_my_drafts_and_shared_ones_with_my_role(api, user):
+    mine = make_draft(user, name="Mine")
+    shared = make_draft(name="Shared")
+    Membership.objects.create(draft=shared, user=user, role="reviewer")
+    make_draft(name="Someone else's")
+
+    response = api.get("/api/drafts/")
+
+    assert [(d["name"], d["role"]) for d in response.data] == [("Shared", "reviewer"), ("Mine", "owner")]
+    assert mine.pk in {d["id"] for d in response.data}
+
+
+def test_a_draft_i_cannot_see_is_404(api):
+    other = make_draft(UserFactory(), name="Private")
+
+    assert api.get(f"/api/drafts/{other.pk}/").status_code == 404
+
+
+def test_anonymous_requests_are_refused():
+    response = APIClient().get("/api/drafts/")
+
+    assert response.status_code == 403
+
+
+def test_problems_carry_the_node_path(api, user):
+    data = seed_request()
+    del data["root"]["children"][0]["job"]["arguments"]["sendTaskArgs"]["title"]
+    draft_id = api.post("/api/drafts/", data, format="json").data["id"]
+
+    problems = api.get(f"/api/drafts/{draft_id}/").data["problems"]
+
+    assert [(p["code"], p["path"], p["field"]) for p in problems] == [("title-missing", "root.children[0]", "title")]
