@@ -72,6 +72,31 @@ class Node(models.Model):
     def __str__(self) -> str:
         return self.label
 
+    def clean(self) -> None:
+        """Refuse a parent that is a job, in another draft, or inside this node's own subtree."""
+        from django.core.exceptions import ValidationError
+
+        if self.parent_id is None:
+            if self.kind != self.Kind.GROUP:
+                raise ValidationError("The root of a process must be a group.")
+            return
+        parent = self.parent
+        if parent is None:
+            return
+        if parent.kind != self.Kind.GROUP:
+            raise ValidationError({"parent": "A job cannot hold other nodes; choose a group."})
+        if parent.draft_id != self.draft_id:
+            raise ValidationError({"parent": "The parent belongs to another draft."})
+        seen: set[int] = set()
+        ancestor: Node | None = parent
+        while ancestor is not None:
+            if self.pk is not None and ancestor.pk == self.pk:
+                raise ValidationError({"parent": "A group cannot be placed inside itself or its own groups."})
+            if ancestor.pk in seen:
+                raise ValidationError({"parent": "The tree has a loop."})
+            seen.add(ancestor.pk)
+            ancestor = ancestor.parent
+
     @property
     def is_group(self) -> bool:
         return self.kind == self.Kind.GROUP
