@@ -165,3 +165,12 @@ def with_my_role(drafts: QuerySet[Draft], *, user: AbstractBaseUser) -> QuerySet
             output_field=CharField(),
         )
     )
+
+
+def review_base_latest(draft: Draft) -> Revision | None:
+    """Return the draft's last approved or published revision, if any."""
+    return (
+        Revision.objects.filter(draft=draft, reason__in=[Revision.Reason.APPROVAL, Revision.Reason.PUBLISH])
+        .order_by("-number")
+        .first()
+    )
