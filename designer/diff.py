@@ -18,6 +18,7 @@ from processes_api.payload import GROUP_KEYS, dumps
 
 if TYPE_CHECKING:
     from designer.models import Draft, Revision
+    from designer.selectors import Tree
 
 _GROUP_LABELS = dict(GROUP_KEYS)
 _MISSING = object()
@@ -275,6 +276,13 @@ def draft_snapshot(draft: Draft) -> Snapshot:
     from designer.review import current_content
 
     payload, paths, _ = current_content(draft)
+    return snapshot(payload, paths)
+
+
+def snapshot_of_tree(tree: Tree) -> Snapshot:
+    from designer.review import current_content
+
+    payload, paths, _ = current_content(tree.draft, tree=tree)
     return snapshot(payload, paths)
 
 

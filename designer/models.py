@@ -263,7 +263,9 @@ class Activity(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     verb = models.CharField(max_length=20)
     summary = models.TextField(blank=True)
+    count = models.PositiveIntegerField(default=1, help_text="Edits folded into this line.")
     created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-created", "-id"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterable, Sequence
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
@@ -23,7 +24,7 @@ from designer.errors import DraftConflict, DraftError
 from designer.models import Activity, Approval, ApprovalGateChange, Comment, Draft, Membership, Node, Revision
 from designer.models import ReviewRequest as ReviewRequestModel
 from designer.permissions import Action
-from designer.selectors import draft_tree
+from designer.selectors import Tree, draft_tree
 from designer.services import DRAFT_FIELDS, content_hash
 from processes_api import schema
 from processes_api.payload import GROUP_KEYS, PROCESS_KEYS, build_payload
@@ -39,9 +40,34 @@ COMMENT_MAX = 10_000
 # --- activity -------------------------------------------------------------------------------------
 
 
+EDIT_FOLD_WINDOW = timedelta(minutes=15)
+EDIT_SUMMARY_MAX = 600
+
+
 def activity_record(*, draft: Draft, actor: User | None, verb: str, summary: str = "") -> Activity:
-    """Append one line to ``draft``'s activity log; ``verb`` is usually an ``Activity.Verb``."""
-    return Activity.objects.create(draft=draft, actor=actor, verb=str(verb), summary=summary[:2000])
+    """Append one line to ``draft``'s activity log; ``verb`` is usually an ``Activity.Verb``.
+
+    Edits are summarised: an ``edited`` line by the same person within 15 minutes of their last
+    one folds into it (``count`` goes up, the newest summaries are kept), so a working session is
+    one line, not hundreds.
+    """
+    verb = str(verb)
+    summary = summary.strip()
+    if verb == Activity.Verb.EDITED and actor is not None:
+        last = Activity.objects.filter(draft=draft).order_by("-created", "-id").first()
+        if (
+            last is not None
+            and last.verb == verb
+            and last.actor_id == actor.pk
+            and timezone.now() - last.updated < EDIT_FOLD_WINDOW
+        ):
+            last.count += 1
+            if summary:
+                joined = f"{summary}; {last.summary}" if last.summary else summary
+                last.summary = joined if len(joined) <= EDIT_SUMMARY_MAX else joined[: EDIT_SUMMARY_MAX - 1] + "…"
+            last.save(update_fields=["count", "summary", "updated"])
+            return last
+    return Activity.objects.create(draft=draft, actor=actor, verb=verb, summary=summary[:2000])
 
 
 def _name(user: Any) -> str:
@@ -99,6 +125,9 @@ def membership_update(*, membership: Membership, actor: User, role: str) -> Memb
         return membership
     membership.role = role
     membership.save(update_fields=["role"])
+    if Action.APPROVE not in permissions.RULES[role]:
+        for request in ReviewRequestModel.objects.filter(draft=membership.draft, reviewers=membership.user):
+            request.reviewers.remove(membership.user)
     activity_record(
         draft=membership.draft,
         actor=actor,
@@ -146,9 +175,9 @@ def ownership_transfer(*, draft: Draft, actor: User, new_owner: User) -> Draft:
 # --- revisions ------------------------------------------------------------------------------------
 
 
-def current_content(draft: Draft) -> tuple[dict[str, Any], dict[str, str], str]:
-    """Return the draft's current ``(payload, paths, content_hash)``."""
-    payload = build_payload(draft_tree(draft=draft))
+def current_content(draft: Draft, *, tree: Tree | None = None) -> tuple[dict[str, Any], dict[str, str], str]:
+    """Return the draft's current ``(payload, paths, content_hash)``; pass ``tree`` if loaded."""
+    payload = build_payload(tree if tree is not None else draft_tree(draft=draft))
     paths = {str(key): path for path, key in payload.paths.key_by_path.items()}
     return payload.data, paths, content_hash(payload.data, paths)
 

@@ -84,7 +84,7 @@ def approval_status(draft: Draft, *, current_hash: str | None = None) -> Approva
     return ApprovalStatus(state, decision, current_hash)
 
 
-def publish_gate(draft: Draft) -> tuple[bool, str]:
+def publish_gate(draft: Draft, *, current_hash: str | None = None) -> tuple[bool, str]:
     """Return ``(allowed, reason)``: may the draft be published as it is now, as far as review goes.
 
     A draft with reviewers needs a valid approval of its exact current content, unless its owner
@@ -94,7 +94,7 @@ def publish_gate(draft: Draft) -> tuple[bool, str]:
         return True, ""
     if not approval_gate_required(draft):
         return True, "The owner turned off the approval requirement for this draft."
-    status = approval_status(draft)
+    status = approval_status(draft, current_hash=current_hash)
     if status.state == "valid":
         assert status.decision is not None
         return True, f"Approved by {status.decision.reviewer.get_username()}."

@@ -8,6 +8,7 @@ comment forms sent by htmx get the comments fragment back instead.
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,11 +19,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from designer import review, review_selectors
-from designer.diff import diff_revisions, revision_snapshot
+from designer.diff import Snapshot, diff_revisions, diff_snapshots, revision_snapshot, snapshot_of_tree
 from designer.errors import DraftError
 from designer.models import Activity, Approval, Comment, Draft, Membership, ReviewRequest, Revision
 from designer.permissions import RULES, Action, require, role_of
-from designer.selectors import draft_tree
+from designer.selectors import Tree, draft_tree
 
 if TYPE_CHECKING:
     from django_htmx.middleware import HtmxDetails
@@ -155,8 +156,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     return render(request, "review/inbox.html", {"requests": requests, "count": len(requests)})
 
 
-def _node_labels(draft: Draft) -> tuple[dict[str, str], list[tuple[str, str, int]]]:
-    tree = draft_tree(draft=draft)
+def _node_labels(tree: Tree) -> tuple[dict[str, str], list[tuple[str, str, int]]]:
     options = [(str(node.key), node.label, depth) for node, depth in tree.walk()]
     return {key: label for key, label, _ in options}, options
 
@@ -166,7 +166,8 @@ def _node_labels(draft: Draft) -> tuple[dict[str, str], list[tuple[str, str, int
 def review_page(request: HttpRequest, pk: int) -> HttpResponse:
     draft = _draft(request, pk, Action.VIEW)
     review_request = _chosen_request(request, draft)
-    _, _, current_hash = review.current_content(draft)
+    tree = draft_tree(draft=draft)
+    _, _, current_hash = review.current_content(draft, tree=tree)
     status = review_selectors.approval_status(draft, current_hash=current_hash)
     if review_request is not None:
         base = review_selectors.review_base(review_request.revision)
@@ -174,15 +175,9 @@ def review_page(request: HttpRequest, pk: int) -> HttpResponse:
         stale = review_request.revision.content_hash != current_hash
     else:
         base = status.approved_revision or review_selectors.review_base_latest(draft)
-        diff = diff_revisions(base, draft)
+        diff = diff_snapshots(revision_snapshot(base) if base else Snapshot({}, []), snapshot_of_tree(tree))
         stale = False
-    labels, node_options = _node_labels(draft)
-    user = _user(request)
-    candidates = [
-        m.user for m in review_selectors.members(draft) if Action.APPROVE in RULES[m.role] and m.user_id != user.pk
-    ]
-    if draft.owner_id != user.pk:
-        candidates.insert(0, draft.owner)
+    labels, node_options = _node_labels(tree)
     context = _context(
         request,
         draft,
@@ -192,13 +187,20 @@ def review_page(request: HttpRequest, pk: int) -> HttpResponse:
         diff=diff,
         stale=stale,
         status=status,
-        gate=review_selectors.publish_gate(draft),
+        gate=review_selectors.publish_gate(draft, current_hash=current_hash),
         decisions=Approval.objects.filter(draft=draft).select_related("reviewer", "revision")[:20],
-        reviewer_candidates=candidates,
+        reviewer_candidates=_reviewer_candidates(draft, _user(request)),
         node_options=node_options,
         **_comments_context(draft, labels),
     )
     return render(request, "review/review.html", context)
+
+
+def _reviewer_candidates(draft: Draft, user: User) -> list[User]:
+    candidates = [
+        m.user for m in review_selectors.members(draft) if Action.APPROVE in RULES[m.role] and m.user_id != user.pk
+    ]
+    return [draft.owner, *candidates] if draft.owner_id != user.pk else candidates
 
 
 def _chosen_request(request: HttpRequest, draft: Draft) -> ReviewRequest | None:
@@ -266,23 +268,32 @@ def review_request_changes(request: HttpRequest, pk: int) -> HttpResponse:
 # --- comments -------------------------------------------------------------------------------------
 
 
-def _comments_context(draft: Draft, labels: dict[str, str] | None = None) -> dict[str, Any]:
+def _comments_context(draft: Draft, labels: dict[str, str] | None = None, node_key: str = "") -> dict[str, Any]:
     if labels is None:
-        labels = _node_labels(draft)[0]
-    threads = review_selectors.comment_threads(draft)
+        labels = _node_labels(draft_tree(draft=draft))[0]
+    if node_key and node_key not in labels:
+        node_key = ""
+    threads = review_selectors.comment_threads(draft, node_key=UUID(node_key) if node_key else None)
     for thread in threads:
         thread.node_label = labels.get(str(thread.node_key), "a deleted node") if thread.node_key else ""  # type: ignore[attr-defined]
-    return {"threads": threads, "open_threads": sum(1 for t in threads if not t.resolved)}
+    return {
+        "threads": threads,
+        "open_threads": sum(1 for t in threads if not t.resolved),
+        "scope": node_key,
+        "scope_label": labels.get(node_key, ""),
+    }
 
 
 def _comments_response(request: HtmxHttpRequest, draft: Draft, error: str = "") -> HttpResponse:
-    context = _context(request, draft, "review", comment_error=error, **_comments_context(draft))
+    scope = request.POST.get("scope") or request.GET.get("node") or ""
+    context = _context(request, draft, "review", comment_error=error, **_comments_context(draft, node_key=scope))
     return render(request, "review/review.html#comments", context)
 
 
 @login_required
 @require_GET
 def comments(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Return the comments fragment, all of them or, with ``?node=<key>``, one node's (for the editor)."""
     draft = _draft(request, pk, Action.VIEW)
     return _comments_response(request, draft)
 

@@ -365,3 +365,35 @@ def test_restore_of_a_stale_version_is_refused_and_writes_nothing(team):
         review.revision_restore(draft=draft, actor=team["owner"], version=draft.version - 1, revision=r1)
 
     assert Revision.objects.count() == count
+
+
+def test_edits_by_one_person_fold_into_one_summarised_activity_line(team):
+    draft = team["draft"]
+
+    review.activity_record(draft=draft, actor=team["editor"], verb="edited", summary="renamed Close")
+    review.activity_record(draft=draft, actor=team["editor"], verb="edited", summary="moved Reconcile")
+    review.activity_record(draft=draft, actor=team["owner"], verb="edited", summary="added Sign")
+
+    lines = list(Activity.objects.filter(draft=draft).order_by("id"))
+    assert [(a.actor, a.count, a.summary) for a in lines] == [
+        (team["editor"], 2, "moved Reconcile; renamed Close"),
+        (team["owner"], 1, "added Sign"),
+    ]
+
+
+def test_other_verbs_never_fold(team):
+    draft = team["draft"]
+
+    review.activity_record(draft=draft, actor=team["owner"], verb="published", summary="p1")
+    review.activity_record(draft=draft, actor=team["owner"], verb="published", summary="p2")
+
+    assert Activity.objects.filter(draft=draft, verb="published").count() == 2
+
+
+def test_a_reviewer_made_viewer_leaves_the_inbox(team):
+    review.review_request(draft=team["draft"], actor=team["editor"], reviewers=[team["reviewer"]])
+    membership = Membership.objects.get(draft=team["draft"], user=team["reviewer"])
+
+    review.membership_update(membership=membership, actor=team["owner"], role="viewer")
+
+    assert inbox_count(user=team["reviewer"]) == 0

@@ -207,3 +207,31 @@ def test_inbox_link_tag_shows_the_count(team):
     html = Template("{% load review_tags %}{% review_inbox_link %}").render(Context({"request": request}))
 
     assert 'aria-label="1 waiting">1</span>' in html
+
+
+def test_comments_fragment_for_one_node_for_the_editor(client, team):
+    draft = team["draft"]
+    review.comment_create(draft=draft, actor=team["reviewer"], body="On the job", node_key=team["job"].key)
+    review.comment_create(draft=draft, actor=team["reviewer"], body="On the draft")
+    client.force_login(team["editor"])
+
+    html = client.get(_url("review-comments", team) + f"?node={team['job'].key}").content.decode()
+
+    assert "Comments on Reconcile" in html
+    assert "On the job" in html
+    assert "On the draft" not in html
+    assert f'<input type="hidden" name="node" value="{team["job"].key}">' in html
+
+
+def test_comment_added_from_a_node_fragment_stays_scoped_to_the_node(client, team):
+    client.force_login(team["reviewer"])
+    key = str(team["job"].key)
+    review.comment_create(draft=team["draft"], actor=team["reviewer"], body="On the draft")
+
+    response = client.post(
+        _url("review-comment-add", team), {"body": "Due?", "node": key, "scope": key}, headers={"HX-Request": "true"}
+    )
+
+    html = response.content.decode()
+    assert "Due?" in html
+    assert "On the draft" not in html
