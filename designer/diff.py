@@ -37,6 +37,12 @@ class SnapNode:
     label: str
     fields: dict[str, Any]
 
+    @property
+    def details(self) -> list[tuple[str, str]]:
+        """Return the fields worth showing beside the label, as text, for read-only views."""
+        hidden = {"type", "arguments.title", "name", "children"}
+        return [(name, _show(value)) for name, value in self.fields.items() if name not in hidden]
+
 
 @dataclass
 class Snapshot:

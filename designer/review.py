@@ -7,7 +7,6 @@ can be a reviewer, what a comment needs) and raise :class:`DraftError` with a me
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -225,7 +224,10 @@ def revision_restore(*, draft: Draft, actor: User, version: int, revision: Revis
     locked.save()
     for attr in (*DRAFT_FIELDS, "extra", "version", "updated"):
         setattr(draft, attr, getattr(locked, attr))
-    Node.objects.filter(draft=locked).delete()
+    # One DELETE statement: nodes are referenced only by their own parent links (all going now)
+    # and comments anchor by key, so the ORM's per-object cascade collection is pure cost here.
+    old_nodes = Node.objects.filter(draft=locked)
+    old_nodes._raw_delete(old_nodes.db)
     by_path: dict[str, Node] = {}
     depth = 0
     while True:  # level by level, so each level's parents exist: one insert per tree level
@@ -258,7 +260,7 @@ def _parse_revision(revision: Revision) -> tuple[dict[str, Any], list[dict[str, 
     Unlike import this checks nothing: a revision was built from a draft, so what it holds is
     exactly what goes back, unknown fields included.
     """
-    data = copy.deepcopy(revision.payload)
+    data = dict(revision.payload)  # shallow copies only: nothing below mutates what it reads
     key_by_path = {path: UUID(key) for key, path in revision.paths.items()}
     fields: dict[str, Any] = {}
     for attr, key in PROCESS_KEYS:

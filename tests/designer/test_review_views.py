@@ -235,3 +235,28 @@ def test_comment_added_from_a_node_fragment_stays_scoped_to_the_node(client, tea
     html = response.content.decode()
     assert "Due?" in html
     assert "On the draft" not in html
+
+
+def _page_queries(client, team, extra_jobs):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    draft = team["draft"]
+    for i in range(extra_jobs):
+        draft.refresh_from_db()
+        job = add_job(draft, team["group"], f"Job {i}")
+        review.comment_create(draft=draft, actor=team["reviewer"], body=f"c{i}", node_key=job.key)
+    draft.refresh_from_db()
+    review.review_request(draft=draft, actor=team["editor"], reviewers=[team["reviewer"]])
+    client.force_login(team["reviewer"])
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(_url("review-page", team)).status_code == 200
+    return len(queries)
+
+
+def test_review_page_queries_do_not_grow_with_the_tree_or_comments(client, team):
+    small = _page_queries(client, team, 1)
+
+    large = _page_queries(client, team, 15)
+
+    assert large == small
