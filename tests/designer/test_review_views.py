@@ -260,3 +260,31 @@ def test_review_page_queries_do_not_grow_with_the_tree_or_comments(client, team)
     large = _page_queries(client, team, 15)
 
     assert large == small
+
+
+def test_approval_banner_for_the_editor_says_changed_since_approval_with_a_diff_link(team):
+    draft = team["draft"]
+    draft.refresh_from_db()
+    approval = review.review_approve(draft=draft, actor=team["reviewer"], version=draft.version)
+    draft.refresh_from_db()
+    services.node_update(
+        node=Node.objects.get(key=team["job"].key), version=draft.version, changes={"arguments": {"title": "<i>x</i>"}}
+    )
+
+    html = Template("{% load review_tags %}{% approval_banner draft %}").render(Context({"draft": draft}))
+
+    assert "Changed since approval" in html
+    assert f"?a={approval.revision.number}&amp;b=current" in html
+    assert 'data-publish-allowed="false"' in html
+    assert "ask for a new review before publishing" in html
+
+
+def test_open_comments_filter_gives_the_marker_count_per_node(team):
+    from designer.review_selectors import comment_counts
+
+    review.comment_create(draft=team["draft"], actor=team["reviewer"], body="a", node_key=team["job"].key)
+    context = Context({"counts": comment_counts(team["draft"]), "job": team["job"], "group": team["group"]})
+
+    html = Template("{% load review_tags %}{{ counts|open_comments:job.key }}/{{ counts|open_comments:group.key }}")
+
+    assert html.render(context) == "1/0"
