@@ -204,11 +204,15 @@ def _reviewer_candidates(draft: Draft, user: User) -> list[User]:
 
 
 def _chosen_request(request: HttpRequest, draft: Draft) -> ReviewRequest | None:
-    requests = ReviewRequest.objects.filter(draft=draft).select_related("revision", "requested_by")
+    requests = (
+        ReviewRequest.objects.filter(draft=draft)
+        .select_related("revision", "requested_by")
+        .prefetch_related("reviewers")
+    )
     chosen = request.GET.get("request", "")
     if chosen.isdigit():
         return get_object_or_404(requests, pk=int(chosen))
-    return requests.filter(status=ReviewRequest.Status.OPEN).prefetch_related("reviewers").first()
+    return requests.filter(status=ReviewRequest.Status.OPEN).first()
 
 
 @login_required
