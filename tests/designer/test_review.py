@@ -397,3 +397,24 @@ def test_a_reviewer_made_viewer_leaves_the_inbox(team):
     review.membership_update(membership=membership, actor=team["owner"], role="viewer")
 
     assert inbox_count(user=team["reviewer"]) == 0
+
+
+def test_restore_round_trips_an_imported_payload_with_unknown_fields():
+    from processes_api.payload import draft_import
+    from tests.factories import seed_request
+
+    owner = UserFactory()
+    data = seed_request()
+    data["futureField"] = {"kept": True}
+    data["root"]["children"][0]["futureWrapper"] = 1
+    draft = draft_import(data=data, owner=owner)
+    r1 = review.revision_save_point(draft=draft, actor=owner)
+    first = Node.objects.filter(draft=draft, kind="job").select_related("draft").first()
+    services.node_delete(node=first, version=_v(draft))
+    services.draft_update(draft=draft, version=_v(draft), changes={"name": "Renamed"})
+
+    review.revision_restore(draft=draft, actor=owner, version=_v(draft), revision=r1)
+
+    draft.refresh_from_db()
+    assert _content(draft) == (r1.payload, r1.paths)
+    assert r1.payload["futureField"] == {"kept": True}
