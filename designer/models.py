@@ -161,3 +161,141 @@ class Revision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.draft} r{self.number} ({self.get_reason_display()})"
+
+
+# --- Review: requests, decisions, comments, the approval gate and the activity log ---------------
+
+
+class ReviewRequest(models.Model):
+    """An editor's request that chosen reviewers check the content frozen in ``revision``."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        SUPERSEDED = "superseded", "Superseded by a newer request"
+
+    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="review_requests")
+    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="review_requests")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reviewers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="review_requests")
+    note = models.TextField(blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+
+    def __str__(self) -> str:
+        return f"Review of {self.draft} r{self.revision.number}"
+
+
+class Approval(models.Model):
+    """A reviewer's decision on exact content: approved, or changes requested with a note.
+
+    ``content_hash`` is the hash of the content decided on; an approval is valid only while the
+    draft's current content hash is the same, so any later edit voids it without any bookkeeping.
+    """
+
+    class Verdict(models.TextChoices):
+        APPROVED = "approved", "Approved"
+        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+
+    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="approvals")
+    review_request = models.ForeignKey(
+        ReviewRequest, on_delete=models.SET_NULL, null=True, blank=True, related_name="decisions"
+    )
+    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="decisions")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    verdict = models.CharField(max_length=20, choices=Verdict.choices)
+    content_hash = models.CharField(max_length=64)
+    note = models.TextField(blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        indexes = [models.Index(fields=["draft", "-created"])]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer} {self.verdict} {self.draft}"
+
+
+class Comment(models.Model):
+    """A comment on the draft (``node_key`` null) or on one node, anchored by the node's key.
+
+    The key survives moves, so the comment follows its node. Replies point at the thread's first
+    comment through ``parent``; a thread is resolved or reopened as a whole, on its first comment.
+    """
+
+    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="comments")
+    node_key = models.UUIDField(null=True, blank=True, db_index=True)
+    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField()
+    resolved = models.BooleanField(default=False)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created", "id"]
+        indexes = [models.Index(fields=["draft", "node_key"])]
+
+    def __str__(self) -> str:
+        return f"Comment {self.pk} on {self.draft}"
+
+
+class ApprovalGateChange(models.Model):
+    """The log of the owner's per-draft choice to require an approval before publishing.
+
+    The latest row is the current setting; without any row the gate is on.
+    """
+
+    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="gate_changes")
+    required = models.BooleanField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.draft}: approval {'required' if self.required else 'not required'}"
+
+
+class Activity(models.Model):
+    """One line of a draft's audit log: who did what, when."""
+
+    class Verb(models.TextChoices):
+        EDITED = "edited", "Edited"
+        REVIEW_REQUESTED = "review_requested", "Requested a review"
+        APPROVED = "approved", "Approved"
+        CHANGES_REQUESTED = "changes_requested", "Requested changes"
+        COMMENTED = "commented", "Commented"
+        COMMENT_RESOLVED = "comment_resolved", "Resolved a comment"
+        COMMENT_REOPENED = "comment_reopened", "Reopened a comment"
+        PUBLISHED = "published", "Published"
+        MEMBER_ADDED = "member_added", "Added a member"
+        MEMBER_CHANGED = "member_changed", "Changed a role"
+        MEMBER_REMOVED = "member_removed", "Removed a member"
+        OWNER_CHANGED = "owner_changed", "Transferred ownership"
+        GATE_CHANGED = "gate_changed", "Changed the approval gate"
+        SAVE_POINT = "save_point", "Saved a revision"
+        RESTORED = "restored", "Restored a revision"
+
+    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="activities")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    verb = models.CharField(max_length=20)
+    summary = models.TextField(blank=True)
+    count = models.PositiveIntegerField(default=1, help_text="Edits folded into this line.")
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        indexes = [models.Index(fields=["draft", "-created"])]
+        verbose_name_plural = "activities"
+
+    def __str__(self) -> str:
+        return f"{self.actor} {self.verb} {self.draft}"

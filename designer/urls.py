@@ -9,4 +9,5 @@ urlpatterns = [
     path("api/", include("designer.api_urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("designer.review_urls")),
 ]

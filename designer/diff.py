@@ -1,0 +1,313 @@
+"""Tree diff between two snapshots of a draft (revisions or the current content), keyed by node key.
+
+A snapshot is a payload with its path map (``{node key: payload path}``). Nodes are matched by key,
+so a node that moved is "moved", not "removed and added". A node counts as moved when its parent
+changed, or when its order among the siblings that stayed under the same parent changed; siblings
+merely shifted by an insertion or a removal are not reported.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from processes_api import schema
+from processes_api.payload import GROUP_KEYS, dumps
+
+if TYPE_CHECKING:
+    from designer.models import Draft, Revision
+    from designer.selectors import Tree
+
+_GROUP_LABELS = dict(GROUP_KEYS)
+_MISSING = object()
+
+
+@dataclass
+class SnapNode:
+    """One node of a snapshot, flattened."""
+
+    key: str
+    kind: str
+    path: str
+    parent: str | None
+    position: int
+    depth: int
+    label: str
+    fields: dict[str, Any]
+
+    @property
+    def details(self) -> list[tuple[str, str]]:
+        """Return the fields worth showing beside the label, as text, for read-only views."""
+        hidden = {"type", "arguments.title", "name", "children"}
+        return [(name, _show(value)) for name, value in self.fields.items() if name not in hidden]
+
+
+@dataclass
+class Snapshot:
+    """A draft's content as a flat, document-ordered list of nodes plus the process settings."""
+
+    process: dict[str, Any]
+    nodes: list[SnapNode]
+    by_key: dict[str, SnapNode] = field(default_factory=dict)
+    children_of: dict[str, list[str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.by_key = {n.key: n for n in self.nodes}
+        for n in self.nodes:
+            if n.parent is not None:
+                self.children_of.setdefault(n.parent, []).append(n.key)
+
+    def children(self, key: str) -> list[str]:
+        return self.children_of.get(key, [])
+
+
+def snapshot(payload: Mapping[str, Any], paths: Mapping[str, str]) -> Snapshot:
+    """Flatten ``payload`` into a :class:`Snapshot`, naming nodes by the keys of ``paths``."""
+    key_by_path = {path: key for key, path in paths.items()}
+    process = {k: v for k, v in payload.items() if k != "root"}
+    nodes: list[SnapNode] = []
+
+    def visit(obj: Mapping[str, Any], kind: str, path: str, parent: str | None, position: int, depth: int) -> None:
+        key = key_by_path.get(path, f"path:{path}")
+        if kind == "group":
+            fields = {_key: v for _key, v in obj.items() if _key != "children"}
+            label = str(obj.get("name") or "Untitled group")
+        else:
+            fields = _job_fields(obj)
+            title = fields.get("arguments.title")
+            label = title if isinstance(title, str) and title else "Untitled job"
+        nodes.append(SnapNode(key, kind, path, parent, position, depth, label, fields))
+        if kind != "group":
+            return
+        inner = path if parent is None else f"{path}.group"
+        for index, wrapper in enumerate(obj.get("children", [])):
+            child_kind = wrapper.get("type", "job")
+            visit(wrapper.get(child_kind, {}), child_kind, f"{inner}.children[{index}]", key, index, depth + 1)
+
+    visit(payload.get("root", {}), "group", "root", None, 0, 0)
+    return Snapshot(process=process, nodes=nodes)
+
+
+def _job_fields(obj: Mapping[str, Any]) -> dict[str, Any]:
+    arguments = dict(obj.get("arguments", {}))
+    job_type = arguments.pop("type", "")
+    jt = schema.job_type(job_type) if isinstance(job_type, str) else None
+    args_key = jt.args_key if jt else f"{job_type}Args"
+    values = arguments.pop(args_key, {}) or {}
+    fields: dict[str, Any] = {"type": job_type}
+    fields.update({f"arguments.{name}": value for name, value in values.items()})
+    fields.update({f"extra.{name}": value for name, value in arguments.items()})
+    fields.update({name: value for name, value in obj.items() if name != "arguments"})
+    return fields
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    before: Any
+    after: Any
+
+    @property
+    def before_text(self) -> str:
+        return _show(self.before)
+
+    @property
+    def after_text(self) -> str:
+        return _show(self.after)
+
+
+@dataclass
+class NodeChange:
+    key: str
+    kind: str
+    label: str
+    depth: int
+    before: SnapNode | None = None
+    after: SnapNode | None = None
+    fields: list[FieldChange] = field(default_factory=list)
+    parent_changed: bool = False
+
+    @property
+    def before_parent_label(self) -> str:
+        return self._parent_label(self.before, self._old)
+
+    @property
+    def after_parent_label(self) -> str:
+        return self._parent_label(self.after, self._new)
+
+    _old: Snapshot | None = None
+    _new: Snapshot | None = None
+
+    @staticmethod
+    def _parent_label(node: SnapNode | None, snap: Snapshot | None) -> str:
+        if node is None or node.parent is None or snap is None:
+            return ""
+        parent = snap.by_key.get(node.parent)
+        return parent.label if parent else ""
+
+
+@dataclass
+class TreeDiff:
+    added: list[NodeChange] = field(default_factory=list)
+    removed: list[NodeChange] = field(default_factory=list)
+    moved: list[NodeChange] = field(default_factory=list)
+    changed: list[NodeChange] = field(default_factory=list)
+    process: list[FieldChange] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.added or self.removed or self.moved or self.changed or self.process)
+
+    @property
+    def count(self) -> int:
+        return len(self.added) + len(self.removed) + len(self.moved) + len(self.changed) + len(self.process)
+
+    def keys(self, kind: str) -> set[str]:
+        """Return the node keys in one section (``added``, ``removed``, ``moved``, ``changed``)."""
+        changes: list[NodeChange] = getattr(self, kind)
+        return {c.key for c in changes}
+
+
+def diff_snapshots(old: Snapshot, new: Snapshot) -> TreeDiff:
+    """Compare two snapshots node by node (by key) and field by field."""
+    result = TreeDiff()
+    for node in new.nodes:
+        if node.key not in old.by_key:
+            result.added.append(NodeChange(node.key, node.kind, node.label, node.depth, after=node, _new=new))
+    for node in old.nodes:
+        if node.key not in new.by_key:
+            result.removed.append(NodeChange(node.key, node.kind, node.label, node.depth, before=node, _old=old))
+    reordered = _reordered(old, new)
+    for node in new.nodes:
+        before = old.by_key.get(node.key)
+        if before is None:
+            continue
+        parent_changed = before.parent != node.parent
+        if parent_changed or node.key in reordered:
+            result.moved.append(
+                NodeChange(
+                    node.key,
+                    node.kind,
+                    node.label,
+                    node.depth,
+                    before=before,
+                    after=node,
+                    parent_changed=parent_changed,
+                    _old=old,
+                    _new=new,
+                )
+            )
+        fields = _field_changes(before.fields, node.fields)
+        if fields:
+            result.changed.append(
+                NodeChange(node.key, node.kind, node.label, node.depth, before=before, after=node, fields=fields)
+            )
+    result.process = _field_changes(old.process, new.process)
+    return result
+
+
+def _field_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[FieldChange]:
+    names = list(before) + [name for name in after if name not in before]
+    changes = []
+    for name in sorted(names, key=_field_order):
+        a, b = before.get(name, _MISSING), after.get(name, _MISSING)
+        if a is _MISSING or b is _MISSING or dumps(a) != dumps(b):
+            changes.append(FieldChange(name, None if a is _MISSING else a, None if b is _MISSING else b))
+    return changes
+
+
+def _field_order(name: str) -> tuple[int, str]:
+    if name == "type" or name in _GROUP_LABELS.values():
+        return (0, name)
+    if name == "arguments.title":
+        return (1, name)
+    return (2 if name.startswith("arguments.") else 3, name)
+
+
+def _reordered(old: Snapshot, new: Snapshot) -> set[str]:
+    """Return keys whose order among siblings that stayed under the same parent changed.
+
+    The siblings kept in order form the longest increasing run of old positions; the rest moved.
+    """
+    moved: set[str] = set()
+    for parent in (n.key for n in new.nodes if n.kind == "group" and n.key in old.by_key):
+        stayed_new = [k for k in new.children(parent) if k in old.by_key and old.by_key[k].parent == parent]
+        if len(stayed_new) < 2:
+            continue
+        stayed = set(stayed_new)
+        old_rank = {k: i for i, k in enumerate(k for k in old.children(parent) if k in stayed)}
+        keep = _longest_increasing(stayed_new, [old_rank[k] for k in stayed_new])
+        moved.update(k for k in stayed_new if k not in keep)
+    return moved
+
+
+def _longest_increasing(keys: list[str], ranks: list[int]) -> set[str]:
+    tails: list[int] = []
+    tail_index: list[int] = []
+    previous = [-1] * len(ranks)
+    for i, rank in enumerate(ranks):
+        j = bisect.bisect_left(tails, rank)
+        if j == len(tails):
+            tails.append(rank)
+            tail_index.append(i)
+        else:
+            tails[j] = rank
+            tail_index[j] = i
+        previous[i] = tail_index[j - 1] if j else -1
+    kept: set[str] = set()
+    i = tail_index[-1] if tail_index else -1
+    while i != -1:
+        kept.add(keys[i])
+        i = previous[i]
+    return kept
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict) and set(value) <= {"id", "type"} and "id" in value:
+        return str(value["id"])
+    return dumps(value, indent=None)
+
+
+def revision_snapshot(revision: Revision) -> Snapshot:
+    return snapshot(revision.payload, revision.paths)
+
+
+def draft_snapshot(draft: Draft) -> Snapshot:
+    from designer.review import current_content
+
+    payload, paths, _ = current_content(draft)
+    return snapshot(payload, paths)
+
+
+def snapshot_of_tree(tree: Tree) -> Snapshot:
+    from designer.review import current_content
+
+    payload, paths, _ = current_content(tree.draft, tree=tree)
+    return snapshot(payload, paths)
+
+
+def diff_revisions(old: Revision | Draft | None, new: Revision | Draft) -> TreeDiff:
+    """Diff two revisions, or a revision and a draft's current content (``None``: an empty tree)."""
+    return diff_snapshots(_as_snapshot(old), _as_snapshot(new))
+
+
+def _as_snapshot(source: Revision | Draft | None) -> Snapshot:
+    from designer.models import Draft
+
+    if source is None:
+        return Snapshot(process={}, nodes=[])
+    if isinstance(source, Draft):
+        return draft_snapshot(source)
+    return revision_snapshot(source)
+
+
+def walk_labels(snap: Snapshot) -> Iterator[tuple[SnapNode, int]]:
+    """Yield ``(node, depth)`` in document order, for a read-only rendering."""
+    for node in snap.nodes:
+        yield node, node.depth

@@ -1,0 +1,290 @@
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import User
+from django.core import mail
+from django.template import Context, Template
+from django.test import RequestFactory
+from django.urls import reverse
+
+from designer import review, services
+from designer.models import Approval, Comment, Membership, Node, ReviewRequest
+from tests.factories import UserFactory, add_group, add_job, make_draft, root_of
+
+pytestmark = pytest.mark.django_db
+
+SCRIPT = '<script>alert("x")</script><b>bold</b>'
+
+
+def _user(name, **kwargs):
+    return User.objects.get(pk=UserFactory(username=name, **kwargs).pk)
+
+
+@pytest.fixture
+def team():
+    owner, editor, reviewer = _user("olivia"), _user("ed"), _user("rita", email="rita@example.com")
+    draft = make_draft(owner)
+    group = add_group(draft, root_of(draft), "Close")
+    job = add_job(draft, group, "Reconcile")
+    Membership.objects.create(draft=draft, user=editor, role="editor")
+    Membership.objects.create(draft=draft, user=reviewer, role="reviewer")
+    return {"owner": owner, "editor": editor, "reviewer": reviewer, "draft": draft, "group": group, "job": job}
+
+
+def _url(name, team, **kwargs):
+    return reverse(name, kwargs={"pk": team["draft"].pk, **kwargs})
+
+
+def test_html_in_comments_is_shown_as_text_on_the_review_page(client, team):
+    review.comment_create(draft=team["draft"], actor=team["reviewer"], body=SCRIPT, node_key=team["job"].key)
+    client.force_login(team["editor"])
+
+    response = client.get(_url("review-page", team))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert SCRIPT not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&lt;b&gt;bold&lt;/b&gt;" in html
+    assert "On <strong>Reconcile</strong>" in html
+
+
+def test_html_in_member_names_notes_and_activity_is_escaped(client, team):
+    draft = team["draft"]
+    review.review_request(draft=draft, actor=team["editor"], reviewers=[team["reviewer"]], note=SCRIPT)
+    review.approval_gate_set(draft=draft, actor=team["owner"], required=False, reason=SCRIPT)
+    client.force_login(team["owner"])
+
+    pages = [
+        client.get(_url(name, team)).content.decode()
+        for name in ("review-page", "review-activity", "review-members", "review-revisions")
+    ]
+
+    for html in pages:
+        assert "<script>alert" not in html
+    assert "&lt;script&gt;" in pages[0]
+    assert "&lt;script&gt;" in pages[1]
+    assert "&lt;script&gt;" in pages[2]
+
+
+def test_comment_posted_with_htmx_returns_the_comments_fragment(client, team):
+    client.force_login(team["reviewer"])
+
+    response = client.post(
+        _url("review-comment-add", team),
+        {"body": "Who signs?", "node": str(team["job"].key)},
+        headers={"HX-Request": "true"},
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.lstrip().startswith('<section class="card" id="comments">')
+    assert "Who signs?" in html
+    assert "<html" not in html
+    assert Comment.objects.get().node_key == team["job"].key
+
+
+def test_empty_comment_is_refused_with_a_message_in_the_fragment(client, team):
+    client.force_login(team["reviewer"])
+
+    response = client.post(_url("review-comment-add", team), {"body": "   "}, headers={"HX-Request": "true"})
+
+    assert "The comment is empty; write something first." in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+def test_empty_comment_without_htmx_redirects_with_the_message(client, team):
+    client.force_login(team["reviewer"])
+
+    response = client.post(_url("review-comment-add", team), {"body": ""}, follow=True)
+
+    assert "The comment is empty; write something first." in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+def test_sharing_with_an_unknown_user_shows_the_message(client, team):
+    client.force_login(team["owner"])
+
+    response = client.post(
+        _url("review-member-add", team), {"identifier": "nobody@x.org", "role": "viewer"}, follow=True
+    )
+
+    assert (
+        "There is no user &quot;nobody@x.org&quot;. Check the username or e-mail address." in response.content.decode()
+    )
+    assert Membership.objects.filter(draft=team["draft"]).count() == 2
+
+
+def test_request_review_approve_and_inbox_through_the_pages(client, team, django_capture_on_commit_callbacks):
+    client.force_login(team["editor"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(_url("review-request", team), {"reviewers": [team["reviewer"].pk], "note": "Please check"})
+    assert ReviewRequest.objects.get().reviewers.get() == team["reviewer"]
+    assert "/drafts/" in mail.outbox[0].body
+
+    client.force_login(team["reviewer"])
+    inbox = client.get(reverse("review-inbox")).content.decode()
+    assert 'Reviews for you <span class="count">1</span>' in inbox
+    team["draft"].refresh_from_db()
+    client.post(_url("review-approve", team), {"version": team["draft"].version})
+
+    assert Approval.objects.get().verdict == "approved"
+    assert 'Reviews for you <span class="count">0</span>' in client.get(reverse("review-inbox")).content.decode()
+    page = client.get(_url("review-page", team)).content.decode()
+    assert "<strong>Approved</strong> by rita" in page
+
+
+def test_review_request_naming_a_non_member_is_refused(client, team):
+    stranger = _user("zed")
+    client.force_login(team["editor"])
+
+    response = client.post(_url("review-request", team), {"reviewers": [stranger.pk]}, follow=True)
+
+    assert "is not a member of this draft" in response.content.decode()
+    assert not ReviewRequest.objects.exists()
+
+
+def test_review_page_shows_the_tree_diff_and_changed_since_approval(client, team):
+    draft = team["draft"]
+    draft.refresh_from_db()
+    review.review_approve(draft=draft, actor=team["reviewer"], version=draft.version)
+    draft.refresh_from_db()
+    services.node_update(
+        node=Node.objects.get(key=team["job"].key), version=draft.version, changes={"arguments": {"title": "Renamed"}}
+    )
+    client.force_login(team["editor"])
+
+    html = client.get(_url("review-page", team)).content.decode()
+
+    assert "Changed since approval." in html
+    assert "Publishing: blocked" in html
+    assert "arguments.title" in html
+    assert "Renamed" in html
+
+
+def test_approving_a_version_that_changed_shows_the_conflict(client, team):
+    draft = team["draft"]
+    draft.refresh_from_db()
+    client.force_login(team["reviewer"])
+
+    response = client.post(_url("review-approve", team), {"version": draft.version - 1}, follow=True)
+
+    assert "This draft changed since you opened it" in response.content.decode()
+    assert not Approval.objects.exists()
+
+
+def test_restore_through_the_revisions_page_and_read_only_view(client, team):
+    draft = team["draft"]
+    r1 = review.revision_save_point(draft=draft, actor=team["owner"])
+    draft.refresh_from_db()
+    services.node_delete(node=Node.objects.get(key=team["job"].key), version=draft.version)
+    draft.refresh_from_db()
+    client.force_login(team["editor"])
+
+    response = client.post(_url("review-restore", team, number=r1.number), {"version": draft.version}, follow=True)
+
+    assert "Restored revision 1. To undo, restore revision 2" in response.content.decode()
+    assert Node.objects.filter(key=team["job"].key).exists()
+    detail = client.get(_url("review-revision", team, number=2)).content.decode()
+    assert "Close" in detail
+    assert "Reconcile" not in detail
+    diff = client.get(_url("review-diff", team) + "?a=2&b=current").content.decode()
+    assert "Added (1)" in diff
+
+
+def test_diff_with_an_unknown_revision_says_so(client, team):
+    client.force_login(team["editor"])
+
+    response = client.get(_url("review-diff", team) + "?a=99", follow=True)
+
+    assert "This draft has no revision 99." in response.content.decode()
+
+
+def test_inbox_link_tag_shows_the_count(team):
+    review.review_request(draft=team["draft"], actor=team["editor"], reviewers=[team["reviewer"]])
+    request = RequestFactory().get("/")
+    request.user = team["reviewer"]
+
+    html = Template("{% load review_tags %}{% review_inbox_link %}").render(Context({"request": request}))
+
+    assert 'aria-label="1 waiting">1</span>' in html
+
+
+def test_comments_fragment_for_one_node_for_the_editor(client, team):
+    draft = team["draft"]
+    review.comment_create(draft=draft, actor=team["reviewer"], body="On the job", node_key=team["job"].key)
+    review.comment_create(draft=draft, actor=team["reviewer"], body="On the draft")
+    client.force_login(team["editor"])
+
+    html = client.get(_url("review-comments", team) + f"?node={team['job'].key}").content.decode()
+
+    assert "Comments on Reconcile" in html
+    assert "On the job" in html
+    assert "On the draft" not in html
+    assert f'<input type="hidden" name="node" value="{team["job"].key}">' in html
+
+
+def test_comment_added_from_a_node_fragment_stays_scoped_to_the_node(client, team):
+    client.force_login(team["reviewer"])
+    key = str(team["job"].key)
+    review.comment_create(draft=team["draft"], actor=team["reviewer"], body="On the draft")
+
+    response = client.post(
+        _url("review-comment-add", team), {"body": "Due?", "node": key, "scope": key}, headers={"HX-Request": "true"}
+    )
+
+    html = response.content.decode()
+    assert "Due?" in html
+    assert "On the draft" not in html
+
+
+def _page_queries(client, team, extra_jobs):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    draft = team["draft"]
+    for i in range(extra_jobs):
+        draft.refresh_from_db()
+        job = add_job(draft, team["group"], f"Job {i}")
+        review.comment_create(draft=draft, actor=team["reviewer"], body=f"c{i}", node_key=job.key)
+    draft.refresh_from_db()
+    review.review_request(draft=draft, actor=team["editor"], reviewers=[team["reviewer"]])
+    client.force_login(team["reviewer"])
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(_url("review-page", team)).status_code == 200
+    return len(queries)
+
+
+def test_review_page_queries_do_not_grow_with_the_tree_or_comments(client, team):
+    small = _page_queries(client, team, 1)
+
+    large = _page_queries(client, team, 15)
+
+    assert large == small
+
+
+def test_approval_banner_for_the_editor_says_changed_since_approval_with_a_diff_link(team):
+    draft = team["draft"]
+    draft.refresh_from_db()
+    approval = review.review_approve(draft=draft, actor=team["reviewer"], version=draft.version)
+    draft.refresh_from_db()
+    services.node_update(
+        node=Node.objects.get(key=team["job"].key), version=draft.version, changes={"arguments": {"title": "<i>x</i>"}}
+    )
+
+    html = Template("{% load review_tags %}{% approval_banner draft %}").render(Context({"draft": draft}))
+
+    assert "Changed since approval" in html
+    assert f"?a={approval.revision.number}&amp;b=current" in html
+    assert 'data-publish-allowed="false"' in html
+    assert "ask for a new review before publishing" in html
+
+
+def test_open_comments_filter_gives_the_marker_count_per_node(team):
+    from designer.review_selectors import comment_counts
+
+    review.comment_create(draft=team["draft"], actor=team["reviewer"], body="a", node_key=team["job"].key)
+    context = Context({"counts": comment_counts(team["draft"]), "job": team["job"], "group": team["group"]})
+
+    html = Template("{% load review_tags %}{{ counts|open_comments:job.key }}/{{ counts|open_comments:group.key }}")
+
+    assert html.render(context) == "1/0"
