@@ -9,6 +9,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 
+wsgi_app = "designer.wsgi"
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:" + os.environ.get("PORT", "8000"))
 workers = int(os.environ.get("WEB_CONCURRENCY", str(min(4, multiprocessing.cpu_count() * 2 + 1))))
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
