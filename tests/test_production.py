@@ -165,6 +165,15 @@ def test_healthz_returns_503_when_the_database_fails(client, monkeypatch):
     assert response.json() == {"status": "error", "database": "unavailable"}
 
 
+@pytest.mark.django_db
+def test_https_redirect_spares_the_health_check(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/healthz").status_code == 200
+    response = client.get("/login/")
+    assert response.status_code == 301
+    assert response["Location"] == "https://testserver/login/"
+
+
 # --- content security policy -----------------------------------------------------------------
 
 
