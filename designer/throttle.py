@@ -19,8 +19,10 @@ from django import forms
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.views import LoginView
 from django.core.cache import cache
-from django.http import HttpRequest
+from django.forms.forms import NON_FIELD_ERRORS
+from django.http import HttpRequest, HttpResponse
 
 logger = logging.getLogger(__name__)
 
@@ -113,3 +115,15 @@ class ThrottledAuthenticationForm(ThrottledLoginMixin, AuthenticationForm):
 
 class ThrottledAdminAuthenticationForm(ThrottledLoginMixin, AdminAuthenticationForm):
     pass
+
+
+class ThrottledLoginView(LoginView):
+    """The login page with the throttle; a locked-out attempt answers 429 Too Many Requests."""
+
+    authentication_form = ThrottledAuthenticationForm
+
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
+        response = super().form_invalid(form)
+        if form.has_error(NON_FIELD_ERRORS, "locked"):
+            response.status_code = 429
+        return response

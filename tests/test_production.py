@@ -77,6 +77,16 @@ def test_check_deploy_reports_a_relaxed_security_setting(tmp_path):
     assert "security.W012" in done.stdout + done.stderr
 
 
+def test_collectstatic_builds_hashed_compressed_files_in_production(tmp_path):
+    # The release step: fails when a static file (e.g. a vendored script) references a missing file.
+    done = manage(production_env(tmp_path), "collectstatic", "--no-input", "-v0")
+    assert done.returncode == 0, done.stdout + done.stderr
+    manifest = json.loads((tmp_path / "static" / "staticfiles.json").read_text())
+    hashed_css = manifest["paths"]["css/app.css"]
+    assert re.fullmatch(r"css/app\.[0-9a-f]{12}\.css", hashed_css)
+    assert (tmp_path / "static" / (hashed_css + ".gz")).exists()
+
+
 def test_missing_secret_key_stops_start_up_with_a_clear_message(tmp_path):
     env = production_env(tmp_path)
     del env["SECRET_KEY"]
@@ -229,6 +239,7 @@ def test_login_locks_after_repeated_failures_with_a_clear_message(client, thrott
         response = login(client, "alice", "wrong")
         assert "Please enter a correct username and password" in response.content.decode()
     response = login(client, "alice", PASSWORD)  # even the right password is refused now
+    assert response.status_code == 429
     body = response.content.decode()
     assert "Too many failed log-in attempts" in body
     assert "blocked for 10 more minute(s)" in body
