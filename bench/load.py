@@ -385,7 +385,15 @@ def editor_loop(
     builders = [b for b, _ in mix]
     weights = [w for _, w in mix]
     while time.monotonic() < deadline_box[0]:
-        req = random.choices(builders, weights)[0](ed)
+        builder = random.choices(builders, weights)[0]
+        try:
+            req = builder(ed)
+        except Exception as exc:  # a builder that cannot make a request counts as an error, once
+            results.add(
+                Sample(getattr(builder, "__name__", "builder"), 0.0, False, type(exc).__name__), detail=str(exc)
+            )
+            time.sleep(0.1)
+            continue
         headers = {"X-CSRFToken": ed.csrf, "HX-Request": "true", "Referer": base + EDITOR_URL.format(draft=ed.draft)}
         started = time.perf_counter()
         try:

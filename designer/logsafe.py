@@ -3,8 +3,8 @@
 `RedactSecretsFilter` sits on every log handler (settings.LOGGING and gunicorn.conf.py). It
 rewrites each record before it is formatted: Authorization headers, bearer tokens, and values of
 token/secret/password/key fields — in the message, in the traceback and in `extra` fields — become
-`[REDACTED]`, and so does any configured secret (SECRET_KEY, WORKIVA_CLIENT_SECRET) wherever it
-appears.
+`[REDACTED]`, and so does any configured secret (SECRET_KEY, WORKIVA_CLIENT_SECRET, the SMTP
+password) wherever it appears.
 """
 
 from __future__ import annotations
@@ -42,7 +42,12 @@ def _configured_secrets() -> list[str]:
     try:
         from django.conf import settings
 
-        values = [getattr(settings, "SECRET_KEY", ""), getattr(settings, "WORKIVA_CLIENT_SECRET", "")]
+        mail_options = getattr(settings, "MAILERS", {}).get("default", {}).get("OPTIONS", {})
+        values = [
+            getattr(settings, "SECRET_KEY", ""),
+            getattr(settings, "WORKIVA_CLIENT_SECRET", ""),
+            mail_options.get("password", ""),
+        ]
     except Exception:  # settings not configured (e.g. gunicorn's master before Django loads)
         return []
     # Short values (the sandbox defaults) would redact ordinary words; real secrets are long.

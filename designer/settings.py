@@ -175,7 +175,7 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 # WhiteNoise serves static files from every web process; in production they are hashed and
-# compressed by collectstatic (the release step), so they can be cached for a year.
+# compressed by collectstatic (the release step), so browsers may cache them for good.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -235,6 +235,10 @@ WORKIVA_READ_TIMEOUT = float(os.environ.get("WORKIVA_READ_TIMEOUT", "30"))
 # Every handler passes through the redaction filter, so tokens, secrets and Authorization
 # headers never reach the log (designer/logsafe.py).
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain" if DEBUG else "json")
+if LOG_FORMAT not in {"plain", "json"}:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f'LOG_FORMAT must be "json" or "plain", not {LOG_FORMAT!r}.')
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
@@ -258,8 +262,8 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
-        # django.request and django.server propagate to root; Django's own handlers would mail
-        # admins and print unfiltered, so they are replaced here.
+        # Django's default handlers for these (console in DEBUG only, mail to admins, runserver's
+        # own) are replaced, so that every line goes through the redacting handler.
         "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
         "django.server": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
     },
