@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test check lint typecheck pytest test-postgres bench clean
+.PHONY: run test check lint typecheck pytest test-postgres bench load clean
 
 $(PY):
 	@python=$$(scripts/find-python) && echo "Creating $(VENV) with $$python" && "$$python" -m venv $(VENV)
@@ -49,6 +49,10 @@ test-postgres: $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed-dev
 	$(PY) bench/payload.py
+
+# 20 simulated editors against gunicorn (2 workers) + the local PostgreSQL; see docs/performance.md.
+load: $(VENV)/.installed-dev
+	$(PY) bench/load.py $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3
