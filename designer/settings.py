@@ -149,3 +149,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+# Seconds the client may spend waiting between retries of one request (429/502/503/504).
+WORKIVA_RETRY_BUDGET = float(os.environ.get("WORKIVA_RETRY_BUDGET", "30"))
+# After a create, ask Workiva to validate the new process and record its errors by server id.
+WORKIVA_VALIDATE_AFTER_CREATE = env_bool("WORKIVA_VALIDATE_AFTER_CREATE", True)

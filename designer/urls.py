@@ -1,11 +1,15 @@
 """URL configuration."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("processes_api.urls")),
 ]
+if settings.WORKIVA_SANDBOX:
+    urlpatterns.append(path("sandbox/", include("processes_api.sandbox.urls")))

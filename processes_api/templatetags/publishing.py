@@ -1,0 +1,16 @@
+"""``{% publish_state draft problems as pub %}`` for the editor's publish area."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from processes_api import selectors
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def publish_state(context: template.Context, draft: Any, problems: Any = None) -> dict[str, Any]:
+    return selectors.publish_state(draft=draft, problems=problems, user=context["request"].user)
