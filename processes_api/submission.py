@@ -358,6 +358,8 @@ def error_list(body: Any) -> list[dict[str, Any]]:
             return [e for e in body["errors"] if isinstance(e, dict)]
         if body.get("code") or body.get("message"):
             return [body]
+        if isinstance(body.get("error"), str):  # an OAuth error from the token endpoint
+            return [{"code": body["error"], "message": body.get("error_description") or ""}]
         return []
     if isinstance(body, list):
         return [e for e in body if isinstance(e, dict)]

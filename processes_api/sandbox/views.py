@@ -11,7 +11,8 @@ Magic values, for tests and demos (also listed on the publishing pages):
   them → 400 ``invalidRequest`` whose ``details[]`` carry each target;
 - a user argument equal to ``unverified-user`` → created, but ``POST /processes/{id}/validation``
   reports ``userNotVerified`` with ``meta.jobId`` the job's server id;
-- faults, from the ``X-Sandbox-Fault`` header or a process name containing ``[sandbox:FAULT]``:
+- faults, from the ``X-Sandbox-Fault`` header, the ``WORKIVA_SANDBOX_FAULT`` setting or a process
+  name containing ``[sandbox:FAULT]``:
   ``429`` (Retry-After: 1), ``500``, ``503``, ``slow`` (sleeps ``WORKIVA_SANDBOX_SLOW_SECONDS``),
   ``drop`` (the connection is cut before anything is stored), ``drop-after`` (the process is
   stored, then the connection is cut). ``FAULTxN`` applies it to the first N such requests only.
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import contextlib
 import json
 import re
@@ -73,9 +75,12 @@ def token(request: HttpRequest) -> HttpResponse:
         request.POST.get("client_id", ""),
         request.POST.get("client_secret", ""),
     )
+    # The sandbox accepts the connection's own credentials unless told otherwise (tests do).
+    expected_id = getattr(settings, "WORKIVA_SANDBOX_CLIENT_ID", "") or settings.WORKIVA_CLIENT_ID
+    expected_secret = getattr(settings, "WORKIVA_SANDBOX_CLIENT_SECRET", "") or settings.WORKIVA_CLIENT_SECRET
     if not (
-        secrets.compare_digest(client_id, settings.WORKIVA_CLIENT_ID)
-        and secrets.compare_digest(client_secret, settings.WORKIVA_CLIENT_SECRET)
+        secrets.compare_digest(client_id.encode(), expected_id.encode())
+        and secrets.compare_digest(client_secret.encode(), expected_secret.encode())
     ):
         return _oauth_error(401, "unauthorized_client", "Unknown client id or wrong secret.")
     access_token = signing.dumps({"client": client_id, "n": secrets.token_hex(8)}, salt=TOKEN_SALT)
@@ -123,13 +128,14 @@ def _refuse(request: HttpRequest) -> HttpResponse | None:
 
 def _fault(request: HttpRequest, name: str = "") -> str | None:
     """Return the fault this request asks for (header or process name), counting ``xN`` limits."""
-    spec = request.headers.get("X-Sandbox-Fault", "")
+    spec = request.headers.get("X-Sandbox-Fault", "") or getattr(settings, "WORKIVA_SANDBOX_FAULT", "")
     match = _FAULT.search(f"[sandbox:{spec}]" if spec else name)
     if match is None:
         return None
     kind, limit = match.group(1), match.group(2)
     if limit is not None:
-        counter = f"sandbox-fault:{kind}:{limit}:{name or spec}"
+        ident = hashlib.sha256(f"{kind}:{limit}:{name}:{spec}".encode()).hexdigest()[:32]
+        counter = f"sandbox-fault:{ident}"
         cache.add(counter, 0, timeout=3600)
         used = cache.incr(counter)
         if used > int(limit):
@@ -161,7 +167,12 @@ def _drop(request: HttpRequest) -> HttpResponse:
         if isinstance(stream, socket.socket):
             sock = stream
             break
-        stream = getattr(stream, "stream", None) or getattr(stream, "raw", None) or getattr(stream, "_sock", None)
+        reader = getattr(stream, "_read", None)  # Django's LimitedStream keeps the bound read()
+        stream = (
+            getattr(reader, "__self__", None)
+            or getattr(stream, "raw", None)  # BufferedReader → SocketIO
+            or getattr(stream, "_sock", None)  # SocketIO → socket
+        )
     if isinstance(sock, socket.socket):
         with contextlib.suppress(OSError):
             sock.shutdown(socket.SHUT_RDWR)
