@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import contextlib
+import hashlib
 import json
 import re
 import secrets
