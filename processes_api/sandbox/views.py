@@ -23,18 +23,20 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
+import functools
 import hashlib
 import json
 import re
 import secrets
 import socket
 import time
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from processes_api import schema
@@ -51,6 +53,18 @@ USER_FIELDS = ("assigneeUser", "approverUser")
 PRINCIPAL_FIELDS = ("assignee", "approver")
 
 
+def sandbox_endpoint(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Mark an API endpoint: CSRF-exempt (bearer-token API), and 404 unless ``WORKIVA_SANDBOX`` is on."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not settings.WORKIVA_SANDBOX:
+            raise Http404("The sandbox is off.")
+        return view(request, *args, **kwargs)
+
+    return csrf_exempt(wrapped)
+
+
 def _error(status: int, code: str, message: str, *, target: str | None = None, **extra: Any) -> JsonResponse:
     body: dict[str, Any] = {"code": code, "message": message, "target": target, "documentationUrl": DOCS_URL}
     body.update(extra)
@@ -64,7 +78,7 @@ def _oauth_error(status: int, error: str, description: str) -> JsonResponse:
 # --- token ----------------------------------------------------------------------------------------
 
 
-@csrf_exempt
+@sandbox_endpoint
 def token(request: HttpRequest) -> HttpResponse:
     """``POST /iam/v1/oauth2/token``: client credentials by Basic auth or form fields."""
     if request.method != "POST":
@@ -183,7 +197,7 @@ def _drop(request: HttpRequest) -> HttpResponse:
 # --- processes ------------------------------------------------------------------------------------
 
 
-@csrf_exempt
+@sandbox_endpoint
 def processes(request: HttpRequest) -> HttpResponse:
     """``POST /processes`` creates; ``GET /processes`` lists with ``$filter``, ``$maxpagesize``, ``$next``."""
     refused = _refuse(request)
@@ -245,7 +259,7 @@ def _list(request: HttpRequest) -> HttpResponse:
     return JsonResponse(body)
 
 
-@csrf_exempt
+@sandbox_endpoint
 def process(request: HttpRequest, process_id: str) -> HttpResponse:
     """``GET /processes/{id}`` or ``DELETE /processes/{id}`` (moves it to the trash)."""
     refused = _refuse(request)
@@ -263,7 +277,7 @@ def process(request: HttpRequest, process_id: str) -> HttpResponse:
     return JsonResponse(_public(row.document))
 
 
-@csrf_exempt
+@sandbox_endpoint
 def validation(request: HttpRequest, process_id: str) -> HttpResponse:
     """``POST /processes/{id}/validation``: ``{"errors": [...]}``, empty when valid."""
     refused = _refuse(request)
@@ -417,6 +431,7 @@ def _summary(document: dict[str, Any]) -> dict[str, Any]:
     return {k: document[k] for k in ("id", "name", "revision", "created", "modified", "dueDate") if k in document}
 
 
+@sandbox_endpoint
 def process_page(request: HttpRequest, process_id: str) -> HttpResponse:
     """A human-readable page for a sandbox process (the link the publish result shows)."""
     from django.shortcuts import get_object_or_404, render
