@@ -203,7 +203,19 @@ def _finish(submission: Submission, status: str, message: str) -> None:
     submission.status = status
     submission.message = message
     submission.finished = timezone.now() if status in Submission.FINISHED else None
-    submission.save()
+    # request_body never changes after creation; leave it out of the write.
+    submission.save(
+        update_fields=[
+            "status",
+            "message",
+            "finished",
+            "http_status",
+            "response_text",
+            "process_id",
+            "server_revision",
+            "attempts",
+        ]
+    )
 
 
 def _validate(submission: Submission, client: Client) -> None:

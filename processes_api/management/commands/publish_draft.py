@@ -33,7 +33,7 @@ class Command(BaseCommand):
                 raise CommandError(f'there is no user "{options["user"]}"', returncode=2)
             user = found
         try:
-            submission = draft_publish(draft=draft, user=user).submission  # type: ignore[arg-type]
+            submission = draft_publish(draft=draft, user=user).submission
         except PublishBlocked as exc:
             raise CommandError(str(exc), returncode=2) from None
         if submission.process_id:
