@@ -12,8 +12,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from designer.models import Draft
 from designer.permissions import Action, can, require
+from designer.selectors import draft_tree
 from processes_api import selectors, tasks
 from processes_api.client import ApiError, Client
+from processes_api.lint import lint_tree
 from processes_api.models import Submission
 from processes_api.submission import PublishBlocked, draft_publish
 
@@ -63,6 +65,7 @@ def history(request: HttpRequest, draft_id: int) -> HttpResponse:
     require(request.user, draft, Action.VIEW)
     context = {
         "draft": draft,
+        "problems": lint_tree(draft_tree(draft=draft)),
         "rows": selectors.submission_history(draft=draft),
         "can_publish": can(request.user, draft, Action.PUBLISH),
         **selectors.connection_context(),
