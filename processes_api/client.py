@@ -272,24 +272,30 @@ class Client:
         while True:
             attempt += 1
             started = time.monotonic()
+            error: ApiError | None
             try:
                 response = self.session.request(
                     method, url, timeout=(self.connect_timeout, self.read_timeout), **kwargs
                 )
-            except requests.ConnectTimeout as exc:
-                raise ApiError(f"{method} {_path_of(url)}: could not connect in time ({type(exc).__name__})") from None
+            except requests.ConnectTimeout:
+                error = ApiError(f"{method} {_path_of(url)}: could not connect in time")
             except requests.Timeout:
-                raise ApiError(
+                error = ApiError(
                     f"{method} {_path_of(url)}: no answer within {self.read_timeout:g} s after sending",
                     outcome_unknown=True,
-                ) from None
+                )
             except requests.ConnectionError as exc:
                 sent = not _before_sending(exc)
-                raise ApiError(
+                error = ApiError(
                     f"{method} {_path_of(url)}: the connection "
                     + ("broke after the request was sent" if sent else "could not be opened"),
                     outcome_unknown=sent,
-                ) from None
+                )
+            else:
+                error = None
+            if error is not None:
+                logger.warning("%s (attempt %d)", error.message, attempt)
+                raise error
             logger.info(
                 "%s %s -> %s in %.0f ms (attempt %d)",
                 method,

@@ -274,3 +274,36 @@ def test_error_with_unknown_job_id_and_target_stays_at_process_level(user):
     assert error.node_key is None
     assert error.mapped_by == ""
     assert error.job_id == "job-x"
+
+
+def test_database_task_backend_queues_and_the_worker_sends(sandbox, user, settings):
+    from django.core.management import call_command
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    draft, _ = build(user)
+
+    queued = draft_publish(draft=draft, user=user).submission
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    queued.refresh_from_db()
+
+    assert queued.status == Status.CREATED
+    assert queued.process_id == SandboxProcess.objects.get().process_id
+
+
+def test_publish_logs_neither_secret_nor_token(sandbox, user, settings, caplog):
+    import logging
+
+    from processes_api.client import Client
+
+    caplog.set_level(logging.DEBUG)
+    settings.WORKIVA_SANDBOX_FAULT = "drop-afterx1"
+    draft, _ = build(user, second={"assigneeUser": "unverified-user"})
+
+    draft_publish(draft=draft, user=user)
+
+    token = cache.get(Client.from_settings()._token_cache_key)
+    text = "\n".join(r.getMessage() for r in caplog.records)
+    assert token
+    assert "POST /sandbox/processes" in text
+    assert token not in text
+    assert settings.WORKIVA_CLIENT_SECRET not in text

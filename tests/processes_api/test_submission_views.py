@@ -229,3 +229,21 @@ def test_connection_test_reports_refused_credentials(sandbox, user, client, sett
     html = client.post(reverse("publishing-connection-test"), **HX).content.decode()
 
     assert "The token endpoint refused the credentials: unauthorized_client" in html
+
+
+def test_check_again_reconciles_an_unknown_submission(sandbox, user, client):  # noqa: F811
+    from processes_api.client import Client
+
+    draft, _ = build(user)
+    submission = submission_create(draft=draft, user=user).submission
+    created = Client.from_settings().create(submission.request_body)  # the server did create it
+    Submission.objects.filter(pk=submission.pk).update(status="unknown", attempts=1)
+    login(client, user)
+
+    html = client.post(reverse("submission-check", args=[submission.pk]), **HX).content.decode()
+
+    submission.refresh_from_db()
+    assert submission.status == Submission.Status.RECONCILED
+    assert submission.process_id == created["id"]
+    assert created["id"] in html
+    assert SandboxProcess.objects.count() == 1
