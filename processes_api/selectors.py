@@ -33,7 +33,7 @@ class ErrorRow:
 
 def process_link(process_id: str) -> str:
     """Return a web link to a created process, or "" when none is known."""
-    template = getattr(settings, "WORKIVA_PROCESS_LINK", "")
+    template = str(getattr(settings, "WORKIVA_PROCESS_LINK", ""))
     if not template and settings.WORKIVA_SANDBOX:
         template = "/sandbox/view/processes/{id}"
     return template.format(id=process_id) if template and process_id else ""
