@@ -11,6 +11,7 @@ from django.conf import settings
 from designer.models import Node
 from designer.permissions import Action, can
 from processes_api.models import Submission, SubmissionError
+from processes_api.submission import submission_is_stale
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -58,6 +59,7 @@ def status_context(*, submission: Submission, user: AbstractBaseUser | Anonymous
         "errors": error_rows([submission]).get(submission.pk, []),
         "link": process_link(submission.process_id),
         "can_publish": can(user, submission.draft, Action.PUBLISH),
+        "stale": submission_is_stale(submission),
         "sandbox": settings.WORKIVA_SANDBOX,
     }
 

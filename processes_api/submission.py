@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
@@ -232,6 +233,36 @@ def _validate(submission: Submission, client: Client) -> None:
     errors = result.get("errors")
     if isinstance(errors, list) and errors:
         record_errors(submission, errors, status=200, source=SubmissionError.Source.VALIDATION)
+
+
+# --- recovery -------------------------------------------------------------------------------------
+
+# A submission still queued or sending after this long lost its worker (crash, restart, no worker).
+STALE_AFTER = timedelta(minutes=5)
+
+
+def submission_is_stale(submission: Submission) -> bool:
+    since = submission.started or submission.created
+    return submission.polling and since is not None and timezone.now() - since > STALE_AFTER
+
+
+def submission_recover(*, submission: Submission) -> str:
+    """Unstick a stale submission; return the task to run next ("send", "reconcile" or "").
+
+    Queued means nothing was sent (the status moves to sending, under a lock, before any request),
+    so it is sent again. Sending means a request may have reached Workiva: it becomes unknown and
+    is reconciled — never sent blindly.
+    """
+    with transaction.atomic():
+        locked = Submission.objects.select_for_update().get(pk=submission.pk)
+        if locked.status == Status.UNKNOWN:
+            return "reconcile"
+        if not submission_is_stale(locked):
+            return ""
+        if locked.status == Status.QUEUED:
+            return "send"
+        _finish(locked, Status.UNKNOWN, "Publishing was interrupted; checking whether Workiva created the process.")
+    return "reconcile"
 
 
 # --- reconcile ------------------------------------------------------------------------------------

@@ -21,9 +21,13 @@ def send_submission(submission_id: int) -> str:
 
 
 @task
-def reconcile_submission(submission_id: int) -> str:
-    """Look for the process of a submission whose outcome is unknown; return its status."""
+def reconcile_submission(submission_id: int, resend: bool = True) -> str:
+    """Look for the process of a submission whose outcome is unknown; return its status.
+
+    ``resend``: send the create again when no process matches (attempts permitting); without it a
+    submission with no matching process is marked failed.
+    """
     from processes_api.submission import submission_reconcile
 
     submission = Submission.objects.select_related("revision").get(pk=submission_id)
-    return str(submission_reconcile(submission=submission, resend=True).status)
+    return str(submission_reconcile(submission=submission, resend=resend).status)

@@ -17,7 +17,7 @@ from processes_api import selectors, tasks
 from processes_api.client import ApiError, Client
 from processes_api.lint import lint_tree
 from processes_api.models import Submission
-from processes_api.submission import PublishBlocked, draft_publish
+from processes_api.submission import PublishBlocked, draft_publish, submission_recover
 
 STATUS = "publishing/publish.html#submission-status"
 
@@ -52,9 +52,13 @@ def submission_status(request: HttpRequest, pk: int) -> HttpResponse:
 def submission_check(request: HttpRequest, pk: int) -> HttpResponse:
     submission = get_object_or_404(Submission.objects.select_related("draft"), pk=pk)
     require(request.user, submission.draft, Action.PUBLISH)
-    if submission.status == Submission.Status.UNKNOWN:
-        tasks.reconcile_submission.enqueue(submission.pk)
-        submission.refresh_from_db()
+    next_step = submission_recover(submission=submission)
+    if next_step == "send":
+        tasks.send_submission.enqueue(submission.pk)
+    elif next_step == "reconcile":
+        # Asked by a person: report "not created" rather than sending again behind their back.
+        tasks.reconcile_submission.enqueue(submission.pk, resend=False)
+    submission.refresh_from_db()
     return render(request, STATUS, selectors.status_context(submission=submission, user=request.user))
 
 

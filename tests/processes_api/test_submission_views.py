@@ -247,3 +247,67 @@ def test_check_again_reconciles_an_unknown_submission(sandbox, user, client):  #
     assert submission.process_id == created["id"]
     assert created["id"] in html
     assert SandboxProcess.objects.count() == 1
+
+
+def test_check_again_on_an_unknown_submission_with_no_process_marks_it_not_created(sandbox, user, client):  # noqa: F811
+    draft, _ = build(user)
+    submission = submission_create(draft=draft, user=user).submission
+    Submission.objects.filter(pk=submission.pk).update(status="unknown", attempts=1)
+    login(client, user)
+
+    client.post(reverse("submission-check", args=[submission.pk]), **HX)
+
+    submission.refresh_from_db()
+    assert submission.status == Submission.Status.FAILED
+    assert submission.message == "Workiva has no process for this submission: it was not created."
+    assert not SandboxProcess.objects.exists()
+
+
+def test_stale_queued_submission_is_sent_when_checked(sandbox, user, client):  # noqa: F811
+    import datetime as dt
+
+    draft, _ = build(user)
+    submission = submission_create(draft=draft, user=user).submission
+    Submission.objects.filter(pk=submission.pk).update(created=submission.created - dt.timedelta(minutes=10))
+    login(client, user)
+
+    status_html = client.get(reverse("submission-status", args=[submission.pk]), **HX).content.decode()
+    client.post(reverse("submission-check", args=[submission.pk]), **HX)
+
+    submission.refresh_from_db()
+    assert "the worker may have stopped" in status_html
+    assert 'hx-trigger="every 1s"' not in status_html
+    assert submission.status == Submission.Status.CREATED
+
+
+def test_stale_sending_submission_is_reconciled_not_resent(sandbox, user, client):  # noqa: F811
+    import datetime as dt
+
+    from processes_api.client import Client
+
+    draft, _ = build(user)
+    submission = submission_create(draft=draft, user=user).submission
+    created = Client.from_settings().create(submission.request_body)
+    Submission.objects.filter(pk=submission.pk).update(
+        status="sending", attempts=1, started=submission.created - dt.timedelta(minutes=10)
+    )
+    login(client, user)
+
+    client.post(reverse("submission-check", args=[submission.pk]), **HX)
+
+    submission.refresh_from_db()
+    assert submission.status == Submission.Status.RECONCILED
+    assert submission.process_id == created["id"]
+    assert SandboxProcess.objects.count() == 1
+
+
+def test_fresh_sending_submission_is_left_alone_when_checked(user, client):
+    draft, _ = build(user)
+    submission = submission_create(draft=draft, user=user).submission
+    Submission.objects.filter(pk=submission.pk).update(status="sending")
+    login(client, user)
+
+    client.post(reverse("submission-check", args=[submission.pk]), **HX)
+
+    submission.refresh_from_db()
+    assert submission.status == Submission.Status.SENDING
