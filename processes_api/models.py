@@ -26,7 +26,7 @@ class Submission(models.Model):
     FINISHED = (Status.CREATED, Status.REJECTED, Status.FAILED, Status.RECONCILED)
 
     draft = models.ForeignKey("designer.Draft", on_delete=models.CASCADE, related_name="submissions")
-    revision = models.ForeignKey("designer.Revision", on_delete=models.PROTECT, related_name="submissions")
+    revision = models.ForeignKey("designer.Revision", on_delete=models.RESTRICT, related_name="submissions")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     idempotency_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     payload_hash = models.CharField(max_length=64)

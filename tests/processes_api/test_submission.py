@@ -307,3 +307,12 @@ def test_publish_logs_neither_secret_nor_token(sandbox, user, settings, caplog):
     assert "POST /sandbox/processes" in text
     assert token not in text
     assert settings.WORKIVA_CLIENT_SECRET not in text
+
+
+def test_deleting_a_draft_deletes_its_submissions(user):
+    draft, _ = build(user)
+    submission_create(draft=draft, user=user)
+
+    services.draft_delete(draft=draft)
+
+    assert not Submission.objects.exists()
