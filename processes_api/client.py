@@ -141,14 +141,19 @@ class Client:
             cached = self.cache.get(self._token_cache_key)
             if isinstance(cached, str) and cached:
                 return cached
-        response = self._send(
-            "POST",
-            self.token_url,
-            data={"grant_type": schema.TOKEN_GRANT_TYPE},
-            auth=(self.client_id, self.client_secret),
-            headers={"Accept": "application/json"},
-            idempotent=True,
-        )
+        try:
+            response = self._send(
+                "POST",
+                self.token_url,
+                data={"grant_type": schema.TOKEN_GRANT_TYPE},
+                auth=(self.client_id, self.client_secret),
+                headers={"Accept": "application/json"},
+                idempotent=True,
+            )
+        except ApiError as exc:
+            # Whatever happened to the token request, the API request it was for was not sent.
+            exc.outcome_unknown = False
+            raise
         body = parse_body(response.text)
         if response.status_code != 200 or not isinstance(body, dict) or not body.get("access_token"):
             raise _token_error(response, body)
@@ -290,6 +295,17 @@ class Client:
                     f"{method} {_path_of(url)}: the connection "
                     + ("broke after the request was sent" if sent else "could not be opened"),
                     outcome_unknown=sent,
+                )
+            except (
+                requests.exceptions.InvalidURL,
+                requests.exceptions.MissingSchema,
+                requests.exceptions.InvalidSchema,
+            ):
+                error = ApiError(f"{method} {url}: the URL is not valid; check the connection settings")
+            except requests.RequestException as exc:
+                error = ApiError(
+                    f"{method} {_path_of(url)}: the answer could not be read ({type(exc).__name__})",
+                    outcome_unknown=True,
                 )
             else:
                 error = None

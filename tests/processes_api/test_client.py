@@ -309,3 +309,30 @@ def test_no_secret_or_token_in_any_log_line(client, caplog):
     assert caplog.records  # the paths above do log
     assert SECRET not in text
     assert TOKEN not in text
+
+
+@responses.activate
+def test_token_timeout_before_a_create_is_not_an_unknown_outcome(client):
+    responses.post(TOKEN_URL, body=requests.ReadTimeout("t"))
+
+    with pytest.raises(ApiError) as caught:
+        client.create({"name": "P"})
+
+    assert not caught.value.outcome_unknown
+
+
+def test_invalid_api_url_is_a_clear_error_not_an_unknown_outcome(sleeps):
+    client = Client(
+        api_url="not a url",
+        token_url="also not",
+        client_id="c",
+        client_secret=SECRET,
+        sleep=sleeps.append,
+        cache=LocMemCache(f"test-{uuid.uuid4()}", {}),
+    )
+
+    with pytest.raises(ApiError) as caught:
+        client.create({"name": "P"})
+
+    assert "the URL is not valid" in caught.value.message
+    assert not caught.value.outcome_unknown
