@@ -32,10 +32,15 @@ class ErrorRow:
     node_label: str  # the node's current label, or "" for a process-level error
 
 
+def publishing_to_sandbox() -> bool:
+    """Return True when drafts publish to the built-in sandbox rather than to Workiva."""
+    return bool(settings.WORKIVA_SANDBOX) and str(settings.WORKIVA_API_URL).rstrip("/").endswith("/sandbox")
+
+
 def process_link(process_id: str) -> str:
     """Return a web link to a created process, or "" when none is known."""
     template = str(getattr(settings, "WORKIVA_PROCESS_LINK", ""))
-    if not template and settings.WORKIVA_SANDBOX:
+    if not template and publishing_to_sandbox():
         template = "/sandbox/view/processes/{id}"
     return template.format(id=process_id) if template and process_id else ""
 
@@ -60,7 +65,7 @@ def status_context(*, submission: Submission, user: AbstractBaseUser | Anonymous
         "link": process_link(submission.process_id),
         "can_publish": can(user, submission.draft, Action.PUBLISH),
         "stale": submission_is_stale(submission),
-        "sandbox": settings.WORKIVA_SANDBOX,
+        "sandbox": publishing_to_sandbox(),
     }
 
 
@@ -86,7 +91,7 @@ def publish_state(
         "draft": draft,
         "can_publish": allowed,
         "reason": reason,
-        "sandbox": settings.WORKIVA_SANDBOX,
+        "sandbox": publishing_to_sandbox(),
     }
     if latest is not None:
         state.update(status_context(submission=latest, user=user))
@@ -102,6 +107,6 @@ def connection_context() -> dict[str, Any]:
         "api_version": settings.WORKIVA_API_VERSION,
         "client_id": settings.WORKIVA_CLIENT_ID,
         "secret_set": bool(settings.WORKIVA_CLIENT_SECRET),
-        "sandbox": settings.WORKIVA_SANDBOX,
+        "sandbox": publishing_to_sandbox(),
         "sandbox_magic": SANDBOX_MAGIC,
     }

@@ -349,6 +349,11 @@ def _check_job(job: dict[str, Any], path: str, problems: list[tuple[str, str, st
     if not isinstance(values, dict):
         problems.append(("invalidRequest", f"{jt.args_key} is required.", f"{path}.arguments.{jt.args_key}", None))
         return
+    for key in args:
+        if key.endswith("Args") and key != jt.args_key:
+            problems.append(
+                ("invalidRequest", f"{key} does not match type {jt.name}.", f"{path}.arguments.{key}", None)
+            )
     for field in USER_FIELDS + PRINCIPAL_FIELDS:
         value = values.get(field)
         user = value.get("id") if isinstance(value, dict) else value

@@ -212,3 +212,13 @@ def test_sandbox_is_off_unless_enabled(api, settings):
     settings.WORKIVA_SANDBOX = False
 
     assert api("post", "/processes", seed_request()).status_code == 404
+
+
+def test_arguments_of_another_type_are_rejected(api):
+    data = seed_request()
+    data["root"]["children"][0]["job"]["arguments"]["contentRequestArgs"] = {"title": "x"}
+
+    response = api("post", "/processes", data)
+
+    assert response.status_code == 400
+    assert response.json()["target"] == "root.children[0].job.arguments.contentRequestArgs"

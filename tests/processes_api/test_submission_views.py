@@ -311,3 +311,16 @@ def test_fresh_sending_submission_is_left_alone_when_checked(user, client):
 
     submission.refresh_from_db()
     assert submission.status == Submission.Status.SENDING
+
+
+def test_sandbox_label_only_when_publishing_to_the_sandbox(user, settings):
+    draft, _ = build(user)
+    settings.WORKIVA_SANDBOX = True
+    settings.WORKIVA_API_URL = "http://127.0.0.1:8000/sandbox"
+    to_sandbox = render_area(draft, [], user)
+    settings.WORKIVA_API_URL = "https://api.app.wdesk.com"
+
+    to_workiva = render_area(draft, [], user)
+
+    assert "sandbox-label" in to_sandbox
+    assert "sandbox-label" not in to_workiva
