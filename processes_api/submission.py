@@ -89,7 +89,10 @@ def submission_create(*, draft: Draft, user: User) -> Publish:
             digest = content_hash(payload.data, paths)
             done = (
                 Submission.objects.filter(
-                    draft=locked, payload_hash=digest, status__in=(Status.CREATED, Status.RECONCILED)
+                    draft=locked,
+                    payload_hash=digest,
+                    api_url=_api_url(),
+                    status__in=(Status.CREATED, Status.RECONCILED),
                 )
                 .exclude(process_id="")
                 .first()

@@ -316,3 +316,15 @@ def test_deleting_a_draft_deletes_its_submissions(user):
     services.draft_delete(draft=draft)
 
     assert not Submission.objects.exists()
+
+
+def test_same_content_published_elsewhere_is_a_new_submission(user, settings):
+    draft, _ = build(user)
+    first = submission_create(draft=draft, user=user).submission
+    Submission.objects.filter(pk=first.pk).update(status=Status.CREATED, process_id="process-1")
+    settings.WORKIVA_API_URL = "https://api.eu.wdesk.com"
+
+    again = submission_create(draft=draft, user=user)
+
+    assert again.created
+    assert again.submission.api_url == "https://api.eu.wdesk.com"
