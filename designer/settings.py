@@ -268,3 +268,10 @@ LOGGING = {
         "django.server": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
     },
 }
+# Seconds the client may spend waiting between retries of one request (429/502/503/504).
+WORKIVA_RETRY_BUDGET = float(os.environ.get("WORKIVA_RETRY_BUDGET", "30"))
+# After a create, ask Workiva to validate the new process and record its errors by server id.
+WORKIVA_VALIDATE_AFTER_CREATE = env_bool("WORKIVA_VALIDATE_AFTER_CREATE", True)
+# Web link to a created process, "{id}" replaced; Workiva's URL pattern is not published. Empty: no link
+# (the sandbox links to its own page).
+WORKIVA_PROCESS_LINK = os.environ.get("WORKIVA_PROCESS_LINK", "")

@@ -1,5 +1,6 @@
 """URL configuration."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -16,4 +17,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", healthz, name="healthz"),
     path("", include("designer.review_urls")),
+    path("", include("processes_api.urls")),
 ]
+if settings.WORKIVA_SANDBOX:
+    urlpatterns.append(path("sandbox/", include("processes_api.sandbox.urls")))

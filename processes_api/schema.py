@@ -175,3 +175,48 @@ GROUP_FIELDS: tuple[ArgField, ...] = (
 def job_type(name: str) -> JobType | None:
     """Return the registered job type called ``name``, or None."""
     return JOB_TYPES.get(name)
+
+
+# --- HTTP conventions (workiva-processes-api.md §1–3, §5) ---------------------------------------
+
+VERSION_HEADER = "X-Version"  # [seed] on every request; without it the old 2022 API answers [doc]
+PROCESSES_PATH = "/processes"  # POST create, GET list [seed, doc]
+PROCESS_PATH = "/processes/{id}"  # GET one, DELETE = move to trash [doc]
+VALIDATION_PATH = "/processes/{id}/validation"  # POST; result shape [unknown] beyond "errors" [doc]
+CREATED_STATUS = 201  # [seed]
+TRASHED_STATUS = 204  # [doc]
+# Throttling and transient server states worth retrying [doc: 429 + Retry-After; 503 maintenance].
+RETRY_STATUSES = (429, 502, 503, 504)
+# A gateway that timed out may have passed the request on: for a create the outcome is unknown.
+AMBIGUOUS_STATUSES = (502, 504)
+# List query parameters [doc]. The filter grammar accepts only ``name contains '…'``.
+LIST_NEXT_LINK = "@nextLink"
+LIST_FILTER_PARAM = "$filter"
+LIST_PAGE_SIZE_PARAM = "$maxpagesize"
+LIST_NEXT_PARAM = "$next"
+EXCLUDE_GENERATED_PARAM = "excludeGeneratedJobs"
+
+
+def name_contains_filter(name: str) -> str:
+    """Return the ``$filter`` for processes whose name contains ``name``.
+
+    Quoting a ``'`` inside the value is [unknown]; doubling it follows the OData convention [inferred].
+    """
+    return "name contains '{}'".format(name.replace("'", "''"))
+
+
+# OAuth 2.0 client credentials [doc].
+TOKEN_GRANT_TYPE = "client_credentials"
+TOKEN_EXPIRES_IN_DEFAULT = 599  # [example]
+OAUTH_ERROR_CODES = (
+    "invalid_request",
+    "unauthorized_client",
+    "access_denied",
+    "unsupported_response_type",
+    "invalid_scope",
+    "server_error",
+    "temporarily_unavailable",
+)
+# Error body fields [doc + seed]: code is required, the rest optional.
+ERROR_FIELDS = ("code", "message", "target", "documentationUrl", "meta", "details")
+UNAUTHORIZED_BODY = {"code": "Unauthorized", "message": "Bad credentials"}  # [seed]

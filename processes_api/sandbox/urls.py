@@ -1,0 +1,16 @@
+"""The sandbox API's routes, relative to ``/sandbox/``."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from processes_api.sandbox import views
+
+app_name = "sandbox"
+urlpatterns = [
+    path("iam/v1/oauth2/token", views.token, name="token"),
+    path("processes", views.processes, name="processes"),
+    path("processes/<str:process_id>", views.process, name="process"),
+    path("processes/<str:process_id>/validation", views.validation, name="validation"),
+    path("view/processes/<str:process_id>", views.process_page, name="process-page"),
+]

@@ -1,0 +1,95 @@
+"""Publish from a real browser (Chromium via Playwright) to the sandbox on the live server."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+from django.core.cache import cache
+
+from tests.factories import UserFactory, add_group, add_job, make_draft, root_of
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls in the tests are safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def publish_browser():
+    if not shutil.which(CHROMIUM):
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{CHROMIUM} is missing and CI=true")
+        pytest.skip(f"{CHROMIUM} is missing")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def logged_in_page(publish_browser, live_server, settings):
+    settings.WORKIVA_API_URL = f"{live_server.url}/sandbox"
+    settings.WORKIVA_TOKEN_URL = f"{live_server.url}/sandbox/iam/v1/oauth2/token"
+    settings.WORKIVA_SANDBOX_FAULT = ""
+    cache.clear()
+    user = UserFactory(username="publisher")
+    user.set_password("pw-123456")
+    user.save()
+    page = publish_browser.new_page()
+    page.set_default_timeout(10_000)
+
+    def open_history(draft):
+        url = f"/drafts/{draft.pk}/publishing/"
+        page.goto(f"{live_server.url}/login/?next={url}")
+        page.fill("input[name=username]", "publisher")
+        page.fill("input[name=password]", "pw-123456")
+        with page.expect_navigation():
+            page.click("button[type=submit], input[type=submit]")
+
+    yield page, user, open_history
+    page.close()
+
+
+def test_click_publish_and_see_the_process_id(logged_in_page, live_server):
+    from processes_api.models import SandboxProcess
+
+    page, user, open_history = logged_in_page
+    draft = make_draft(user, "Browser close")
+    add_job(draft, root_of(draft), "Collect")
+    open_history(draft)
+
+    page.click("#publish-area button.publish-button")
+    page.wait_for_selector("#submission-status .process-id")
+
+    assert page.inner_text("#submission-status .process-id") == SandboxProcess.objects.get().process_id
+    assert "Created" in page.inner_text("#submission-status")
+
+
+def test_rejected_publish_shows_the_error_on_its_node(logged_in_page, live_server):
+    page, user, open_history = logged_in_page
+    draft = make_draft(user, "Browser reject")
+    group = add_group(draft, root_of(draft), "Review")
+    add_job(draft, group, "Collect")
+    bad = add_job(draft, group, "Approve", assigneeUser="invalid-user")
+    open_history(draft)
+
+    page.click("#publish-area button.publish-button")
+    error = page.wait_for_selector(f'#submission-status [data-node-key="{bad.key}"]')
+
+    assert "Approve" in error.inner_text()
+    assert "The provided user is invalid." in error.inner_text()
+    assert "Rejected" in page.inner_text("#submission-status")
