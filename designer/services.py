@@ -24,6 +24,8 @@ from processes_api import schema
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
+    from processes_api.payload import Payload
+
 END_TOKEN = "end"
 
 DRAFT_FIELDS = (
@@ -415,12 +417,19 @@ def content_hash(payload: Mapping[str, Any], paths: Mapping[str, str]) -> str:
 
 
 @transaction.atomic
-def revision_freeze(*, draft: Draft, author: User, reason: str, note: str = "") -> Revision:
-    """Freeze the draft's current content as a new revision, numbered after the last one."""
+def revision_freeze(
+    *, draft: Draft, author: User, reason: str, note: str = "", payload: Payload | None = None
+) -> Revision:
+    """Freeze the draft's current content as a new revision, numbered after the last one.
+
+    ``payload`` saves building it again when the caller already built it from the draft while
+    holding its row lock.
+    """
     from processes_api.payload import build_payload
 
     locked = Draft.objects.select_for_update().get(pk=draft.pk)
-    payload = build_payload(draft_tree(draft=locked))
+    if payload is None:
+        payload = build_payload(draft_tree(draft=locked))
     paths = {str(key): path for path, key in payload.paths.key_by_path.items()}
     last = Revision.objects.filter(draft=locked).order_by("-number").values_list("number", flat=True).first()
     return Revision.objects.create(

@@ -23,7 +23,9 @@ from uuid import UUID
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from designer.models import Draft, Revision
+from designer.models import Activity, Draft, Revision
+from designer.review import activity_record
+from designer.review_selectors import publish_gate
 from designer.selectors import draft_tree
 from designer.services import content_hash, revision_freeze
 from processes_api import schema
@@ -87,6 +89,9 @@ def submission_create(*, draft: Draft, user: User) -> Publish:
                 raise PublishBlocked(errors)
             paths = {str(key): path for path, key in payload.paths.key_by_path.items()}
             digest = content_hash(payload.data, paths)
+            allowed, reason = publish_gate(locked, current_hash=digest)
+            if not allowed:
+                raise PublishBlocked([Problem("error", "approval-required", reason)])
             done = (
                 Submission.objects.filter(
                     draft=locked,
@@ -99,7 +104,7 @@ def submission_create(*, draft: Draft, user: User) -> Publish:
             )
             if done is not None:
                 return Publish(done, created=False)
-            revision = revision_freeze(draft=locked, author=user, reason=Revision.Reason.PUBLISH)
+            revision = revision_freeze(draft=locked, author=user, reason=Revision.Reason.PUBLISH, payload=payload)
             submission = Submission.objects.create(
                 draft=locked,
                 revision=revision,
@@ -204,6 +209,13 @@ def _failure_message(exc: ApiError) -> str:
 
 
 def _finish(submission: Submission, status: str, message: str) -> None:
+    if status in (Status.CREATED, Status.RECONCILED) and submission.status != status:
+        activity_record(
+            draft=submission.draft,
+            actor=submission.user,
+            verb=Activity.Verb.PUBLISHED,
+            summary=f"Workiva process {submission.process_id} from revision {submission.revision.number}",
+        )
     submission.status = status
     submission.message = message
     submission.finished = timezone.now() if status in Submission.FINISHED else None
