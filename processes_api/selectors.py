@@ -10,6 +10,7 @@ from django.conf import settings
 
 from designer.models import Node
 from designer.permissions import Action, can
+from designer.review_selectors import publish_gate
 from processes_api.models import Submission, SubmissionError
 from processes_api.submission import submission_is_stale
 
@@ -87,10 +88,14 @@ def publish_state(
         reason = "Your role on this draft does not allow publishing."
     elif blocking:
         reason = f"Fix {len(blocking)} error{'s' if len(blocking) != 1 else ''} in the problems list first."
+    gate_allowed, gate_note = publish_gate(draft)
+    if not reason and not gate_allowed:
+        reason = gate_note
     state: dict[str, Any] = {
         "draft": draft,
         "can_publish": allowed,
         "reason": reason,
+        "gate_note": gate_note if gate_allowed else "",
         "sandbox": publishing_to_sandbox(),
     }
     if latest is not None:
