@@ -20,7 +20,6 @@ from processes_api.lint import Problem, lint_tree
 from processes_api.payload import Payload, build_payload
 
 if TYPE_CHECKING:
-    from designer.models import Node
     from designer.selectors import Tree
 
 MAX_LISTED_PROBLEMS = 100
