@@ -28,6 +28,7 @@ from designer.selectors import Tree, draft_tree
 from designer.views.http import Request
 from designer.views.outline import build_outline
 from processes_api import schema
+from processes_api.lint import lint_tree
 from processes_api.payload import build_payload
 
 NO_VERSION = "The form did not say which version of the draft it was based on; reload the page and try again."
@@ -96,7 +97,9 @@ def _context(
     node = tree.by_key.get(selected) if selected else None
     undo = request.session.get(_undo_key(draft))
     can_edit = can(request.user, draft, Action.EDIT)
+    problems = [p for p in outline.problems if node is not None and p.node_key == node.key]
     return _inspector_context(tree, node) | {
+        "node_problems": problems,
         "draft": draft,
         "outline": outline,
         "outline_rows": outline.rows_html(selected=node.key if node else None, can_edit=can_edit),
@@ -181,7 +184,9 @@ def node_detail_view(request: Request, pk: int, key: uuid.UUID) -> HttpResponse:
         return redirect(f"{reverse('draft-editor', args=[pk])}?node={key}#node-{key}")
     tree = draft_tree(draft=draft)
     node = _node(tree, key)
+    problems = [p for p in lint_tree(tree) if p.node_key == node.key]
     context = _inspector_context(tree, node) | {"draft": draft, "selected": node, "node_form": _node_form(node)}
+    context["node_problems"] = problems
     context |= {"root": tree.root, "can_edit": can(request.user, draft, Action.EDIT)}
     return render(request, "designer/editor.html#inspector", context)
 

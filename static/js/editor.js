@@ -78,7 +78,13 @@
       var rootRow = document.querySelector("#outline-form .root-row");
       if (rootRow) rootRow.classList.add("is-selected");
     }
-    htmx.ajax("GET", nodeBase() + key + "/", { target: "#inspector", swap: "outerHTML" });
+    htmx.ajax("GET", nodeBase() + key + "/", { target: "#inspector", swap: "outerHTML" }).then(function () {
+      // On narrow screens the inspector sits below the outline: bring it into view.
+      if (options.showInspector && window.matchMedia("(max-width: 760px)").matches) {
+        var inspector = document.getElementById("inspector");
+        if (inspector) inspector.scrollIntoView({ block: "start" });
+      }
+    });
     if (history.replaceState) history.replaceState(null, "", "?node=" + key);
   }
 
@@ -140,7 +146,7 @@
     if (row && !event.target.closest(".handle")) {
       event.preventDefault();
       var item = row.closest('[role="treeitem"]');
-      select(item.dataset.key, { focus: true });
+      select(item.dataset.key, { focus: true, showInspector: true });
     }
   }
 

@@ -861,3 +861,14 @@ def test_payload_download_is_a_json_attachment(owner_client, draft):
     assert response["Content-Type"].startswith("application/json")
     assert response["Content-Disposition"] == f'attachment; filename="process-{draft.pk}-v{draft.version}.json"'
     assert json.loads(response.content) == build_payload(draft_tree(draft=draft)).data
+
+
+def test_inspector_lists_the_problems_of_the_selected_node(owner_client, draft):
+    job = nodes(draft)["Collect balances"]
+    owner_client.post(reverse("node-edit", args=[draft.pk, job.key]), job_data(draft, title="Collect balances"))
+
+    response = owner_client.get(reverse("node-detail", args=[draft.pk, job.key]), headers=HX)
+
+    content = response.content.decode()
+    assert 'aria-label="Problems with this item"' in content
+    assert "Choose who this send a task goes to (assignee)." in content
