@@ -335,7 +335,7 @@ def node_duplicate_view(request: Request, pk: int, key: uuid.UUID) -> HttpRespon
 @login_required
 def node_delete_view(request: Request, pk: int, key: uuid.UUID) -> HttpResponse:
     if request.method == "GET":
-        draft = _draft(request, pk, Action.VIEW)
+        draft = _draft(request, pk, Action.EDIT)
         tree = draft_tree(draft=draft)
         node = _node(tree, key)
         size = len(tree.subtree_ids(node)) - 1

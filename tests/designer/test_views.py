@@ -872,3 +872,12 @@ def test_inspector_lists_the_problems_of_the_selected_node(owner_client, draft):
     content = response.content.decode()
     assert 'aria-label="Problems with this item"' in content
     assert "Choose who this send a task goes to (assignee)." in content
+
+
+def test_viewer_gets_no_delete_confirmation_page(draft):
+    viewer = member_client(draft, Membership.Role.VIEWER)
+    job = nodes(draft)["Sign off"]
+
+    response = viewer.get(reverse("node-delete", args=[draft.pk, job.key]))
+
+    assert response.status_code == 403
