@@ -7,6 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from designer import services
 from designer.models import Draft, Node
 from designer.selectors import draft_tree
 from tests.factories import add_group, add_job, make_draft, root_of
@@ -221,3 +222,22 @@ def test_a_stale_tab_gets_the_conflict_message_and_loses_nothing(new_page, live_
     wait_write(second, "/edit/", lambda: second.locator("#inspector").get_by_role("button", name="Save").click())
     job.refresh_from_db()
     assert job.arguments["title"] == "Mover (second)"
+
+
+def test_a_stale_drag_snaps_back_with_the_conflict_message(page, live_server, drag_draft):
+    draft, inner = drag_draft
+    page.goto(editor_url(live_server, draft))
+    last = Node.objects.get(draft=draft, name="Last")
+    fresh = Draft.objects.get(pk=draft.pk)
+    services.node_update(node=last, version=fresh.version, changes={"name": "Last (renamed elsewhere)"})
+
+    mover = item(page, "Mover").locator(":scope > .row .handle")
+    response = wait_write(
+        page, "/reorder/", lambda: mover.drag_to(item(page, "Inner").locator(":scope > ul.children"), steps=20)
+    )
+
+    assert response.status == 409
+    expect(page.get_by_role("alert").first).to_contain_text("This draft changed since you opened it")
+    expect(item(page, "Last (renamed elsewhere)")).to_be_visible()
+    expect(item(page, "Mover")).to_have_attribute("aria-level", "1")
+    assert Node.objects.get(arguments__title="Mover").parent.is_root
