@@ -56,7 +56,7 @@ class Outline:
         items = []
         for problem in self.problems[:MAX_LISTED_PROBLEMS]:
             node = by_key.get(problem.node_key) if problem.node_key else None
-            items.append((problem, node.label if node else "Process settings"))
+            items.append((problem, node.label if node else "Process"))
         return items
 
     def rows_html(self, *, selected: UUID | None, can_edit: bool) -> SafeString:
