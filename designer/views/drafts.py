@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -69,6 +70,8 @@ def draft_import_view(request: Request) -> HttpResponse:
             draft = draft_import(data=parse_json(upload.read()), owner=request.user)
         except PayloadError as exc:
             form.add_error("file", f"This file cannot be imported: {exc}")
+        except ValidationError as exc:
+            form.add_error("file", f"This file cannot be imported: {' '.join(exc.messages)}")
         else:
             messages.success(request, f"Imported “{draft.name}”.")
             return redirect("draft-editor", pk=draft.pk)

@@ -881,3 +881,15 @@ def test_viewer_gets_no_delete_confirmation_page(draft):
     response = viewer.get(reverse("node-delete", args=[draft.pk, job.key]))
 
     assert response.status_code == 403
+
+
+def test_import_of_an_overlong_name_is_refused_with_a_message(owner, owner_client):
+    data = seed_request() | {"name": "x" * 501}
+    upload = SimpleUploadedFile("p.json", json.dumps(data).encode())
+
+    response = owner_client.post(reverse("draft-import"), {"file": upload})
+
+    assert response.status_code == 400
+    assert "This file cannot be imported: " in response.content.decode()
+    assert "at most 500 characters" in response.content.decode()
+    assert not Draft.objects.filter(owner=owner).exists()
