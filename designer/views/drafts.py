@@ -53,7 +53,7 @@ def draft_list_view(request: Request) -> HttpResponse:
 def draft_create_view(request: Request) -> HttpResponse:
     form = NewDraftForm(request.POST)
     if not form.is_valid():
-        return render(request, "designer/draft_list.html", _list_context(request, new_form=form), status=400)
+        return render(request, "designer/draft_list.html", _list_context(request, new_form=form), status=422)
     draft = services.draft_create(owner=request.user, name=form.cleaned_data["name"])
     return redirect("draft-editor", pk=draft.pk)
 
@@ -75,7 +75,7 @@ def draft_import_view(request: Request) -> HttpResponse:
         else:
             messages.success(request, f"Imported “{draft.name}”.")
             return redirect("draft-editor", pk=draft.pk)
-    return render(request, "designer/draft_list.html", _list_context(request, import_form=form), status=400)
+    return render(request, "designer/draft_list.html", _list_context(request, import_form=form), status=422)
 
 
 @login_required

@@ -147,7 +147,7 @@ def test_invalid_date_shows_the_error_then_the_fix_saves(page, live_server, drag
     due.fill("1999-12-31")
     response = wait_write(page, "/edit/", lambda: page.locator("#inspector").get_by_role("button", name="Save").click())
 
-    assert response.status == 400
+    assert response.status == 422
     expect(page.locator("#inspector .field-error")).to_have_text("Choose a date between 2000-01-01 and 2099-12-31.")
     job.refresh_from_db()
     assert "dueDate" not in job.arguments

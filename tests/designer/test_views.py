@@ -229,7 +229,7 @@ def test_create_blank_draft_opens_the_editor(owner, owner_client):
 def test_create_without_a_name_is_refused(owner, owner_client):
     response = owner_client.post(reverse("draft-create"), {"name": "  "})
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert not Draft.objects.filter(owner=owner).exists()
 
 
@@ -256,7 +256,7 @@ def test_import_of_a_bad_file_shows_the_problem_and_creates_nothing(owner, owner
 
     response = owner_client.post(reverse("draft-import"), {"file": upload})
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert message in response.content.decode()
     assert not Draft.objects.filter(owner=owner).exists()
 
@@ -455,7 +455,7 @@ def test_bad_settings_show_field_errors_and_save_nothing(owner_client, draft, ch
     )
 
     fresh = Draft.objects.get(pk=draft.pk)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert error in response.content.decode()
     assert fresh.version == draft.version
     assert fresh.due_date is None
@@ -479,7 +479,7 @@ def test_stale_settings_are_refused_and_keep_what_was_typed(owner_client, draft)
 def test_a_write_without_version_is_refused(owner_client, draft):
     response = owner_client.post(reverse("draft-settings", args=[draft.pk]), {"settings-name": "X"}, headers=HX)
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "did not say which version" in response.content.decode()
     assert Draft.objects.get(pk=draft.pk).name == "Quarter close"
 
@@ -506,9 +506,9 @@ def test_add_a_node_of_each_kind_and_select_it(owner_client, draft, what):
 @pytest.mark.parametrize(
     ("data", "status", "message"),
     [
-        ({"what": "certificationSignerGenerated"}, 400, "Choose what to add and where."),
-        ({"what": "group", "parent": "not-a-key"}, 400, "Choose what to add and where."),
-        ({"what": "group", "parent": "00000000-0000-0000-0000-000000000000"}, 400, "There is no node"),
+        ({"what": "certificationSignerGenerated"}, 422, "Choose what to add and where."),
+        ({"what": "group", "parent": "not-a-key"}, 422, "Choose what to add and where."),
+        ({"what": "group", "parent": "00000000-0000-0000-0000-000000000000"}, 422, "There is no node"),
     ],
 )
 def test_adding_with_bad_input_is_refused(owner_client, draft, data, status, message):
@@ -530,7 +530,7 @@ def test_adding_into_a_job_is_refused(owner_client, draft):
         headers=HX,
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "A job cannot hold other nodes; choose a group." in response.content.decode()
 
 
@@ -595,7 +595,7 @@ def test_invalid_job_input_shows_field_errors_and_saves_nothing(owner_client, dr
     response = owner_client.post(reverse("node-edit", args=[draft.pk, job.key]), job_data(draft, **fields), headers=HX)
 
     job.refresh_from_db()
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert error in response.content.decode()
     assert "Nothing was saved: fix the fields marked below." in response.content.decode()
     assert job.arguments == before
@@ -678,7 +678,7 @@ def test_delete_then_undo_restores_the_subtree(owner_client, draft):
 def test_undo_with_nothing_to_undo_says_so(owner_client, draft):
     response = owner_client.post(reverse("undo-delete", args=[draft.pk]), {"version": draft.version}, headers=HX)
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "There is no deletion to undo." in response.content.decode()
 
 
@@ -689,7 +689,7 @@ def test_deleting_the_root_is_refused(owner_client, draft):
         reverse("node-delete", args=[draft.pk, root.key]), {"version": draft.version}, headers=HX
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "The root group cannot be deleted." in response.content.decode()
 
 
@@ -754,7 +754,7 @@ def test_impossible_moves_say_why_and_change_nothing(owner_client, draft, label,
 
     response = move(owner_client, draft, label, direction)
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert message in response.content.decode()
     assert order(draft) == before
 
@@ -807,7 +807,7 @@ def test_refused_reorder_answers_the_unchanged_tree(owner_client, draft):
     )
 
     content = response.content.decode()
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "The submitted order is missing 1 node(s)" in content
     assert order(draft) == before
     assert f'value="{n["Collect balances"].key}"' in content
@@ -889,7 +889,7 @@ def test_import_of_an_overlong_name_is_refused_with_a_message(owner, owner_clien
 
     response = owner_client.post(reverse("draft-import"), {"file": upload})
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "This file cannot be imported: " in response.content.decode()
     assert "at most 500 characters" in response.content.decode()
     assert not Draft.objects.filter(owner=owner).exists()
