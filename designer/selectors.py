@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 from uuid import UUID
 
@@ -38,8 +39,9 @@ class Tree:
     def subtree_ids(self, node: Node) -> set[int]:
         return {n.pk for n, _ in self.walk(node)}
 
-    @property
+    @cached_property
     def by_key(self) -> dict[UUID, Node]:
+        # Cached: services look up every token of a reorder by key.
         return {node.key: node for node in self.by_id.values()}
 
     def job_count(self) -> int:

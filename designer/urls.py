@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from designer import views
 from designer.health import healthz
 from designer.throttle import ThrottledAdminAuthenticationForm, ThrottledLoginView
 
@@ -15,6 +16,23 @@ urlpatterns = [
     path("api/", include("designer.api_urls")),
     path("login/", ThrottledLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", views.draft_list_view, name="draft-list"),
+    path("drafts/new/", views.draft_create_view, name="draft-create"),
+    path("drafts/import/", views.draft_import_view, name="draft-import"),
+    path("drafts/<int:pk>/", views.editor_view, name="draft-editor"),
+    path("drafts/<int:pk>/duplicate/", views.draft_duplicate_view, name="draft-duplicate"),
+    path("drafts/<int:pk>/delete/", views.draft_delete_view, name="draft-delete"),
+    path("drafts/<int:pk>/settings/", views.draft_settings_view, name="draft-settings"),
+    path("drafts/<int:pk>/reorder/", views.tree_reorder_view, name="tree-reorder"),
+    path("drafts/<int:pk>/undo/", views.undo_delete_view, name="undo-delete"),
+    path("drafts/<int:pk>/payload/", views.payload_view, name="draft-payload"),
+    path("drafts/<int:pk>/payload.json", views.payload_download_view, name="draft-payload-download"),
+    path("drafts/<int:pk>/nodes/add/", views.node_add_view, name="node-add"),
+    path("drafts/<int:pk>/nodes/<uuid:key>/", views.node_detail_view, name="node-detail"),
+    path("drafts/<int:pk>/nodes/<uuid:key>/edit/", views.node_edit_view, name="node-edit"),
+    path("drafts/<int:pk>/nodes/<uuid:key>/move/", views.node_move_view, name="node-move"),
+    path("drafts/<int:pk>/nodes/<uuid:key>/duplicate/", views.node_duplicate_view, name="node-duplicate"),
+    path("drafts/<int:pk>/nodes/<uuid:key>/delete/", views.node_delete_view, name="node-delete"),
     path("healthz", healthz, name="healthz"),
     path("", include("designer.review_urls")),
     path("", include("processes_api.urls")),

@@ -205,7 +205,7 @@ def test_login_page_has_a_csp_and_no_inline_script_or_style(client):
     assert "<style" not in html
     assert " style=" not in html
     assert re.search(r" on[a-z]+=", html) is None
-    assert '"includeIndicatorStyles": false' in html
+    assert '"includeIndicatorStyles":false' in html
 
 
 # --- login throttling ------------------------------------------------------------------------

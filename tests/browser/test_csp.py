@@ -8,7 +8,6 @@ mentions the Content Security Policy. Fixtures live here (tests/browser/conftest
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterator
 from typing import Any
 
@@ -21,15 +20,6 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PASSWORD = "csp-test-password-123"
 EDITOR_URL = "/drafts/{draft}/"  # the editor's route; the editor test skips while it does not resolve
 
@@ -42,20 +32,6 @@ document.addEventListener('securitypolicyviolation', (e) => {
 """
 
 
-@pytest.fixture(scope="module")
-def csp_chromium() -> Iterator[Any]:
-    if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"Chromium is missing at {CHROMIUM} (CI=true: browser tests must run)")
-        pytest.skip("Chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
 def production_like(settings: Any) -> Any:
     settings.DEBUG = False
@@ -65,8 +41,8 @@ def production_like(settings: Any) -> Any:
 
 
 @pytest.fixture
-def csp_page(csp_chromium: Any, live_server: Any, production_like: Any) -> Iterator[Any]:
-    context = csp_chromium.new_context(base_url=live_server.url)
+def csp_page(browser: Any, live_server: Any, production_like: Any) -> Iterator[Any]:
+    context = browser.new_context(base_url=live_server.url)
     page = context.new_page()
     page.add_init_script(WATCH_VIOLATIONS)
     page.csp_messages = []  # type: ignore[attr-defined]

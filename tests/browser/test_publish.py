@@ -2,46 +2,16 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-
 import pytest
 from django.core.cache import cache
 
 from tests.factories import UserFactory, add_group, add_job, make_draft, root_of
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls in the tests are safe.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def publish_browser():
-    if not shutil.which(CHROMIUM):
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{CHROMIUM} is missing and CI=true")
-        pytest.skip(f"{CHROMIUM} is missing")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def logged_in_page(publish_browser, live_server, settings):
+def logged_in_page(browser, live_server, settings):
     settings.WORKIVA_API_URL = f"{live_server.url}/sandbox"
     settings.WORKIVA_TOKEN_URL = f"{live_server.url}/sandbox/iam/v1/oauth2/token"
     settings.WORKIVA_SANDBOX_FAULT = ""
@@ -49,7 +19,8 @@ def logged_in_page(publish_browser, live_server, settings):
     user = UserFactory(username="publisher")
     user.set_password("pw-123456")
     user.save()
-    page = publish_browser.new_page()
+    context = browser.new_context()
+    page = context.new_page()
     page.set_default_timeout(10_000)
 
     def open_history(draft):
@@ -61,7 +32,7 @@ def logged_in_page(publish_browser, live_server, settings):
             page.click("button[type=submit], input[type=submit]")
 
     yield page, user, open_history
-    page.close()
+    context.close()
 
 
 def test_click_publish_and_see_the_process_id(logged_in_page, live_server):

@@ -1,0 +1,192 @@
+"""Benchmark the editor: median server time to open a draft and to apply one reorder or move.
+
+Runs in-process with Django's test client on a throwaway test database (SQLite in memory, or the
+PostgreSQL named by DATABASE_URL). Prints figures; asserts nothing.
+
+    .venv/bin/python bench/editor.py [--runs 7]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/designer .venv/bin/python bench/editor.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "designer.settings")
+os.environ.setdefault("CACHE_BACKEND", "locmem")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
+from designer import services  # noqa: E402
+from designer.models import Draft, Node  # noqa: E402
+from designer.selectors import draft_tree  # noqa: E402
+
+# Browsers (and htmx) post forms urlencoded; the test client would default to multipart.
+FORM = "application/x-www-form-urlencoded"
+JOB_TYPES = ("sendTask", "sendTask", "contentRequest", "certification")
+
+
+def build(owner, jobs: int) -> Draft:
+    """Return a draft of ``jobs`` jobs: groups of 30, every third group holding a nested group of 10."""
+    draft = services.draft_create(owner=owner, name=f"Bench {jobs} jobs")
+    root = Node.objects.get(draft=draft, parent=None)
+    groups = Node.objects.bulk_create(
+        [
+            Node(draft=draft, parent=root, position=i, kind="group", name=f"Phase {i}", parallel=i % 2 == 0)
+            for i in range(jobs // 30)
+        ]
+    )
+    nested = Node.objects.bulk_create(
+        [
+            Node(draft=draft, parent=g, position=20, kind="group", name=f"Phase {i} review", parallel=False)
+            for i, g in enumerate(groups)
+            if i % 3 == 0
+        ]
+    )
+    nested_by_parent = {n.parent_id: n for n in nested}
+    jobs_to_make = []
+    for g in groups:
+        inner = nested_by_parent.get(g.pk)
+        for j in range(30):
+            parent, position = (inner, j - 20) if inner and j >= 20 else (g, j)
+            job_type = JOB_TYPES[j % len(JOB_TYPES)]
+            args = {"title": f"Task {g.name} #{j}", "dueDate": "2026-05-01", "instructions": "Check and sign. " * 5}
+            if job_type == "sendTask":
+                args["assigneeUser"] = f"userId{j}"
+            elif job_type == "contentRequest":
+                args |= {"assignee": {"id": f"userId{j}", "type": "user"}, "document": "file1", "section": "s1"}
+            else:
+                args["letter"] = "file2"
+            jobs_to_make.append(
+                Node(draft=draft, parent=parent, position=position, kind="job", job_type=job_type, arguments=args)
+            )
+    Node.objects.bulk_create(jobs_to_make, batch_size=1000)
+    draft.refresh_from_db()
+    return draft
+
+
+def reorder_tokens(draft: Draft, *, swap: bool) -> list[str]:
+    """Return the whole tree's tokens, optionally with the first two jobs of the first group swapped."""
+    tree = draft_tree(draft=draft)
+    tokens: list[str] = []
+    open_depths: list[int] = []
+    for node, depth in tree.walk():
+        if depth == 0:
+            continue
+        while open_depths and open_depths[-1] >= depth:
+            open_depths.pop()
+            tokens.append("end")
+        tokens.append(str(node.key))
+        if node.is_group:
+            open_depths.append(depth)
+    tokens += ["end"] * len(open_depths)
+    if swap:
+        first_group = tree.children(tree.root)[0]
+        a, b = (tokens.index(str(n.key)) for n in tree.children(first_group)[:2])
+        tokens[a], tokens[b] = tokens[b], tokens[a]
+    return tokens
+
+
+def form(data: dict) -> str:
+    return urlencode(data, doseq=True)
+
+
+def timed(func, runs: int) -> tuple[float, int]:
+    times = []
+    queries = 0
+    for _ in range(runs):
+        with CaptureQueriesContext(connection) as ctx:
+            start = time.perf_counter()
+            response = func()
+            times.append(time.perf_counter() - start)
+        assert response.status_code == 200, response.status_code
+        queries = len(ctx.captured_queries)
+    return statistics.median(times) * 1000, queries
+
+
+def bench(client: Client, draft: Draft, runs: int) -> dict[str, tuple[float, int]]:
+    hx = {"HX-Request": "true"}
+    editor = reverse("draft-editor", args=[draft.pk])
+    tree = draft_tree(draft=draft)
+    job = tree.children(tree.children(tree.root)[0])[0]
+    results = {"open editor (full page)": timed(lambda: client.get(editor, {"node": job.key}), runs)}
+
+    # Drag the first job below the second, then back: the token lists are built before timing.
+    orders = [reorder_tokens(draft, swap=True), reorder_tokens(draft, swap=False)]
+
+    def reorder():
+        draft.refresh_from_db()
+        orders.reverse()
+        return client.post(
+            reverse("tree-reorder", args=[draft.pk]),
+            form({"version": draft.version, "node": orders[-1], "selected": job.key}),
+            content_type=FORM,
+            headers=hx,
+        )
+
+    def move():
+        draft.refresh_from_db()
+        return client.post(
+            reverse("node-move", args=[draft.pk, job.key]),
+            form({"version": draft.version, "direction": "down" if move.down else "up"}),  # type: ignore[attr-defined]
+            content_type=FORM,
+            headers=hx,
+        )
+
+    move.down = True  # type: ignore[attr-defined]
+
+    def toggling_move():
+        response = move()
+        move.down = not move.down  # type: ignore[attr-defined]
+        return response
+
+    results["drag-and-drop reorder (answers the tree)"] = timed(reorder, runs)
+    results["keyboard move (answers the tree)"] = timed(toggling_move, runs)
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[300, 3000])
+    args = parser.parse_args()
+    settings.DEBUG = False
+    settings.ALLOWED_HOSTS = ["testserver"]
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    try:
+        owner = get_user_model().objects.create_user("bench", password="bench-pw-1")
+        client = Client()
+        client.force_login(owner)
+        vendor = connection.vendor
+        print(
+            f"Process Designer editor benchmark — {vendor}, Python {platform.python_version()}, "
+            f"{os.cpu_count()} CPUs, median of {args.runs} runs"
+        )
+        for size in args.sizes:
+            draft = build(owner, size)
+            nodes = Node.objects.filter(draft=draft).count()
+            print(f"\n{size:,} jobs ({nodes:,} nodes)")
+            for label, (ms, queries) in bench(client, draft, args.runs).items():
+                print(f"  {label:<42} {ms:8.1f} ms  {queries:3d} queries")
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,223 @@
+"""Editor forms: process settings, groups, and job forms generated from the schema registry."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from designer.models import Draft, Node
+from processes_api import schema
+
+DATE_MIN = dt.date(2000, 1, 1)
+DATE_MAX = dt.date(2099, 12, 31)
+_USER_ID = re.compile(r"^[^\s@]+$")
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self) -> None:
+        super().__init__(format="%Y-%m-%d", attrs={"min": DATE_MIN.isoformat(), "max": DATE_MAX.isoformat()})
+
+
+class Switch(forms.CheckboxInput):
+    def __init__(self) -> None:
+        super().__init__(attrs={"role": "switch", "class": "switch"})
+
+
+class IsoDateField(forms.DateField):
+    """A ``YYYY-MM-DD`` date that must exist (2026-02-30 does not); cleaned to its ISO text."""
+
+    default_error_messages = {"invalid": "Enter a real date as YYYY-MM-DD (for example 2026-03-31)."}
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(input_formats=["%Y-%m-%d"], widget=DateInput(), **kwargs)
+
+    def clean(self, value: Any) -> str | None:
+        date = super().clean(value)
+        if date is None:
+            return None
+        if not DATE_MIN <= date <= DATE_MAX:
+            raise ValidationError(
+                f"Choose a date between {DATE_MIN.isoformat()} and {DATE_MAX.isoformat()}.", code="range"
+            )
+        return str(date.isoformat())
+
+
+class UserIdField(forms.CharField):
+    """A Workiva user id: one word, not an e-mail address."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"autocomplete": "off", "spellcheck": "false", "placeholder": "userId1234"})
+
+    def clean(self, value: Any) -> str:
+        text: str = super().clean(value)
+        if text and not _USER_ID.match(text):
+            raise ValidationError("Enter a Workiva user id such as userId1234, not an e-mail address or a name.")
+        return text
+
+
+def _initial_date(value: Any) -> Any:
+    return value if isinstance(value, str) else None
+
+
+class DraftSettingsForm(forms.Form):
+    """The process settings. Only the fields a user changed are written, so "not set" stays unset."""
+
+    name = forms.CharField(max_length=500, label="Name")
+    due_date = IsoDateField(required=False, label="Due date")
+    business_start_date = IsoDateField(required=False, label="Business start date")
+    business_days = forms.MultipleChoiceField(
+        required=False,
+        label="Business days",
+        choices=[(d, d[:3].title()) for d in schema.WEEKDAYS],
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "days"}),
+    )
+    relative_dates = forms.BooleanField(required=False, label="Relative dates", widget=Switch())
+    auto_close = forms.BooleanField(required=False, label="Close automatically", widget=Switch())
+    cert_auto_approve = forms.BooleanField(
+        required=False, label="Approve certifications automatically", widget=Switch()
+    )
+
+    @classmethod
+    def for_draft(cls, draft: Draft, data: Any = None) -> DraftSettingsForm:
+        initial = {
+            "name": draft.name,
+            "due_date": _initial_date(draft.due_date),
+            "business_start_date": _initial_date(draft.business_start_date),
+            "business_days": list(draft.business_days or []),
+            "relative_dates": bool(draft.relative_dates),
+            "auto_close": bool(draft.auto_close),
+            "cert_auto_approve": bool(draft.cert_auto_approve),
+        }
+        return cls(data=data, initial=initial, prefix="settings")
+
+    def changes(self) -> dict[str, Any]:
+        """Return the changed fields as ``Draft`` field values."""
+        out: dict[str, Any] = {}
+        for name in self.changed_data:
+            value = self.cleaned_data[name]
+            if name == "business_days":
+                value = [d for d in schema.WEEKDAYS if d in value]
+            out[name] = value
+        return out
+
+
+class GroupForm(forms.Form):
+    name = forms.CharField(max_length=500, label="Name")
+    parallel = forms.BooleanField(
+        required=False,
+        label="All at the same time",
+        widget=Switch(),
+        help_text="Off: the children run one after another, in order.",
+    )
+    read_only = forms.BooleanField(required=False, label="Read only", widget=Switch())
+    trigger_type = forms.CharField(
+        max_length=100,
+        required=False,
+        label="Trigger",
+        help_text=f"Known: {', '.join(schema.KNOWN_TRIGGER_TYPES)}.",
+    )
+
+    @classmethod
+    def for_node(cls, node: Node, data: Any = None) -> GroupForm:
+        initial = {
+            "name": node.name or "",
+            "parallel": bool(node.parallel),
+            "read_only": bool(node.read_only),
+            "trigger_type": node.trigger_type or "",
+        }
+        return cls(data=data, initial=initial, prefix="node")
+
+    def changes(self) -> dict[str, Any]:
+        out = {name: self.cleaned_data[name] for name in self.changed_data}
+        if out.get("trigger_type") == "":
+            out["trigger_type"] = None
+        return out
+
+
+def _arg_field(arg: schema.ArgField) -> forms.Field:
+    """Return the form field for one schema argument (title is the only one a form insists on)."""
+    common: dict[str, Any] = {"label": arg.label, "required": arg.name == "title", "help_text": arg.help}
+    if arg.kind == "date":
+        return IsoDateField(**common)
+    if arg.kind == "bool":
+        return forms.BooleanField(widget=Switch(), **(common | {"required": False}))
+    if arg.kind in ("user", "principal"):
+        return UserIdField(max_length=200, **common)
+    if arg.kind == "text":
+        return forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=20000, **common)
+    return forms.CharField(max_length=1000, **common)
+
+
+class JobForm(forms.Form):
+    """A job's arguments; its fields are generated from the job type in the schema registry."""
+
+    def __init__(self, data: Any = None, *, job_type: schema.JobType, arguments: dict[str, Any]) -> None:
+        self.job_type = job_type
+        self.arguments = arguments
+        initial = {}
+        for arg in job_type.fields:
+            value = arguments.get(arg.name)
+            if arg.kind == "principal":
+                value = value.get("id", "") if isinstance(value, dict) else ""
+            elif arg.kind == "date":
+                value = _initial_date(value)
+            initial[arg.name] = value
+        super().__init__(data, initial=initial, prefix="node")
+        for arg in job_type.fields:
+            self.fields[arg.name] = _arg_field(arg)
+
+    @classmethod
+    def for_node(cls, node: Node, data: Any = None) -> JobForm | None:
+        jt = schema.job_type(node.job_type)
+        if jt is None or jt.generated:
+            return None
+        arguments = node.arguments if isinstance(node.arguments, dict) else {}
+        return cls(data, job_type=jt, arguments=arguments)
+
+    def changes(self) -> dict[str, Any]:
+        """Return ``{"arguments": {...}}`` with every known field; empty ones are dropped by the service."""
+        args: dict[str, Any] = {}
+        for arg in self.job_type.fields:
+            value = self.cleaned_data.get(arg.name)
+            if arg.kind == "principal" and value:
+                old = self.arguments.get(arg.name)
+                base = dict(old) if isinstance(old, dict) else {"type": "user"}
+                value = base | {"id": value}
+            elif arg.kind == "bool" and arg.name not in self.changed_data:
+                value = self.arguments.get(arg.name)
+            args[arg.name] = value
+        return {"arguments": args}
+
+
+class NodeAddForm(forms.Form):
+    """Where to add a node and what: ``what`` is "group" or a job type name."""
+
+    parent = forms.UUIDField()
+    position = forms.IntegerField(min_value=0, max_value=100_000)
+    what = forms.ChoiceField(
+        choices=[("group", "Group"), *((jt.name, jt.label) for jt in schema.EDITABLE_JOB_TYPES)],
+    )
+
+
+class MoveForm(forms.Form):
+    direction = forms.ChoiceField(
+        choices=[("up", "Move up"), ("down", "Move down"), ("indent", "Indent"), ("outdent", "Outdent")]
+    )
+
+
+class NewDraftForm(forms.Form):
+    name = forms.CharField(max_length=500, label="Name", initial="")
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="Payload JSON file")
+
+
+MAX_IMPORT_BYTES = schema.MAX_BODY_BYTES

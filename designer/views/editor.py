@@ -1,0 +1,396 @@
+"""The draft editor: the page, and the htmx writes that answer with the authoritative workspace.
+
+Every write carries the draft version it was based on. A stale one is refused by the service with
+:class:`DraftConflict`; the answer then shows the message and the current tree, and keeps what the
+user typed in the form so nothing is lost.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.forms import Form
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from designer import services
+from designer.errors import DraftConflict, DraftError, TreeError
+from designer.forms import DraftSettingsForm, GroupForm, JobForm, MoveForm, NodeAddForm
+from designer.models import Activity, Draft, Node
+from designer.permissions import Action, can, require
+from designer.review import activity_record
+from designer.review_selectors import comment_counts
+from designer.selectors import Tree, draft_tree
+from designer.views.http import Request
+from designer.views.outline import build_outline
+from processes_api import schema
+from processes_api.lint import lint_tree
+from processes_api.payload import build_payload
+
+NO_VERSION = "The form did not say which version of the draft it was based on; reload the page and try again."
+NEW_TITLES = {"sendTask": "New task", "contentRequest": "New content request", "certification": "New certification"}
+
+
+def _draft(request: Request, pk: int, action: Action) -> Draft:
+    draft = get_object_or_404(Draft, pk=pk)
+    require(request.user, draft, action)
+    return draft
+
+
+def _version(request: Request) -> int:
+    try:
+        return int(request.POST["version"])
+    except (KeyError, ValueError):
+        raise TreeError(NO_VERSION) from None
+
+
+def _key(value: Any) -> UUID | None:
+    try:
+        return UUID(str(value))
+    except ValueError:
+        return None
+
+
+def _node(tree: Tree, key: UUID | str) -> Node:
+    node = tree.by_key.get(key if isinstance(key, UUID) else _key(key))  # type: ignore[arg-type]
+    if node is None:
+        raise Http404("No such node in this draft.")
+    return node
+
+
+def _one_node(draft: Draft, key: UUID) -> Node:
+    """Return one node of ``draft`` without loading the tree (the services load it when they write)."""
+    node = Node.objects.filter(draft=draft, key=key).first()
+    if node is None:
+        raise Http404("No such node in this draft.")
+    node.draft = draft
+    return node
+
+
+def _node_form(node: Node | None, data: Any = None) -> Form | None:
+    if node is None:
+        return None
+    return GroupForm.for_node(node, data) if node.is_group else JobForm.for_node(node, data)
+
+
+def _undo_key(draft: Draft) -> str:
+    return f"undo:{draft.pk}"
+
+
+def _context(
+    request: Request,
+    draft: Draft,
+    *,
+    selected: UUID | None = None,
+    node_form: Form | None = None,
+    settings_form: DraftSettingsForm | None = None,
+    notice: str = "",
+    error: str = "",
+    focus: UUID | None = None,
+) -> dict[str, Any]:
+    tree = draft_tree(draft=draft)
+    outline = build_outline(tree, comments=comment_counts(draft))
+    node = tree.by_key.get(selected) if selected else None
+    undo = request.session.get(_undo_key(draft))
+    can_edit = can(request.user, draft, Action.EDIT)
+    problems = [p for p in outline.problems if node is not None and p.node_key == node.key]
+    return _inspector_context(tree, node) | {
+        "node_problems": problems,
+        "draft": draft,
+        "outline": outline,
+        "outline_rows": outline.rows_html(selected=node.key if node else None, can_edit=can_edit),
+        "current_hash": outline.content_hash,
+        "root": tree.root,
+        "selected": node,
+        "node_form": node_form if node_form is not None else _node_form(node),
+        "settings_form": settings_form or DraftSettingsForm.for_draft(draft),
+        "can_edit": can_edit,
+        "undo_label": undo["label"] if undo else "",
+        "notice": notice,
+        "error": error,
+        "focus": focus or (node.key if node else None),
+    }
+
+
+def _inspector_context(tree: Tree, node: Node | None) -> dict[str, Any]:
+    """Return what the inspector needs besides the form: where "add" puts a node, and the path."""
+    add_parent, add_position = tree.root, len(tree.children(tree.root))
+    ancestors: list[Node] = []
+    if node is not None:
+        parent = tree.parent(node)
+        if node.is_group:
+            add_parent, add_position = node, len(tree.children(node))
+        elif parent is not None:
+            add_parent, add_position = parent, tree.children(parent).index(node) + 1
+        while parent is not None:
+            ancestors.insert(0, parent)
+            parent = tree.parent(parent)
+    return {
+        "add_parent": add_parent,
+        "add_position": add_position,
+        "ancestors": ancestors,
+        "subtree_size": len(tree.subtree_ids(node)) - 1 if node is not None and node.is_group else 0,
+        "job_types": schema.EDITABLE_JOB_TYPES,
+    }
+
+
+def _answer(
+    request: Request,
+    draft: Draft,
+    *,
+    selected: UUID | None = None,
+    status: int = 200,
+    notice: str = "",
+    error: str = "",
+    **extra: Any,
+) -> HttpResponse:
+    """Answer a write: the workspace fragment for htmx; a redirect (success) or the page (error) without."""
+    if request.method == "POST" and not error and status == 200:
+        activity_record(
+            draft=draft, actor=request.user, verb=Activity.Verb.EDITED, summary=notice or "Rearranged the outline."
+        )
+    if not request.htmx and not error and status == 200:
+        if notice:
+            messages.success(request, notice)
+        url = reverse("draft-editor", args=[draft.pk])
+        return redirect(f"{url}?node={selected}#node-{selected}" if selected else url)
+    draft.refresh_from_db()
+    context = _context(request, draft, selected=selected, notice=notice, error=error, **extra)
+    template = "designer/editor.html#workspace" if request.htmx else "designer/editor.html"
+    return render(request, template, context, status=status)
+
+
+def _refused(request: Request, draft: Draft, exc: DraftError, selected: UUID | None, **extra: Any) -> HttpResponse:
+    status = 409 if isinstance(exc, DraftConflict) else 422
+    return _answer(request, draft, selected=selected, status=status, error=str(exc), **extra)
+
+
+def _selected(request: Request) -> UUID | None:
+    return _key(request.POST.get("selected") or request.GET.get("node"))
+
+
+@login_required
+@require_GET
+def editor_view(request: Request, pk: int) -> HttpResponse:
+    draft = _draft(request, pk, Action.VIEW)
+    template = "designer/editor.html#workspace" if request.htmx else "designer/editor.html"
+    return render(request, template, _context(request, draft, selected=_selected(request)))
+
+
+@login_required
+@require_GET
+def node_detail_view(request: Request, pk: int, key: uuid.UUID) -> HttpResponse:
+    draft = _draft(request, pk, Action.VIEW)
+    if not request.htmx:
+        return redirect(f"{reverse('draft-editor', args=[pk])}?node={key}#node-{key}")
+    tree = draft_tree(draft=draft)
+    node = _node(tree, key)
+    problems = [p for p in lint_tree(tree) if p.node_key == node.key]
+    context = _inspector_context(tree, node) | {"draft": draft, "selected": node, "node_form": _node_form(node)}
+    context["node_problems"] = problems
+    context |= {"root": tree.root, "can_edit": can(request.user, draft, Action.EDIT)}
+    return render(request, "designer/editor.html#inspector", context)
+
+
+@login_required
+@require_POST
+def draft_settings_view(request: Request, pk: int) -> HttpResponse:
+    draft = _draft(request, pk, Action.EDIT)
+    form = DraftSettingsForm.for_draft(draft, request.POST)
+    selected = _selected(request)
+    if not form.is_valid():
+        return _answer(
+            request, draft, selected=selected, status=422, error="Fix the settings marked below.", settings_form=form
+        )
+    try:
+        services.draft_update(draft=draft, version=_version(request), changes=form.changes())
+    except DraftError as exc:
+        draft.refresh_from_db()
+        return _refused(request, draft, exc, selected, settings_form=DraftSettingsForm.for_draft(draft, request.POST))
+    return _answer(request, draft, selected=selected, notice="Process settings saved.")
+
+
+@login_required
+@require_POST
+def node_edit_view(request: Request, pk: int, key: uuid.UUID) -> HttpResponse:
+    draft = _draft(request, pk, Action.EDIT)
+    node = _one_node(draft, key)
+    form = _node_form(node, request.POST)
+    if form is None:
+        return _answer(request, draft, selected=key, status=422, error="Jobs generated by Workiva cannot be edited.")
+    if not form.is_valid():
+        return _answer(
+            request,
+            draft,
+            selected=key,
+            status=422,
+            error="Nothing was saved: fix the fields marked below.",
+            node_form=form,
+        )
+    try:
+        services.node_update(node=node, version=_version(request), changes=form.changes())  # type: ignore[attr-defined]
+    except DraftError as exc:
+        draft.refresh_from_db()
+        fresh = Node.objects.filter(draft=draft, key=key).first()
+        return _refused(request, draft, exc, key, node_form=_node_form(fresh, request.POST) if fresh else None)
+    return _answer(request, draft, selected=key, notice=f"Saved “{node.label}”.")
+
+
+@login_required
+@require_POST
+def node_add_view(request: Request, pk: int) -> HttpResponse:
+    draft = _draft(request, pk, Action.EDIT)
+    form = NodeAddForm(request.POST)
+    if not form.is_valid():
+        return _answer(request, draft, selected=_selected(request), status=422, error="Choose what to add and where.")
+    what = form.cleaned_data["what"]
+    kind = Node.Kind.GROUP if what == "group" else Node.Kind.JOB
+    try:
+        node = services.node_create(
+            draft=draft,
+            version=_version(request),
+            parent_key=form.cleaned_data["parent"],
+            position=form.cleaned_data["position"],
+            kind=kind,
+            job_type="" if what == "group" else what,
+            arguments=None if what == "group" else {"title": NEW_TITLES.get(what, "New job")},
+        )
+    except DraftError as exc:
+        return _refused(request, draft, exc, _selected(request))
+    return _answer(request, draft, selected=node.key, notice=f"Added “{node.label}”.")
+
+
+def _move_target(node: Node, direction: str) -> tuple[Node, int]:
+    """Return the new parent and position for a keyboard move, or raise TreeError.
+
+    Reads only the node's neighbourhood (a few small queries), not the whole tree: the move
+    service loads the tree itself and checks the version.
+    """
+    if node.parent_id is None:
+        raise TreeError("The root group cannot be moved.")
+    parent = Node.objects.get(pk=node.parent_id)
+    siblings = list(Node.objects.filter(parent_id=node.parent_id).order_by("position", "id").only("pk", "key", "kind"))
+    index = [s.pk for s in siblings].index(node.pk)
+    if direction == "up":
+        if index == 0:
+            raise TreeError(f"“{node.label}” is already first in its group.")
+        return parent, index - 1
+    if direction == "down":
+        if index == len(siblings) - 1:
+            raise TreeError(f"“{node.label}” is already last in its group.")
+        return parent, index + 1
+    if direction == "indent":
+        above = siblings[index - 1] if index else None
+        if above is None or above.kind != Node.Kind.GROUP:
+            raise TreeError(f"To indent “{node.label}”, the node just above it must be a group.")
+        return above, Node.objects.filter(parent_id=above.pk).count()
+    if parent.parent_id is None:
+        raise TreeError(f"“{node.label}” is already at the top level.")
+    grandparent = Node.objects.get(pk=parent.parent_id)
+    aunts = list(Node.objects.filter(parent_id=grandparent.pk).order_by("position", "id").values_list("pk", flat=True))
+    return grandparent, aunts.index(parent.pk) + 1
+
+
+@login_required
+@require_POST
+def node_move_view(request: Request, pk: int, key: uuid.UUID) -> HttpResponse:
+    draft = _draft(request, pk, Action.EDIT)
+    node = _one_node(draft, key)
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        return _answer(request, draft, selected=key, status=422, error="Choose up, down, indent or outdent.")
+    try:
+        version = _version(request)
+        if version != draft.version:
+            raise DraftConflict(expected=version, actual=draft.version)
+        parent, position = _move_target(node, form.cleaned_data["direction"])
+        services.node_move(node=node, version=version, parent_key=parent.key, position=position)
+    except DraftError as exc:
+        return _refused(request, draft, exc, key)
+    return _answer(request, draft, selected=key, focus=key)
+
+
+@login_required
+@require_POST
+def tree_reorder_view(request: Request, pk: int) -> HttpResponse:
+    draft = _draft(request, pk, Action.EDIT)
+    try:
+        services.tree_reorder(draft=draft, version=_version(request), tokens=request.POST.getlist("node"))
+    except DraftError as exc:
+        return _refused(request, draft, exc, _selected(request))
+    return _answer(request, draft, selected=_selected(request))
+
+
+@login_required
+@require_POST
+def node_duplicate_view(request: Request, pk: int, key: uuid.UUID) -> HttpResponse:
+    draft = _draft(request, pk, Action.EDIT)
+    node = _one_node(draft, key)
+    try:
+        copy = services.node_duplicate(node=node, version=_version(request))
+    except DraftError as exc:
+        return _refused(request, draft, exc, key)
+    return _answer(request, draft, selected=copy.key, notice=f"Duplicated “{node.label}”.")
+
+
+@login_required
+def node_delete_view(request: Request, pk: int, key: uuid.UUID) -> HttpResponse:
+    if request.method == "GET":
+        draft = _draft(request, pk, Action.EDIT)
+        tree = draft_tree(draft=draft)
+        node = _node(tree, key)
+        size = len(tree.subtree_ids(node)) - 1
+        return render(request, "designer/node_delete.html", {"draft": draft, "node": node, "descendants": size})
+    if request.method != "POST":
+        return HttpResponse(status=405)
+    draft = _draft(request, pk, Action.EDIT)
+    node = _one_node(draft, key)
+    try:
+        snapshot = services.node_delete(node=node, version=_version(request))
+    except DraftError as exc:
+        return _refused(request, draft, exc, key)
+    request.session[_undo_key(draft)] = {"snapshot": snapshot, "label": node.label}
+    return _answer(request, draft, selected=_key(snapshot["parent"]), notice=f"Deleted “{node.label}”.")
+
+
+@login_required
+@require_POST
+def undo_delete_view(request: Request, pk: int) -> HttpResponse:
+    draft = _draft(request, pk, Action.EDIT)
+    undo = request.session.get(_undo_key(draft))
+    if not undo:
+        return _answer(request, draft, status=422, error="There is no deletion to undo.")
+    try:
+        node = services.node_restore(draft=draft, version=_version(request), snapshot=undo["snapshot"])
+    except DraftConflict as exc:
+        return _refused(request, draft, exc, None)
+    except (DraftError, KeyError, ValueError) as exc:
+        del request.session[_undo_key(draft)]
+        message = str(exc) if isinstance(exc, DraftError) else "That deletion can no longer be undone."
+        return _answer(request, draft, status=422, error=message)
+    del request.session[_undo_key(draft)]
+    return _answer(request, draft, selected=node.key, notice=f"Restored “{node.label}”.")
+
+
+@login_required
+@require_GET
+def payload_view(request: Request, pk: int) -> HttpResponse:
+    draft = _draft(request, pk, Action.VIEW)
+    payload = build_payload(draft_tree(draft=draft))
+    return render(request, "designer/payload.html", {"draft": draft, "payload_json": payload.to_json()})
+
+
+@login_required
+@require_GET
+def payload_download_view(request: Request, pk: int) -> HttpResponse:
+    draft = _draft(request, pk, Action.VIEW)
+    payload = build_payload(draft_tree(draft=draft))
+    response = HttpResponse(payload.to_json() + "\n", content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="process-{draft.pk}-v{draft.version}.json"'
+    return response
