@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test check lint typecheck pytest test-postgres bench load clean
+.PHONY: run test check lint typecheck pytest test-postgres bench load publish-check clean
 
 $(PY):
 	@python=$$(scripts/find-python) && echo "Creating $(VENV) with $$python" && "$$python" -m venv $(VENV)
@@ -47,12 +47,21 @@ test: check pytest
 test-postgres: $(VENV)/.installed-dev
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/designer} $(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
 
+# The benchmarks that need no extra services (each prints figures; see docs/performance.md).
 bench: $(VENV)/.installed-dev
 	$(PY) bench/payload.py
+	$(PY) bench/editor.py
+	$(PY) bench/publish.py
+	$(PY) bench/review.py
 
 # 20 simulated editors against gunicorn (2 workers) + the local PostgreSQL; see docs/performance.md.
 load: $(VENV)/.installed-dev
 	$(PY) bench/load.py $(LOAD_ARGS)
+
+# Concurrent Publish clicks on gunicorn (2 workers) + 2 db_worker processes + the local PostgreSQL
+# make exactly one process (exit 1 if not); see docs/deploy.md.
+publish-check: $(VENV)/.installed-dev
+	$(PY) bench/publish_concurrency.py $(PUBLISH_CHECK_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

@@ -14,14 +14,16 @@ What it does, all on 127.0.0.1 and bounded in time:
    WhiteNoise, CSP, JSON logs — except TLS (no HTTPS redirect, no Secure cookies: TLS ends at the
    proxy in production, and there is none here);
 4. runs one thread per user: it logs in through the real login form (CSRF token from the page),
-   waits until every editor has logged in, then loops until the deadline: open the editor, edit a
-   node, move a node, preview the payload (mode `editor`), or health / login page / admin pages
-   (mode `harness`), pausing a random "think time" between requests;
+   waits until every editor has logged in, then loops until the deadline: open the editor, save a
+   job's inspector form, move a job up/down (keyboard), drag a job elsewhere (reorder), preview the
+   payload (mode `editor`), or health / login page / admin pages (mode `harness`), pausing a random
+   "think time" between requests; each editor follows its draft's version from the answers;
 5. stops gunicorn, drops the database (unless --keep-db) and prints requests/s, p50/p95/p99
    latency and errors, overall and per request type (and as JSON with --json FILE).
 
 An error is a non-2xx answer (3xx counts as an error too, except where a builder says a redirect is
-expected), a timeout or a broken connection. Logins are measured separately and are not part of the
+expected; every editor has its own draft, so a 409 conflict is an error), an answer without the
+draft's new version, a timeout or a broken connection. Logins are measured separately and are not part of the
 timed window.
 
 The editor's URLs and request bodies are the constants and the small builder functions in the
@@ -61,14 +63,19 @@ LOGIN_TIMEOUT = 180  # 20 simultaneous password hashes (PBKDF2) queue on two wor
 LOGIN_NEXT = "/"  # where the login form is told to go next (the redirect is not followed)
 
 # --- Routes -------------------------------------------------------------------------------------
-# The editor's routes as the editor engineer was asked to build them. Adjust after merging.
+# The editor's real routes (designer/urls.py, designer/views/editor.py). Every write is sent as htmx
+# sends it (HX-Request) and answers with the workspace fragment, whose `data-version="N"` carries
+# the draft's new version; 409 is a conflict, 422 refused input. Each simulated editor works on its
+# own draft, so any non-2xx answer is an error.
 LOGIN_URL = "/login/"
 HEALTH_URL = "/healthz"
 EDITOR_URL = "/drafts/{draft}/"  # GET: the editor page for a draft
-PAYLOAD_URL = "/drafts/{draft}/payload/"  # GET: the payload preview
-NODE_EDIT_URL = "/drafts/{draft}/nodes/{node}/"  # POST: save the inspector form of a node
-NODE_MOVE_URL = "/drafts/{draft}/nodes/{node}/move/"  # POST: move a node to (parent, position)
+PAYLOAD_URL = "/drafts/{draft}/payload/"  # GET: the payload preview page
+NODE_EDIT_URL = "/drafts/{draft}/nodes/{node}/edit/"  # POST: the inspector form of a job (+ version)
+NODE_MOVE_URL = "/drafts/{draft}/nodes/{node}/move/"  # POST: keyboard move, direction up|down (+ version)
+REORDER_URL = "/drafts/{draft}/reorder/"  # POST: drag and drop, the whole ordered token list (+ version)
 ADMIN_URLS = ["/admin/", "/admin/designer/draft/", "/admin/auth/user/"]
+END_TOKEN = "end"  # closes a group in the reorder token list
 
 
 @dataclass
@@ -79,7 +86,7 @@ class Editor:
     draft: int
     version: int
     root: str
-    groups: dict[str, list[str]]  # group key -> job keys in order
+    groups: dict[str, list[str]]  # group key -> job keys in order (the seeded drafts have no nesting)
     titles: dict[str, str] = field(default_factory=dict)
     csrf: str = ""
     edits: int = 0
@@ -95,17 +102,32 @@ class Req:
     after: Callable[[Editor, requests.Response], None] | None = None
 
 
+VERSION_RE = re.compile(r'data-version="(\d+)"')
+
+
 def learn_version(ed: Editor, response: requests.Response) -> None:
-    """Keep the draft version in step after a write: from a header, the HTML or JSON, else +1."""
-    header = response.headers.get("X-Draft-Version")
-    if header and header.isdigit():
-        ed.version = int(header)
-        return
-    match = re.search(r'name="version"\s+value="(\d+)"|data-version="(\d+)"|"version":\s*(\d+)', response.text)
-    if match:
-        ed.version = int(next(g for g in match.groups() if g))
-    else:
-        ed.version += 1
+    """Keep the draft version in step: the workspace's `data-version` (editor page or write answer)."""
+    match = VERSION_RE.search(response.text)
+    if match is None:
+        raise ValueError(f"no data-version in the answer to {response.request.method} {response.request.path_url}")
+    ed.version = int(match.group(1))
+
+
+NODE_RE = re.compile(r'<li class="node (group|job)[^"]*" id="node-([0-9a-f-]{36})"')
+
+
+def resync(ed: Editor, response: requests.Response) -> None:
+    """Read the version and the groups' job order back from the editor page (after a failed write)."""
+    learn_version(ed, response)
+    groups: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for kind, key in NODE_RE.findall(response.text):
+        if kind == "group":
+            current = groups.setdefault(key, [])
+        elif current is not None:
+            current.append(key)
+    if groups:
+        ed.groups = groups
 
 
 def open_editor(ed: Editor) -> Req:
@@ -117,43 +139,62 @@ def preview_payload(ed: Editor) -> Req:
 
 
 def edit_node(ed: Editor) -> Req:
-    """Save a job's inspector form with a changed title (the sendTask fields)."""
+    """Save a job's inspector form (the sendTask fields, prefix `node-`) with a changed title."""
     group = random.choice(list(ed.groups))
     job = random.choice(ed.groups[group])
     ed.edits += 1
     data = {
         "version": ed.version,
-        "job_type": "sendTask",
-        "title": f"Reconcile account {ed.edits}",
-        "assigneeUser": "userId1234",
-        "dueDate": "2026-12-15",
-        "instructions": "Check the balances & explain <differences>.",
+        "selected": job,
+        "node-title": f"Reconcile account {ed.edits}",
+        "node-assigneeUser": "userId1234",
+        "node-dueDate": "2026-12-15",
+        "node-instructions": "Check the balances & explain <differences>.",
     }
     return Req("node edit", "POST", NODE_EDIT_URL.format(draft=ed.draft, node=job), data=data, after=learn_version)
 
 
 def move_node(ed: Editor) -> Req:
-    """Move a job to a random place in another group (or its own), like a drag and drop."""
+    """Move a job one place up or down inside its group, like the keyboard shortcut."""
+    group = random.choice([g for g, jobs in ed.groups.items() if len(jobs) > 1])
+    jobs = ed.groups[group]
+    index = random.randrange(len(jobs))
+    direction = "up" if index == len(jobs) - 1 or (index > 0 and random.random() < 0.5) else "down"
+    job = jobs[index]
+
+    def moved(ed: Editor, response: requests.Response) -> None:
+        learn_version(ed, response)
+        jobs.pop(index)
+        jobs.insert(index - 1 if direction == "up" else index + 1, job)
+
+    data = {"version": ed.version, "selected": job, "direction": direction}
+    return Req("node move", "POST", NODE_MOVE_URL.format(draft=ed.draft, node=job), data=data, after=moved)
+
+
+def reorder(ed: Editor) -> Req:
+    """Drag a job to a random place in another group (or its own): the whole token list, as htmx posts it."""
     source = random.choice([g for g, jobs in ed.groups.items() if len(jobs) > 1])
     job = random.choice(ed.groups[source])
     target = random.choice(list(ed.groups))
-    remaining = len(ed.groups[target]) - (1 if target == source else 0)
-    position = random.randint(0, remaining)
+    new_groups = {g: [j for j in jobs if j != job] for g, jobs in ed.groups.items()}
+    new_groups[target].insert(random.randint(0, len(new_groups[target])), job)
+    tokens: list[tuple[str, Any]] = [("version", ed.version), ("selected", job)]
+    for group, jobs in new_groups.items():
+        tokens += [("node", group), *(("node", j) for j in jobs), ("node", END_TOKEN)]
 
-    def moved(ed: Editor, response: requests.Response) -> None:
-        ed.groups[source].remove(job)
-        ed.groups[target].insert(position, job)
+    def reordered(ed: Editor, response: requests.Response) -> None:
         learn_version(ed, response)
+        ed.groups = new_groups
 
-    data = {"version": ed.version, "parent": target, "position": position}
-    return Req("node move", "POST", NODE_MOVE_URL.format(draft=ed.draft, node=job), data=data, after=moved)
+    return Req("reorder (drag)", "POST", REORDER_URL.format(draft=ed.draft), data=tokens, after=reordered)
 
 
 # The mix of an editing session: (builder, weight).
 EDITOR_MIX: list[tuple[Callable[[Editor], Req], int]] = [
     (open_editor, 2),
     (edit_node, 4),
-    (move_node, 3),
+    (move_node, 2),
+    (reorder, 1),
     (preview_payload, 1),
 ]
 HARNESS_MIX: list[tuple[Callable[[Editor], Req], int]] = [
@@ -394,7 +435,9 @@ def editor_loop(
             )
             time.sleep(0.1)
             continue
-        headers = {"X-CSRFToken": ed.csrf, "HX-Request": "true", "Referer": base + EDITOR_URL.format(draft=ed.draft)}
+        headers = {"X-CSRFToken": ed.csrf, "Referer": base + EDITOR_URL.format(draft=ed.draft)}
+        if req.method == "POST":  # writes are sent by htmx; pages (editor, payload) are opened whole
+            headers["HX-Request"] = "true"
         started = time.perf_counter()
         try:
             response = session.request(
@@ -410,13 +453,20 @@ def editor_loop(
             continue
         elapsed = time.perf_counter() - started
         ok = response.status_code in req.expect
-        results.add(Sample(req.kind, elapsed, ok, response.status_code), detail=f"{req.method} {req.path}")
+        detail = f"{req.method} {req.path}"
+        if not ok:
+            alert = re.search(r'role="alert">([^<]*)<', response.text)
+            detail += f" {alert.group(1)!r}" if alert else ""
         if ok and req.after:
-            req.after(ed, response)
-        elif not ok and req.method == "POST":
+            try:
+                req.after(ed, response)
+            except Exception as exc:  # an answer the editor cannot follow is an error too
+                ok, detail = False, f"{detail} {type(exc).__name__}: {exc}"
+        results.add(Sample(req.kind, elapsed, ok, response.status_code), detail=detail)
+        if not ok and req.method == "POST":
             # Resynchronise with the server (version, tree) before the next write.
-            with contextlib.suppress(requests.RequestException):
-                learn_version(ed, session.get(base + EDITOR_URL.format(draft=ed.draft), timeout=REQUEST_TIMEOUT))
+            with contextlib.suppress(requests.RequestException, ValueError):
+                resync(ed, session.get(base + EDITOR_URL.format(draft=ed.draft), timeout=REQUEST_TIMEOUT))
         if think[1] > 0:
             time.sleep(random.uniform(*think))
 
