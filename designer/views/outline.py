@@ -110,11 +110,11 @@ def _comment_marker(count: int, key: str, comments_url: str) -> str:
         return ""
     label = _plural(count, "open comment")
     if not comments_url:
-        return f'<span class="comment-marker" title="{label}" aria-label="{label}">💬 {count}</span>'
+        return f'<span class="comment-marker" title="{label}" aria-label="{label}">{count}</span>'
     href = f"{escape(comments_url)}?node={key}#comments"
     return (
         f'<a class="comment-marker" href="{href}" tabindex="-1" title="{label}: read them" '
-        f'aria-label="{label}">💬 {count}</a>'
+        f'aria-label="{label}">{count}</a>'
     )
 
 

@@ -156,7 +156,7 @@ def test_review_page_shows_the_tree_diff_and_changed_since_approval(client, team
     html = client.get(_url("review-page", team)).content.decode()
 
     assert "Changed since approval." in html
-    assert "Publishing: blocked" in html
+    assert "Publishing: <strong>blocked</strong>" in html
     assert "arguments.title" in html
     assert "Renamed" in html
 
@@ -188,7 +188,7 @@ def test_restore_through_the_revisions_page_and_read_only_view(client, team):
     assert "Close" in detail
     assert "Reconcile" not in detail
     diff = client.get(_url("review-diff", team) + "?a=2&b=current").content.decode()
-    assert "Added (1)" in diff
+    assert 'Added <span class="pill">1</span>' in diff
 
 
 def test_diff_with_an_unknown_revision_says_so(client, team):
@@ -276,7 +276,7 @@ def test_approval_banner_for_the_editor_says_changed_since_approval_with_a_diff_
     assert "Changed since approval" in html
     assert f"?a={approval.revision.number}&amp;b=current" in html
     assert 'data-publish-allowed="false"' in html
-    assert "ask for a new review before publishing" in html
+    assert 'class="approval-banner status-voided"' in html
 
 
 def test_open_comments_filter_gives_the_marker_count_per_node(team):
