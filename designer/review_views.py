@@ -191,7 +191,7 @@ def review_page(request: HttpRequest, pk: int) -> HttpResponse:
         decisions=Approval.objects.filter(draft=draft).select_related("reviewer", "revision")[:20],
         reviewer_candidates=_reviewer_candidates(draft, _user(request)),
         node_options=node_options,
-        **_comments_context(draft, labels),
+        **_comments_context(draft, labels, node_key=request.GET.get("node", "")),
     )
     return render(request, "review/review.html", context)
 

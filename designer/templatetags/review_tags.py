@@ -9,6 +9,7 @@ from django import template
 from designer.models import Draft
 from designer.review import current_content
 from designer.review_selectors import approval_status, inbox_count, publish_gate
+from processes_api import schema
 
 register = template.Library()
 
@@ -41,3 +42,43 @@ def approval_banner(draft: Draft, current_hash: str | None = None) -> dict[str, 
     status = approval_status(draft, current_hash=current_hash)
     allowed, reason = publish_gate(draft, current_hash=current_hash)
     return {"draft": draft, "status": status, "publish_allowed": allowed, "publish_reason": reason}
+
+
+MAX_INDENT = 8
+_FIELD_LABELS = {
+    "name": "Name",
+    "type": "Job type",
+    "parallel": "All at the same time",
+    "readOnly": "Read-only",
+    "triggerType": "Starts",
+}
+
+
+@register.filter
+def indent(depth: Any) -> int:
+    """Return a tree depth capped for the stylesheet's ``data-depth`` rules (no inline styles)."""
+    try:
+        return max(0, min(int(depth), MAX_INDENT))
+    except (TypeError, ValueError):
+        return 0
+
+
+@register.filter
+def job_type_label(name: str) -> str:
+    """Return a job type's label from the schema registry ("sendTask" -> "Send a task")."""
+    job_type = schema.job_type(name)
+    return job_type.label if job_type else name
+
+
+@register.filter
+def field_label(name: str) -> str:
+    """Return a diff field's name for people: ``arguments.dueDate`` -> "Due date" (the schema's label)."""
+    if name in _FIELD_LABELS:
+        return _FIELD_LABELS[name]
+    if name.startswith("arguments."):
+        argument = name.removeprefix("arguments.")
+        for job_type in schema.JOB_TYPES.values():
+            if argument in job_type.field_map:
+                return job_type.field_map[argument].label
+        return argument
+    return name

@@ -104,7 +104,12 @@ def _context(
         "node_problems": problems,
         "draft": draft,
         "outline": outline,
-        "outline_rows": outline.rows_html(selected=node.key if node else None, can_edit=can_edit),
+        "outline_rows": outline.rows_html(
+            selected=node.key if node else None,
+            can_edit=can_edit,
+            comments_url=reverse("review-page", args=[draft.pk]),
+        ),
+        "node_comments": outline.comments.get(node.key, 0) if node else 0,
         "current_hash": outline.content_hash,
         "root": tree.root,
         "selected": node,
@@ -194,6 +199,7 @@ def node_detail_view(request: Request, pk: int, key: uuid.UUID) -> HttpResponse:
     problems = [p for p in lint_tree(tree) if p.node_key == node.key]
     context = _inspector_context(tree, node) | {"draft": draft, "selected": node, "node_form": _node_form(node)}
     context["node_problems"] = problems
+    context["node_comments"] = comment_counts(draft).get(node.key, 0)
     context |= {"root": tree.root, "can_edit": can(request.user, draft, Action.EDIT)}
     return render(request, "designer/editor.html#inspector", context)
 

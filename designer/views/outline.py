@@ -66,8 +66,15 @@ class Outline:
             items.append((problem, node.label if node else "Process"))
         return items
 
-    def rows_html(self, *, selected: UUID | None, can_edit: bool) -> SafeString:
-        return render_rows(self.tree, self.problems, selected=selected, can_edit=can_edit, comments=self.comments)
+    def rows_html(self, *, selected: UUID | None, can_edit: bool, comments_url: str = "") -> SafeString:
+        return render_rows(
+            self.tree,
+            self.problems,
+            selected=selected,
+            can_edit=can_edit,
+            comments=self.comments,
+            comments_url=comments_url,
+        )
 
 
 def build_outline(tree: Tree, *, comments: dict[UUID | None, int] | None = None) -> Outline:
@@ -97,11 +104,18 @@ def _badges(errors: int, warnings: int) -> str:
     return out + "</span>"
 
 
-def _comment_marker(count: int) -> str:
+def _comment_marker(count: int, key: str, comments_url: str) -> str:
+    """Return the node's open-comment marker: a link to its comments on the review page when possible."""
     if not count:
         return ""
     label = _plural(count, "open comment")
-    return f'<span class="comment-marker" title="{label}" aria-label="{label}">💬 {count}</span>'
+    if not comments_url:
+        return f'<span class="comment-marker" title="{label}" aria-label="{label}">{count}</span>'
+    href = f"{escape(comments_url)}?node={key}#comments"
+    return (
+        f'<a class="comment-marker" href="{href}" tabindex="-1" title="{label}: read them" '
+        f'aria-label="{label}">{count}</a>'
+    )
 
 
 def render_rows(
@@ -111,11 +125,13 @@ def render_rows(
     selected: UUID | None,
     can_edit: bool,
     comments: dict[UUID | None, int] | None = None,
+    comments_url: str = "",
 ) -> SafeString:
     """Return the ``<li role="treeitem">`` markup of every node below the root, in document order.
 
     Each item carries a hidden ``node`` input with its key and each group closes its list with an
     ``end`` input, so the surrounding form posts the whole tree in order (see ``tree_reorder``).
+    A node's comment marker links to ``comments_url?node=<key>`` (the review page) when given.
     """
     errors = Counter(p.node_key for p in problems if p.is_error)
     warnings = Counter(p.node_key for p in problems if not p.is_error)
@@ -135,7 +151,9 @@ def render_rows(
             f'id="node-{key}" data-key="{key}" role="treeitem" aria-level="{depth}" '
             f'aria-selected="{"true" if is_selected else "false"}" tabindex="-1"'
         )
-        badges = _badges(errors[node.key], warnings[node.key]) + _comment_marker((comments or {}).get(node.key, 0))
+        badges = _badges(errors[node.key], warnings[node.key]) + _comment_marker(
+            (comments or {}).get(node.key, 0), key, comments_url
+        )
         link = f'<a class="label" href="?node={key}#node-{key}" tabindex="-1">{escape(node.label)}</a>'
         classes = " is-selected" if is_selected else ""
         if node.is_group:

@@ -143,7 +143,8 @@
     var rootLabel = event.target.closest("#outline-form .root-row .label");
     if (rootLabel) { event.preventDefault(); select(rootLabel.dataset.key); return; }
     var row = event.target.closest("#outline-form .row");
-    if (row && !event.target.closest(".handle")) {
+    // The handle drags and the comment marker is a link to the node's comments: neither selects.
+    if (row && !event.target.closest(".handle, .comment-marker")) {
       event.preventDefault();
       var item = row.closest('[role="treeitem"]');
       select(item.dataset.key, { focus: true, showInspector: true });

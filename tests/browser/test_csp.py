@@ -102,3 +102,42 @@ def test_editor_raises_no_csp_violation(csp_page):
     assert response.status == 200
     assert csp_problems(csp_page) == []
     assert django_settings.SECURE_CSP
+
+
+def test_review_pages_raise_no_csp_violation(csp_page):
+    from designer import review, services
+    from designer.models import Draft
+    from tests.factories import UserFactory, add_group, add_job, make_draft, root_of
+
+    log_in(csp_page)
+    owner = get_user_model().objects.get(username="csp-user")
+    reviewer = UserFactory(username="csp-reviewer")
+    draft = make_draft(owner=owner, name="CSP review")
+    group = add_group(draft, root_of(draft), name="Bank")
+    draft.refresh_from_db()
+    inner = add_group(draft, group, name="Statements")
+    draft.refresh_from_db()
+    job = add_job(draft, inner, "Collect")
+    review.membership_add(draft=draft, actor=owner, identifier="csp-reviewer", role="reviewer")
+    first = review.review_request(draft=Draft.objects.get(pk=draft.pk), actor=owner, reviewers=[reviewer])
+    draft.refresh_from_db()
+    add_job(draft, inner, "Reconcile")  # a nested addition: the diff indents it by depth
+    draft.refresh_from_db()
+    services.node_move(node=job, version=draft.version, parent_key=group.key, position=0)
+    thread = review.comment_create(draft=draft, actor=reviewer, body="<b>Why?</b>", node_key=job.key)
+    review.comment_create(draft=draft, actor=owner, body="Because.", parent=thread)
+    pages = [
+        f"/drafts/{draft.pk}/review/",
+        f"/drafts/{draft.pk}/review/?node={job.key}",
+        f"/drafts/{draft.pk}/members/",
+        f"/drafts/{draft.pk}/revisions/",
+        f"/drafts/{draft.pk}/revisions/{first.revision.number}/",
+        f"/drafts/{draft.pk}/revisions/diff/?a={first.revision.number}&b=current",
+        f"/drafts/{draft.pk}/activity/",
+        "/reviews/",
+    ]
+
+    for url in pages:
+        response = csp_page.goto(url)
+        assert response.status == 200, url
+        assert csp_problems(csp_page) == [], url

@@ -156,7 +156,7 @@ def test_review_page_shows_the_tree_diff_and_changed_since_approval(client, team
     html = client.get(_url("review-page", team)).content.decode()
 
     assert "Changed since approval." in html
-    assert "Publishing: blocked" in html
+    assert "Publishing: <strong>blocked</strong>" in html
     assert "arguments.title" in html
     assert "Renamed" in html
 
@@ -188,7 +188,7 @@ def test_restore_through_the_revisions_page_and_read_only_view(client, team):
     assert "Close" in detail
     assert "Reconcile" not in detail
     diff = client.get(_url("review-diff", team) + "?a=2&b=current").content.decode()
-    assert "Added (1)" in diff
+    assert 'Added <span class="pill">1</span>' in diff
 
 
 def test_diff_with_an_unknown_revision_says_so(client, team):
@@ -276,7 +276,7 @@ def test_approval_banner_for_the_editor_says_changed_since_approval_with_a_diff_
     assert "Changed since approval" in html
     assert f"?a={approval.revision.number}&amp;b=current" in html
     assert 'data-publish-allowed="false"' in html
-    assert "ask for a new review before publishing" in html
+    assert 'class="approval-banner status-voided"' in html
 
 
 def test_open_comments_filter_gives_the_marker_count_per_node(team):
@@ -288,3 +288,46 @@ def test_open_comments_filter_gives_the_marker_count_per_node(team):
     html = Template("{% load review_tags %}{{ counts|open_comments:job.key }}/{{ counts|open_comments:group.key }}")
 
     assert html.render(context) == "1/0"
+
+
+def test_editor_comment_marker_links_to_the_nodes_comments_on_the_review_page(client, team):
+    review.comment_create(draft=team["draft"], actor=team["reviewer"], body="Check this", node_key=team["job"].key)
+    client.force_login(team["editor"])
+    key = team["job"].key
+
+    html = client.get(reverse("draft-editor", args=[team["draft"].pk]) + f"?node={key}").content.decode()
+
+    link = f'href="{_url("review-page", team)}?node={key}#comments"'
+    assert f'<a class="comment-marker" {link}' in html
+    assert f"{link}>1 open comment on this item</a>" in html
+
+
+def test_review_page_filtered_to_a_node_shows_only_that_nodes_comments(client, team):
+    draft = team["draft"]
+    review.comment_create(draft=draft, actor=team["reviewer"], body="About the job", node_key=team["job"].key)
+    review.comment_create(draft=draft, actor=team["reviewer"], body="About the group", node_key=team["group"].key)
+    review.comment_create(draft=draft, actor=team["reviewer"], body="About the whole draft")
+    client.force_login(team["editor"])
+
+    html = client.get(_url("review-page", team) + f"?node={team['job'].key}").content.decode()
+
+    assert "Comments on Reconcile" in html
+    assert "About the job" in html
+    assert "About the group" not in html
+    assert "About the whole draft" not in html
+    assert f'<input type="hidden" name="node" value="{team["job"].key}">' in html
+    assert "Show all comments" in html
+
+
+def test_review_page_with_an_unknown_node_shows_every_comment(client, team):
+    draft = team["draft"]
+    review.comment_create(draft=draft, actor=team["reviewer"], body="About the job", node_key=team["job"].key)
+    review.comment_create(draft=draft, actor=team["reviewer"], body="About the whole draft")
+    client.force_login(team["editor"])
+
+    for node in ("not-a-uuid", "00000000-0000-0000-0000-000000000000"):
+        html = client.get(_url("review-page", team) + f"?node={node}").content.decode()
+
+        assert "About the job" in html
+        assert "About the whole draft" in html
+        assert "Show all comments" not in html

@@ -1,0 +1,129 @@
+"""Team review in a real Chromium: share, request a review, comment, approve, publish, void by editing."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core.cache import cache
+from playwright.sync_api import expect
+
+from designer.models import Comment
+from tests.factories import UserFactory, add_group, add_job, make_draft, root_of
+
+pytestmark = pytest.mark.browser
+
+SCRIPT_COMMENT = '<script>window.pwned = true</script>Is "userId1" the right <b>assignee</b>?'
+GATE_REASON = "This draft has reviewers: it needs an approval before it can be published."
+
+
+@pytest.fixture
+def sandbox(live_server, settings):
+    settings.WORKIVA_API_URL = f"{live_server.url}/sandbox"
+    settings.WORKIVA_TOKEN_URL = f"{live_server.url}/sandbox/iam/v1/oauth2/token"
+    settings.WORKIVA_SANDBOX_FAULT = ""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def wait_idle(page):
+    page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-settling, .htmx-swapping')")
+
+
+def test_two_users_review_approve_publish_and_an_edit_voids_the_approval(new_page, live_server, browser_user, sandbox):
+    from processes_api.models import SandboxProcess
+
+    owner = browser_user
+    reviewer = UserFactory(username="bob")
+    draft = make_draft(owner, "Quarter close")
+    group = add_group(draft, root_of(draft), "Bank")
+    draft.refresh_from_db()
+    add_job(draft, group, "Collect statements")
+    draft.refresh_from_db()
+    job = add_job(draft, group, "Reconcile accounts")
+    base = live_server.url
+    editor_url = f"{base}/drafts/{draft.pk}/"
+    owner_page = new_page(owner)
+    reviewer_page = new_page(reviewer)
+
+    # The owner shares the draft with bob as a reviewer through the Sharing page.
+    owner_page.goto(editor_url)
+    owner_page.locator(".draft-nav").get_by_role("link", name="Sharing").click()
+    owner_page.get_by_label("Username or e-mail").fill("bob")
+    expect(owner_page.get_by_role("combobox", name="Role", exact=True)).to_have_value("reviewer")
+    owner_page.get_by_role("button", name="Share", exact=True).click()
+    expect(owner_page.locator(".messages")).to_contain_text("Shared with bob as reviewer.")
+
+    # With a reviewer on the draft, publishing waits for an approval and says so.
+    owner_page.goto(editor_url)
+    publish = owner_page.locator("#publish-area button.publish-button")
+    expect(publish).to_be_disabled()
+    expect(owner_page.locator("#publish-reason")).to_have_text(GATE_REASON)
+    expect(owner_page.locator("#approval-banner")).to_contain_text("Not reviewed yet.")
+
+    # The owner requests a review from bob.
+    owner_page.locator("#approval-banner").get_by_role("link", name="Review").click()
+    request_form = owner_page.locator("#request")
+    request_form.get_by_label("bob").check()
+    request_form.get_by_label("Note for the reviewers").fill("Please check the bank jobs.")
+    request_form.get_by_role("button", name="Request review").click()
+    expect(owner_page.locator(".messages")).to_contain_text("Review requested")
+
+    # Bob sees one review waiting in the header, opens it and comments on the job.
+    reviewer_page.goto(base + "/")
+    inbox_link = reviewer_page.locator(".topbar .inbox-link")
+    expect(inbox_link.locator(".count")).to_have_text("1")
+    inbox_link.click()
+    reviewer_page.get_by_role("link", name="Quarter close").click()
+    expect(reviewer_page.locator("h1")).to_have_text(re.compile(r"Review of revision \d+"))
+    expect(reviewer_page.locator(".diff-list.added")).to_contain_text("Reconcile accounts")
+    comments = reviewer_page.locator("#comments")
+    comments.get_by_role("combobox", name="On", exact=True).select_option(str(job.key))
+    comments.get_by_label("Comment", exact=True).fill(SCRIPT_COMMENT)
+    with reviewer_page.expect_response(lambda r: "/comments/add/" in r.url):
+        comments.get_by_role("button", name="Comment", exact=True).click()
+    wait_idle(reviewer_page)
+    thread = reviewer_page.locator("#comments .thread").first
+    expect(thread.locator(".anchor")).to_contain_text("On Reconcile accounts")
+    expect(thread.locator(".body")).to_have_text(SCRIPT_COMMENT)
+    assert reviewer_page.evaluate("window.pwned") is None
+    assert reviewer_page.locator("#comments .body script, #comments .body b").count() == 0
+    assert Comment.objects.get().node_key == job.key
+
+    # Bob approves; the inbox empties.
+    reviewer_page.locator("#decide").get_by_role("button", name="Approve").click()
+    expect(reviewer_page.locator(".messages")).to_contain_text("Approved.")
+    expect(reviewer_page.locator("#approval-status")).to_contain_text("Approved by bob")
+    expect(reviewer_page.locator(".topbar .inbox-link .count")).to_have_count(0)
+
+    # The owner sees the comment on the job in the editor, and its text on the review page.
+    owner_page.goto(editor_url)
+    marker = owner_page.locator(f"#node-{job.key} .comment-marker")
+    expect(marker).to_have_text(re.compile(r"1\s*$"))
+    expect(owner_page.locator("#approval-banner")).to_contain_text("Approved by bob")
+    marker.click()
+    owner_page.wait_for_url(re.compile(rf"/drafts/{draft.pk}/review/\?node={job.key}"))
+    expect(owner_page.locator("#comments h2")).to_contain_text("Comments on Reconcile accounts")
+    expect(owner_page.locator("#comments .thread .body")).to_have_text(SCRIPT_COMMENT)
+    assert owner_page.evaluate("window.pwned") is None
+
+    # The approval opens the gate: the owner publishes to the sandbox and sees the process id.
+    owner_page.goto(editor_url)
+    expect(publish).to_be_enabled()
+    publish.click()
+    process_id = owner_page.locator("#submission-status .process-id")
+    expect(process_id).to_be_visible()
+    expect(process_id).to_have_text(SandboxProcess.objects.get().process_id)
+
+    # An edit after the approval voids it and closes the gate again.
+    owner_page.locator(f"#node-{job.key} > .row .label").click()
+    title = owner_page.locator("#inspector").get_by_label("Title")
+    expect(title).to_have_value("Reconcile accounts")
+    title.fill("Reconcile all accounts")
+    with owner_page.expect_response(lambda r: "/edit/" in r.url and r.request.method == "POST"):
+        owner_page.locator("#inspector").get_by_role("button", name="Save").click()
+    wait_idle(owner_page)
+    expect(owner_page.locator("#approval-banner")).to_contain_text("Changed since approval")
+    expect(publish).to_be_disabled()
+    expect(owner_page.locator("#publish-reason")).to_contain_text("changed since it was approved")
