@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from django.db.models import Q, QuerySet, TextField
@@ -86,12 +86,6 @@ _JSON_COLUMNS = ("arguments", "extra")
 _PLAIN_COLUMNS = tuple(f.attname for f in Node._meta.concrete_fields if f.attname not in _JSON_COLUMNS)
 
 
-def _json(text: Any) -> Any:
-    if text is None or not isinstance(text, str):
-        return text  # a backend that decodes JSON itself
-    return {} if text == "{}" else json.loads(text)
-
-
 def draft_tree(*, draft: Draft) -> Tree:
     """Return ``draft``'s tree from a single query.
 
@@ -106,37 +100,48 @@ def draft_tree(*, draft: Draft) -> Tree:
         .annotate(**{f"{name}_text": ExpressionWrapper(F(name), output_field=TextField()) for name in _JSON_COLUMNS})
         .values_list(*_PLAIN_COLUMNS, *(f"{name}_text" for name in _JSON_COLUMNS))
     )
-    db = rows.db
-    nodes: list[Node] = []
     if post_init.has_listeners(Node):  # keep the signal's contract if anything ever listens
-        nodes = list(Node.objects.filter(draft=draft).order_by("position", "id"))
-    else:
-        new = Node.__new__
-        plain = _PLAIN_COLUMNS
-        for *values, arguments, extra in rows:
-            node = new(Node)
-            state = ModelState()
-            state.adding = False
-            state.db = db
-            attrs = node.__dict__
-            attrs["_state"] = state
-            attrs.update(zip(plain, values, strict=True))
-            attrs["arguments"] = _json(arguments)
-            attrs["extra"] = _json(extra)
-            nodes.append(node)
-    by_id = {node.id: node for node in nodes}
+        return _assemble(draft, list(Node.objects.filter(draft=draft).order_by("position", "id")))
+    db = rows.db
+    names = (*_PLAIN_COLUMNS, *_JSON_COLUMNS)
+    draft_cache = Node.draft.field.cache_name
+    new = Node.__new__
+    loads = json.loads
+    by_id: dict[int, Node] = {}
     children_of: dict[int, list[Node]] = {}
     root: Node | None = None
-    cache_draft = Node.draft.field.set_cached_value
-    for node in nodes:
-        cache_draft(node, draft)  # no query per node when code reads node.draft
-        if node.parent_id is None:
+    for row in rows:
+        attrs = dict(zip(names, row, strict=True))
+        for name in _JSON_COLUMNS:  # text from the database, or already decoded by the driver
+            value = attrs[name]
+            if isinstance(value, str):
+                attrs[name] = {} if value == "{}" else loads(value)
+        state = ModelState()
+        state.adding = False
+        state.db = db
+        state.fields_cache = {draft_cache: draft}  # no query per node when code reads node.draft
+        attrs["_state"] = state
+        node = new(Node)
+        node.__dict__.update(attrs)
+        by_id[attrs["id"]] = node
+        parent_id = attrs["parent_id"]
+        if parent_id is None:
             root = node
         else:
-            children_of.setdefault(node.parent_id, []).append(node)
+            children_of.setdefault(parent_id, []).append(node)
     if root is None:
         raise Node.DoesNotExist(f"Draft {draft.pk} has no root group.")
     return Tree(draft=draft, root=root, by_id=by_id, children_of=children_of)
+
+
+def _assemble(draft: Draft, nodes: list[Node]) -> Tree:
+    cache_draft = Node.draft.field.set_cached_value
+    for node in nodes:
+        cache_draft(node, draft)
+    root = next((node for node in nodes if node.parent_id is None), None)
+    if root is None:
+        raise Node.DoesNotExist(f"Draft {draft.pk} has no root group.")
+    return Tree(draft=draft, root=root, by_id={node.id: node for node in nodes}, children_of=_children_of(nodes))
 
 
 def draft_list(*, user: AbstractBaseUser, search: str = "") -> QuerySet[Draft]:

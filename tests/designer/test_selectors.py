@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.db.models.signals import post_init
 from django.test.utils import CaptureQueriesContext
 
 from designer.models import Node
@@ -66,3 +67,19 @@ def test_draft_tree_json_values_are_separate_objects_per_node(draft):
     empties[0]["touched"] = True
 
     assert all(e == {} for e in empties[1:])
+
+
+def test_draft_tree_sends_post_init_when_something_listens(draft):
+    seen = []
+
+    def listener(sender, instance, **kwargs):
+        seen.append(instance.pk)
+
+    post_init.connect(listener, sender=Node)
+    try:
+        tree = draft_tree(draft=draft)
+    finally:
+        post_init.disconnect(listener, sender=Node)
+
+    assert sorted(seen) == sorted(tree.by_id)
+    assert [n.label for n, _ in tree.walk()] == ["Close", "Prep", "Collect", "Check", "Empty"]
