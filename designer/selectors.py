@@ -111,7 +111,9 @@ def draft_tree(*, draft: Draft) -> Tree:
     children_of: dict[int, list[Node]] = {}
     root: Node | None = None
     for row in rows:
-        attrs = dict(zip(names, row, strict=True))
+        node = new(Node)
+        attrs = node.__dict__
+        attrs.update(zip(names, row, strict=True))
         for name in _JSON_COLUMNS:  # text from the database, or already decoded by the driver
             value = attrs[name]
             if isinstance(value, str):
@@ -121,8 +123,6 @@ def draft_tree(*, draft: Draft) -> Tree:
         state.db = db
         state.fields_cache = {draft_cache: draft}  # no query per node when code reads node.draft
         attrs["_state"] = state
-        node = new(Node)
-        node.__dict__.update(attrs)
         by_id[attrs["id"]] = node
         parent_id = attrs["parent_id"]
         if parent_id is None:
