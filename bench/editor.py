@@ -107,20 +107,27 @@ def form(data: dict) -> str:
     return urlencode(data, doseq=True)
 
 
-def timed(func, runs: int) -> tuple[float, int]:
+def timed(func, runs: int) -> tuple[float, float, int]:
+    """Return the median wall time and CPU time (ms) of ``func`` and its query count.
+
+    The CPU time is this process's (Python, and SQLite, which runs in process): on a machine
+    shared with other jobs it moves much less than the wall time, which includes waiting for a core.
+    """
     times = []
+    cpu = []
     queries = 0
     for _ in range(runs):
         with CaptureQueriesContext(connection) as ctx:
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             response = func()
             times.append(time.perf_counter() - start)
+            cpu.append(time.process_time() - start_cpu)
         assert response.status_code == 200, response.status_code
         queries = len(ctx.captured_queries)
-    return statistics.median(times) * 1000, queries
+    return statistics.median(times) * 1000, statistics.median(cpu) * 1000, queries
 
 
-def bench(client: Client, draft: Draft, runs: int) -> dict[str, tuple[float, int]]:
+def bench(client: Client, draft: Draft, runs: int) -> dict[str, tuple[float, float, int]]:
     hx = {"HX-Request": "true"}
     editor = reverse("draft-editor", args=[draft.pk])
     tree = draft_tree(draft=draft)
@@ -161,6 +168,13 @@ def bench(client: Client, draft: Draft, runs: int) -> dict[str, tuple[float, int
     return results
 
 
+def _load() -> str:
+    try:
+        return ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "unknown"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
@@ -176,14 +190,15 @@ def main() -> None:
         vendor = connection.vendor
         print(
             f"Process Designer editor benchmark — {vendor}, Python {platform.python_version()}, "
-            f"{os.cpu_count()} CPUs, median of {args.runs} runs"
+            f"{os.cpu_count()} CPUs, median of {args.runs} runs; load average {_load()}"
         )
         for size in args.sizes:
             draft = build(owner, size)
             nodes = Node.objects.filter(draft=draft).count()
             print(f"\n{size:,} jobs ({nodes:,} nodes)")
-            for label, (ms, queries) in bench(client, draft, args.runs).items():
-                print(f"  {label:<42} {ms:8.1f} ms  {queries:3d} queries")
+            for label, (ms, cpu_ms, queries) in bench(client, draft, args.runs).items():
+                print(f"  {label:<42} {ms:8.1f} ms  (CPU {cpu_ms:6.1f} ms)  {queries:3d} queries")
+        print(f"\nload average at the end: {_load()}")
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 

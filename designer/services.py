@@ -10,7 +10,7 @@ import copy
 import hashlib
 import uuid
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 from uuid import UUID
 
 from django.db import transaction
@@ -40,14 +40,33 @@ DRAFT_FIELDS = (
 GROUP_FIELDS = ("name", "parallel", "read_only", "trigger_type")
 
 
+class Moved(NamedTuple):
+    """What :func:`node_move` did: the moved node and the draft's whole tree as it now is."""
+
+    node: Node
+    tree: Tree
+
+
+class Reordered(NamedTuple):
+    """What :func:`tree_reorder` did: how many nodes moved and the draft's whole tree as it now is."""
+
+    moved: int
+    tree: Tree
+
+
 def _lock(draft: Draft, version: int) -> Draft:
-    """Lock the draft row, refuse a stale ``version`` and bump it; return the locked draft."""
+    """Lock the draft row, refuse a stale ``version`` and bump it; return the locked draft.
+
+    ``draft`` (the caller's instance) is brought up to date with the locked row, so that a tree
+    a service returns is consistent with the draft and version the caller then shows.
+    """
     locked = Draft.objects.select_for_update().get(pk=draft.pk)
     if locked.version != version:
         raise DraftConflict(expected=version, actual=locked.version)
     locked.version += 1
     locked.save(update_fields=["version", "updated"])
-    draft.version = locked.version
+    for name in (*DRAFT_FIELDS, "extra", "version", "updated"):
+        setattr(draft, name, getattr(locked, name))
     return locked
 
 
@@ -241,8 +260,12 @@ def node_update(*, node: Node, version: int, changes: Mapping[str, Any]) -> Node
 
 
 @transaction.atomic
-def node_move(*, node: Node, version: int, parent_key: UUID | str, position: int) -> Node:
-    """Move ``node`` (and its subtree) under ``parent_key`` at ``position``."""
+def node_move(*, node: Node, version: int, parent_key: UUID | str, position: int) -> Moved:
+    """Move ``node`` (and its subtree) under ``parent_key`` at ``position``.
+
+    Returns the moved node and the tree as saved (changed in memory exactly as in the database),
+    so the caller can show it without loading it again.
+    """
     draft = node.draft
     _lock(draft, version)
     tree = draft_tree(draft=draft)
@@ -252,13 +275,22 @@ def node_move(*, node: Node, version: int, parent_key: UUID | str, position: int
     parent = _group(tree, parent_key)
     if parent.pk in tree.subtree_ids(node):
         raise TreeError("A group cannot be moved into itself or into one of its own groups.")
-    assert node.parent_id is not None
-    _close_gap(node.parent_id, node.position)
+    old_parent_id, old_position = node.parent_id, node.position
+    assert old_parent_id is not None
+    _close_gap(old_parent_id, old_position)
+    for sibling in tree.children_of.get(old_parent_id, []):  # what _close_gap did to the rows
+        if sibling.position > old_position:
+            sibling.position -= 1
     siblings = [n for n in tree.children(parent) if n.pk != node.pk]
+    new_position = _insert_at(parent, position, siblings)
+    for sibling in tree.children(parent):  # what _insert_at did to the rows
+        if sibling.position >= new_position:
+            sibling.position += 1
     node.parent = parent
-    node.position = _insert_at(parent, position, siblings)
+    node.position = new_position
     node.save(update_fields=["parent", "position"])
-    return node
+    tree.reassemble()
+    return Moved(node, tree)
 
 
 @transaction.atomic
@@ -361,7 +393,7 @@ def parse_tokens(tree: Tree, tokens: Sequence[str]) -> dict[int, tuple[int, int]
     """
     placement: dict[int, tuple[int, int]] = {}
     stack = [tree.root]
-    counts = {tree.root.pk: 0}
+    counts = {tree.root.id: 0}
     for token in tokens:
         if token == END_TOKEN:
             if not stack:
@@ -370,20 +402,21 @@ def parse_tokens(tree: Tree, tokens: Sequence[str]) -> dict[int, tuple[int, int]
             continue
         if not stack:
             raise TreeError("The submitted order has nodes after the root group was closed.")
-        node = _node_in(tree, token)
+        node = tree.by_key_text.get(token) or _node_in(tree, token)
         if node.is_root:
             raise TreeError("The root group cannot be moved.")
-        if node.pk in placement:
+        node_id = node.id
+        if node_id in placement:
             raise TreeError(f"Node {token} appears twice in the submitted order.")
-        parent = stack[-1]
-        placement[node.pk] = (parent.pk, counts[parent.pk])
-        counts[parent.pk] += 1
+        parent_id = stack[-1].id
+        placement[node_id] = (parent_id, counts[parent_id])
+        counts[parent_id] += 1
         if node.is_group:
             stack.append(node)
-            counts[node.pk] = 0
+            counts[node_id] = 0
     if len(stack) > 1:
         raise TreeError("The submitted order leaves a group open; each group needs its end marker.")
-    missing = set(tree.by_id) - set(placement) - {tree.root.pk}
+    missing = set(tree.by_id) - set(placement) - {tree.root.id}
     if missing:
         raise TreeError(
             f"The submitted order is missing {len(missing)} node(s); reload the page to get the current tree."
@@ -392,8 +425,12 @@ def parse_tokens(tree: Tree, tokens: Sequence[str]) -> dict[int, tuple[int, int]
 
 
 @transaction.atomic
-def tree_reorder(*, draft: Draft, version: int, tokens: Sequence[str]) -> int:
-    """Rearrange the whole tree from the editor's token list; return how many nodes moved."""
+def tree_reorder(*, draft: Draft, version: int, tokens: Sequence[str]) -> Reordered:
+    """Rearrange the whole tree from the editor's token list.
+
+    Returns how many nodes moved and the tree as saved (changed in memory exactly as in the
+    database), so the caller can show it without loading it again.
+    """
     _lock(draft, version)
     tree = draft_tree(draft=draft)
     placement = parse_tokens(tree, tokens)
@@ -405,7 +442,8 @@ def tree_reorder(*, draft: Draft, version: int, tokens: Sequence[str]) -> int:
             node.position = position
             changed.append(node)
     Node.objects.bulk_update(changed, ["parent", "position"], batch_size=500)
-    return len(changed)
+    tree.reassemble()
+    return Reordered(len(changed), tree)
 
 
 def content_hash(payload: Mapping[str, Any], paths: Mapping[str, str]) -> str:

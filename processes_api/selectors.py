@@ -77,9 +77,17 @@ def submission_history(*, draft: Draft) -> list[tuple[Submission, list[ErrorRow]
 
 
 def publish_state(
-    *, draft: Draft, problems: list[Problem] | None, user: AbstractBaseUser | AnonymousUser
+    *,
+    draft: Draft,
+    problems: list[Problem] | None,
+    user: AbstractBaseUser | AnonymousUser,
+    current_hash: str | None = None,
 ) -> dict[str, Any]:
-    """Return what the publish area shows: the latest submission and why Publish is disabled, if it is."""
+    """Return what the publish area shows: the latest submission and why Publish is disabled, if it is.
+
+    ``problems`` are the draft's lint results (not computed again here); pass ``current_hash``
+    when the page has it, or the review gate loads the tree to compute it.
+    """
     blocking = [p for p in problems or [] if p.is_error]
     latest = Submission.objects.filter(draft=draft).select_related("user", "draft", "revision").first()
     reason = ""
@@ -88,7 +96,7 @@ def publish_state(
         reason = "Your role on this draft does not allow publishing."
     elif blocking:
         reason = f"Fix {len(blocking)} error{'s' if len(blocking) != 1 else ''} in the problems list first."
-    gate_allowed, gate_note = publish_gate(draft)
+    gate_allowed, gate_note = publish_gate(draft, current_hash=current_hash)
     if not reason and not gate_allowed:
         reason = gate_note
     state: dict[str, Any] = {

@@ -93,8 +93,9 @@ def _context(
     notice: str = "",
     error: str = "",
     focus: UUID | None = None,
+    tree: Tree | None = None,
 ) -> dict[str, Any]:
-    tree = draft_tree(draft=draft)
+    tree = tree or draft_tree(draft=draft)
     outline = build_outline(tree, comments=comment_counts(draft))
     node = tree.by_key.get(selected) if selected else None
     undo = request.session.get(_undo_key(draft))
@@ -110,7 +111,9 @@ def _context(
             comments_url=reverse("review-page", args=[draft.pk]),
         ),
         "node_comments": outline.comments.get(node.key, 0) if node else 0,
-        "current_hash": outline.content_hash,
+        # Lazy: the hash (a JSON dump of the whole payload) is computed only if the review state
+        # needs it (an approval to compare with), and then once.
+        "current_hash": outline.lazy_content_hash,
         "root": tree.root,
         "selected": node,
         "node_form": node_form if node_form is not None else _node_form(node),
@@ -153,9 +156,14 @@ def _answer(
     status: int = 200,
     notice: str = "",
     error: str = "",
+    tree: Tree | None = None,
     **extra: Any,
 ) -> HttpResponse:
-    """Answer a write: the workspace fragment for htmx; a redirect (success) or the page (error) without."""
+    """Answer a write: the workspace fragment for htmx; a redirect (success) or the page (error) without.
+
+    ``tree`` is the tree a service returned as it saved it: the answer shows it, with the draft
+    as the service left it, instead of loading both again.
+    """
     if request.method == "POST" and not error and status == 200:
         activity_record(
             draft=draft, actor=request.user, verb=Activity.Verb.EDITED, summary=notice or "Rearranged the outline."
@@ -165,8 +173,9 @@ def _answer(
             messages.success(request, notice)
         url = reverse("draft-editor", args=[draft.pk])
         return redirect(f"{url}?node={selected}#node-{selected}" if selected else url)
-    draft.refresh_from_db()
-    context = _context(request, draft, selected=selected, notice=notice, error=error, **extra)
+    if tree is None:
+        draft.refresh_from_db()
+    context = _context(request, draft, selected=selected, notice=notice, error=error, tree=tree, **extra)
     template = "designer/editor.html#workspace" if request.htmx else "designer/editor.html"
     return render(request, template, context, status=status)
 
@@ -316,10 +325,10 @@ def node_move_view(request: Request, pk: int, key: uuid.UUID) -> HttpResponse:
         if version != draft.version:
             raise DraftConflict(expected=version, actual=draft.version)
         parent, position = _move_target(node, form.cleaned_data["direction"])
-        services.node_move(node=node, version=version, parent_key=parent.key, position=position)
+        moved = services.node_move(node=node, version=version, parent_key=parent.key, position=position)
     except DraftError as exc:
         return _refused(request, draft, exc, key)
-    return _answer(request, draft, selected=key, focus=key)
+    return _answer(request, draft, selected=key, focus=key, tree=moved.tree)
 
 
 @login_required
@@ -327,10 +336,10 @@ def node_move_view(request: Request, pk: int, key: uuid.UUID) -> HttpResponse:
 def tree_reorder_view(request: Request, pk: int) -> HttpResponse:
     draft = _draft(request, pk, Action.EDIT)
     try:
-        services.tree_reorder(draft=draft, version=_version(request), tokens=request.POST.getlist("node"))
+        reordered = services.tree_reorder(draft=draft, version=_version(request), tokens=request.POST.getlist("node"))
     except DraftError as exc:
         return _refused(request, draft, exc, _selected(request))
-    return _answer(request, draft, selected=_selected(request))
+    return _answer(request, draft, selected=_selected(request), tree=reordered.tree)
 
 
 @login_required

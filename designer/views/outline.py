@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from html import escape
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
+from django.utils.functional import lazy
 from django.utils.safestring import SafeString, mark_safe
 
 from designer.services import content_hash
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
 MAX_LISTED_PROBLEMS = 100
 HANDLE = '<span class="handle" title="Drag to move" aria-hidden="true">⠿</span>'
 TYPE_LABELS = {name: escape(jt.label) for name, jt in schema.JOB_TYPES.items()}
+GROUP = "group"  # Node.Kind.GROUP, compared as a plain string in the row loop
 
 
 @dataclass
@@ -35,16 +38,21 @@ class Outline:
     problems: list[Problem]
     comments: dict[UUID | None, int] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def content_hash(self) -> str:
         paths = {str(key): path for path, key in self.payload.paths.key_by_path.items()}
         return content_hash(self.payload.data, paths)
 
     @property
+    def lazy_content_hash(self) -> str:
+        """:attr:`content_hash`, computed only when the string is first used (compared, rendered)."""
+        return lazy(lambda: self.content_hash, str)()
+
+    @cached_property
     def error_count(self) -> int:
         return sum(1 for p in self.problems if p.is_error)
 
-    @property
+    @cached_property
     def warning_count(self) -> int:
         return len(self.problems) - self.error_count
 
@@ -135,32 +143,37 @@ def render_rows(
     """
     errors = Counter(p.node_key for p in problems if p.is_error)
     warnings = Counter(p.node_key for p in problems if not p.is_error)
+    comments = comments or {}
     handle = HANDLE if can_edit else ""
     out: list[str] = []
+    append = out.append
     open_depths: list[int] = []
     close = '</ul><input type="hidden" name="node" value="end"></li>'
+    # Job types, assignees and due dates repeat across thousands of rows: escape each value once.
+    escaped: dict[str, str] = {}
     for node, depth in tree.walk():
         if depth == 0:
             continue
         while open_depths and open_depths[-1] >= depth:
             open_depths.pop()
-            out.append(close)
-        is_selected = node.key == selected
-        key = str(node.key)
+            append(close)
+        node_key = node.key
+        is_selected = node_key == selected
+        key = str(node_key)
         common = (
             f'id="node-{key}" data-key="{key}" role="treeitem" aria-level="{depth}" '
             f'aria-selected="{"true" if is_selected else "false"}" tabindex="-1"'
         )
-        badges = _badges(errors[node.key], warnings[node.key]) + _comment_marker(
-            (comments or {}).get(node.key, 0), key, comments_url
+        badges = _badges(errors.get(node_key, 0), warnings.get(node_key, 0)) + _comment_marker(
+            comments.get(node_key, 0), key, comments_url
         )
         link = f'<a class="label" href="?node={key}#node-{key}" tabindex="-1">{escape(node.label)}</a>'
         classes = " is-selected" if is_selected else ""
-        if node.is_group:
+        if node.kind == GROUP:
             children = tree.children(node)
             mode = "all at the same time" if node.parallel else "one after another"
             classes += " parallel" if node.parallel else ""
-            out.append(
+            append(
                 f'<li class="node group{classes}" {common} aria-expanded="true">'
                 f'<input type="hidden" name="node" value="{key}">'
                 f'<div class="row">{handle}'
@@ -172,18 +185,29 @@ def render_rows(
             if children:
                 open_depths.append(depth)
             else:
-                out.append(close)
+                append(close)
             continue
         args = node.arguments if isinstance(node.arguments, dict) else {}
         job_type = node.job_type
-        type_label = TYPE_LABELS.get(job_type) or escape(job_type)
+        job_type_html = escaped.get(job_type)
+        if job_type_html is None:
+            job_type_html = escaped[job_type] = escape(job_type)
+        type_label = TYPE_LABELS.get(job_type) or job_type_html
         assignee = _principal(args.get("assigneeUser") or args.get("assignee"))
         due = args.get("dueDate")
-        meta = f'<span class="meta assignee" title="Assignee">{escape(assignee)}</span>' if assignee else ""
+        meta = ""
+        if assignee:
+            assignee_html = escaped.get(assignee)
+            if assignee_html is None:
+                assignee_html = escaped[assignee] = escape(assignee)
+            meta = f'<span class="meta assignee" title="Assignee">{assignee_html}</span>'
         if isinstance(due, str) and due:
-            meta += f'<span class="meta due" title="Due date">due {escape(due)}</span>'
-        out.append(
-            f'<li class="node job jt-{escape(job_type)}{classes}" {common}>'
+            due_html = escaped.get(due)
+            if due_html is None:
+                due_html = escaped[due] = escape(due)
+            meta += f'<span class="meta due" title="Due date">due {due_html}</span>'
+        append(
+            f'<li class="node job jt-{job_type_html}{classes}" {common}>'
             f'<input type="hidden" name="node" value="{key}">'
             f'<div class="row">{handle}<span class="type">{type_label}</span>{link}{meta}{badges}</div></li>'
         )

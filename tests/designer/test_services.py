@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.db.models import F
 
 from designer import services
 from designer.errors import DraftConflict, TreeError
@@ -251,10 +252,10 @@ def tokens_of(draft: Draft, order: list[str]) -> list[str]:
 def test_tree_reorder_applies_the_whole_order(draft):
     tokens = tokens_of(draft, ["Sign", "Prep", "Check", "end", "Collect", "end"])
 
-    moved = services.tree_reorder(draft=draft, version=draft.version, tokens=tokens)
+    result = services.tree_reorder(draft=draft, version=draft.version, tokens=tokens)
 
     assert outline(draft) == ["Close", "  Sign", "  Prep", "    Check", "  Collect"]
-    assert moved == 4
+    assert result.moved == 4
     assert positions_are_dense(draft)
 
 
@@ -339,3 +340,65 @@ def test_moving_a_node_changes_the_content_hash(draft, user):
     after = services.revision_freeze(draft=draft, author=user, reason="save_point")
 
     assert before.content_hash != after.content_hash
+
+
+def shape(tree) -> list[tuple[str, str | None, int]]:
+    """Every node's label, parent label and position, in document order."""
+    return [(n.label, tree.parent(n).label if tree.parent(n) else None, n.position) for n, _ in tree.walk()]
+
+
+def test_node_move_returns_the_tree_as_saved(draft):
+    sign = Node.objects.get(arguments__title="Sign")
+    prep = Node.objects.get(name="Prep")
+
+    moved = services.node_move(node=sign, version=draft.version, parent_key=prep.key, position=1)
+
+    assert moved.node.parent_id == prep.pk
+    assert moved.tree.draft.version == Draft.objects.get(pk=draft.pk).version
+    assert shape(moved.tree) == shape(draft_tree(draft=draft))
+
+
+def test_node_move_returns_the_tree_as_saved_when_positions_have_gaps(draft):
+    # Positions written by older code or by hand need not be 0..n-1; the in-memory tree must
+    # still be exactly what the database now holds.
+    prep = Node.objects.get(name="Prep")
+    Node.objects.filter(parent=prep).update(position=F("position") * 10 + 5)
+    Node.objects.filter(arguments__title="Sign").update(position=7)
+    check = Node.objects.get(arguments__title="Check")
+
+    for parent, position in ((root_of(draft), 0), (prep, 0), (prep, 1), (root_of(draft), 9)):
+        draft.refresh_from_db()
+        moved = services.node_move(node=check, version=draft.version, parent_key=parent.key, position=position)
+
+        assert shape(moved.tree) == shape(draft_tree(draft=draft))
+        assert moved.tree.by_key[check.key].parent_id == parent.pk
+
+
+def test_tree_reorder_returns_the_tree_as_saved(draft):
+    tokens = tokens_of(draft, ["Sign", "Prep", "Check", "end", "Collect", "end"])
+
+    result = services.tree_reorder(draft=draft, version=draft.version, tokens=tokens)
+
+    assert shape(result.tree) == shape(draft_tree(draft=draft))
+    assert result.tree.draft is draft
+    assert draft.version == Draft.objects.get(pk=draft.pk).version
+    assert [n.label for n, _ in result.tree.walk()] == ["Close", "Sign", "Prep", "Check", "Collect"]
+
+
+def test_tree_reorder_accepts_keys_in_capitals(draft):
+    tokens = [t.upper() for t in tokens_of(draft, ["Sign", "Prep", "Check", "end", "Collect", "end"])]
+
+    services.tree_reorder(draft=draft, version=draft.version, tokens=[t.lower() if t == "END" else t for t in tokens])
+
+    assert outline(draft) == ["Close", "  Sign", "  Prep", "    Check", "  Collect"]
+
+
+def test_a_service_brings_the_callers_draft_up_to_date_with_the_row(draft):
+    Draft.objects.filter(pk=draft.pk).update(name="Renamed elsewhere")  # same version: not a write
+    sign = Node.objects.get(arguments__title="Sign")
+    sign.draft = draft
+
+    services.node_move(node=sign, version=draft.version, parent_key=root_of(draft).key, position=0)
+
+    assert draft.name == "Renamed elsewhere"
+    assert draft.version == Draft.objects.get(pk=draft.pk).version

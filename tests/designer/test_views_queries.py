@@ -95,3 +95,53 @@ def test_queries_for_open_reorder_and_move_do_not_grow_with_the_tree():
     assert small_counts == large_counts
     # The workspace also shows the review state and the publish area (approval, gate, latest submission).
     assert max(small_counts) <= 30
+
+
+def tree_loads(ctx) -> int:
+    """How many captured queries read a whole draft's nodes (what ``draft_tree`` does)."""
+    return sum(
+        1
+        for q in ctx.captured_queries
+        if 'FROM "designer_node" WHERE "designer_node"."draft_id" = ' in q["sql"] and "LIMIT" not in q["sql"]
+    )
+
+
+@pytest.mark.django_db
+def test_the_editor_loads_the_tree_once_per_request_even_with_an_approval_to_compare():
+    from designer import review
+    from designer.models import Membership
+
+    owner, reviewer = UserFactory(), UserFactory()
+    owner.save()
+    reviewer.save()
+    draft = big_draft(owner, 2)
+    Membership.objects.create(draft=draft, user=reviewer, role="reviewer")
+    review.review_approve(draft=draft, actor=reviewer, version=draft.version)
+    draft.refresh_from_db()
+    client = Client()
+    client.force_login(owner)
+    tree = draft_tree(draft=draft)
+    first_job = tree.children(tree.children(tree.root)[0])[0]
+    hx = {"HX-Request": "true"}
+    tokens = tokens_with_first_two_swapped(draft)
+
+    with CaptureQueriesContext(connection) as opening:
+        page = client.get(reverse("draft-editor", args=[draft.pk]))
+    with CaptureQueriesContext(connection) as reordering:
+        reordered = client.post(
+            reverse("tree-reorder", args=[draft.pk]),
+            {"version": draft.version, "node": tokens},
+            headers=hx,
+        )
+    draft.refresh_from_db()
+    with CaptureQueriesContext(connection) as moving:
+        moved = client.post(
+            reverse("node-move", args=[draft.pk, first_job.key]),
+            {"version": draft.version, "direction": "down"},
+            headers=hx,
+        )
+
+    assert "<strong>Approved</strong>" in page.content.decode()
+    assert "<strong>Changed since approval</strong>" in reordered.content.decode()
+    assert "The draft changed since it was approved" in moved.content.decode()
+    assert (tree_loads(opening), tree_loads(reordering), tree_loads(moving)) == (1, 1, 1)
