@@ -163,7 +163,7 @@ def _lint_job(problems: list[Problem], node: Node, process_due: dt.date | None) 
                     Problem(
                         "error",
                         "assignee-missing",
-                        f"Choose who this {jt.label.lower()} goes to ({arg.label.lower()}).",
+                        f"Choose who this job goes to ({arg.label.lower()}).",
                         key,
                         arg.name,
                     )

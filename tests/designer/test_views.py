@@ -843,7 +843,7 @@ def test_problem_counts_follow_every_edit(owner_client, draft):
     assert "0 errors" in first
     content = response.content.decode()
     assert "1 error<" in content
-    assert "Choose who this send a task goes to (assignee)." in content
+    assert "Choose who this job goes to (assignee)." in content
     assert f'data-problem-key="{job.key}"' in content
     assert 'class="badge badge-error"' in content
 
@@ -872,7 +872,7 @@ def test_inspector_lists_the_problems_of_the_selected_node(owner_client, draft):
 
     content = response.content.decode()
     assert 'aria-label="Problems with this item"' in content
-    assert "Choose who this send a task goes to (assignee)." in content
+    assert "Choose who this job goes to (assignee)." in content
 
 
 def test_viewer_gets_no_delete_confirmation_page(draft):
