@@ -12,6 +12,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.csp import CSP
 
+from processes_api import schema as workiva_schema
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -227,10 +229,17 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "process-designer@loca
 
 # The Workiva Processes API. Defaults publish to the built-in sandbox of this server.
 WORKIVA_SANDBOX = env_bool("WORKIVA_SANDBOX", DEBUG)
-WORKIVA_API_URL = os.environ.get("WORKIVA_API_URL", "http://127.0.0.1:8000/sandbox")
-WORKIVA_TOKEN_URL = os.environ.get("WORKIVA_TOKEN_URL", "http://127.0.0.1:8000/sandbox/iam/v1/oauth2/token")
-WORKIVA_CLIENT_ID = os.environ.get("WORKIVA_CLIENT_ID", "sandbox-client")
-WORKIVA_CLIENT_SECRET = os.environ.get("WORKIVA_CLIENT_SECRET", "sandbox-secret")
+# With the sandbox on, the defaults publish to it on this server; otherwise they are Workiva's own
+# hosts and an empty grant that the operator must set (docs/deploy.md).
+WORKIVA_API_URL = os.environ.get(
+    "WORKIVA_API_URL", "http://127.0.0.1:8000/sandbox" if WORKIVA_SANDBOX else workiva_schema.DEFAULT_API_URL
+)
+WORKIVA_TOKEN_URL = os.environ.get(
+    "WORKIVA_TOKEN_URL",
+    "http://127.0.0.1:8000/sandbox/iam/v1/oauth2/token" if WORKIVA_SANDBOX else workiva_schema.DEFAULT_TOKEN_URL,
+)
+WORKIVA_CLIENT_ID = os.environ.get("WORKIVA_CLIENT_ID", "sandbox-client" if WORKIVA_SANDBOX else "")
+WORKIVA_CLIENT_SECRET = os.environ.get("WORKIVA_CLIENT_SECRET", "sandbox-secret" if WORKIVA_SANDBOX else "")
 WORKIVA_API_VERSION = os.environ.get("WORKIVA_API_VERSION", "2026-04-01.processes.preview")
 WORKIVA_CONNECT_TIMEOUT = float(os.environ.get("WORKIVA_CONNECT_TIMEOUT", "5"))
 WORKIVA_READ_TIMEOUT = float(os.environ.get("WORKIVA_READ_TIMEOUT", "30"))

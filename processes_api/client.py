@@ -141,6 +141,11 @@ class Client:
             cached = self.cache.get(self._token_cache_key)
             if isinstance(cached, str) and cached:
                 return cached
+        if not self.client_id or not self.client_secret:
+            raise ApiError(
+                "No Workiva API grant is configured: set WORKIVA_CLIENT_ID and WORKIVA_CLIENT_SECRET "
+                "(see docs/deploy.md). Nothing was sent."
+            )
         try:
             response = self._send(
                 "POST",

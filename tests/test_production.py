@@ -364,3 +364,26 @@ def test_every_configured_log_handler_redacts():
     assert handlers
     for handler in handlers.values():
         assert "redact" in handler["filters"]
+
+
+def test_without_the_sandbox_the_workiva_defaults_are_workivas_hosts_and_no_grant():
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WORKIVA_") and k not in ("DEBUG", "SECRET_KEY")}
+    env.update(DEBUG="0", SECRET_KEY="x" * 60, ALLOWED_HOSTS="designer.example.com")
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='designer.settings'; django.setup();"
+        "from django.conf import settings as s;"
+        "print(s.WORKIVA_SANDBOX, s.WORKIVA_API_URL, s.WORKIVA_TOKEN_URL, repr(s.WORKIVA_CLIENT_ID), repr(s.WORKIVA_CLIENT_SECRET))"
+    )
+
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+
+    assert out.split() == [
+        "False",
+        "https://api.app.wdesk.com",
+        "https://api.app.wdesk.com/iam/v1/oauth2/token",
+        "''",
+        "''",
+    ]

@@ -336,3 +336,16 @@ def test_invalid_api_url_is_a_clear_error_not_an_unknown_outcome(sleeps):
 
     assert "the URL is not valid" in caught.value.message
     assert not caught.value.outcome_unknown
+
+
+@responses.activate
+def test_no_grant_configured_is_a_clear_error_and_sends_nothing():
+    unconfigured = Client(
+        api_url=API, token_url=TOKEN_URL, client_id="", client_secret="", cache=LocMemCache(f"t-{uuid.uuid4()}", {})
+    )
+
+    with pytest.raises(ApiError, match="No Workiva API grant is configured: set WORKIVA_CLIENT_ID") as caught:
+        unconfigured.create({"name": "P", "root": {"children": []}})
+
+    assert caught.value.outcome_unknown is False
+    assert len(responses.calls) == 0

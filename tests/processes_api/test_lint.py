@@ -55,8 +55,8 @@ def test_missing_title_and_assignee_are_errors_on_the_job(user):
     job = next(n for n in tree.by_id.values() if n.kind == "job")
     assert codes(problems) == [("error", "assignee-missing", "assigneeUser"), ("error", "title-missing", "title")]
     assert {p.node_key for p in problems} == {job.key}
-    assert "Choose who this job goes to (assignee)." == next(
-        p.message for p in problems if p.code == "assignee-missing"
+    assert (
+        next(p.message for p in problems if p.code == "assignee-missing") == "Choose who this job goes to (assignee)."
     )
 
 
