@@ -27,6 +27,29 @@ def start() -> Callable[[], None]:
     return lambda: connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
+def production_env(*, database_url: str, static_root: str, **overrides: str) -> dict[str, str]:
+    """Return an environment for a gunicorn run with the production settings, TLS settings off
+    (TLS ends at the proxy in production), on ``database_url``; ``overrides`` are added last."""
+    import secrets
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SECURE_", "SESSION_", "CSRF_"))}
+    env.update(
+        DJANGO_SETTINGS_MODULE="designer.settings",
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="127.0.0.1",
+        DATABASE_URL=database_url,
+        STATIC_ROOT=static_root,
+        SECURE_SSL_REDIRECT="0",
+        SESSION_COOKIE_SECURE="0",
+        CSRF_COOKIE_SECURE="0",
+        SECURE_HSTS_SECONDS="0",
+        LOGIN_IP_FAILURE_LIMIT="100000",
+    )
+    env.update(overrides)
+    return env
+
+
 def median_ms(fn: Callable[[], object], repeat: int = 15, warmup: int = 2) -> float:
     for _ in range(warmup):
         fn()

@@ -38,7 +38,6 @@ import json
 import os
 import random
 import re
-import secrets
 import signal
 import statistics
 import subprocess
@@ -54,6 +53,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _setup import production_env  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "load-test-password-" + "x" * 8
@@ -292,28 +294,16 @@ def seed(users: int, jobs: int, staff: bool) -> list[dict[str, Any]]:
 
 
 def load_env(args: argparse.Namespace, database_url: str, static_root: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SECURE_", "SESSION_", "CSRF_"))}
-    env.update(
-        DJANGO_SETTINGS_MODULE="designer.settings",
-        DEBUG="0",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="127.0.0.1",
-        DATABASE_URL=database_url,
+    return production_env(
+        database_url=database_url,
+        static_root=static_root,
         DATABASE_CONN_MAX_AGE=str(args.conn_max_age),
-        STATIC_ROOT=static_root,
-        # Production settings except TLS, which ends at the proxy in production.
-        SECURE_SSL_REDIRECT="0",
-        SESSION_COOKIE_SECURE="0",
-        CSRF_COOKIE_SECURE="0",
-        SECURE_HSTS_SECONDS="0",
         WORKIVA_SANDBOX="1",
         LOG_LEVEL="WARNING",
         GUNICORN_ACCESS_LOG="0",
         WEB_CONCURRENCY=str(args.workers),
-        LOGIN_IP_FAILURE_LIMIT="100000",
-        TASKS_BACKEND=env.get("TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend"),
+        TASKS_BACKEND=os.environ.get("TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend"),
     )
-    return env
 
 
 def create_database(admin_url: str, name: str) -> None:

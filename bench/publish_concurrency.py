@@ -49,6 +49,7 @@ from urllib.parse import urlsplit
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _setup import production_env  # noqa: E402
 from load import create_database, draft_document, drop_database  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -87,19 +88,9 @@ def seed(users: int, jobs: int, name: str) -> dict[str, Any]:
 
 
 def check_env(args: argparse.Namespace, base: str, database_url: str, static_root: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SECURE_", "SESSION_", "CSRF_"))}
-    env.update(
-        DJANGO_SETTINGS_MODULE="designer.settings",
-        DEBUG="0",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="127.0.0.1",
-        DATABASE_URL=database_url,
-        STATIC_ROOT=static_root,
-        # Production settings except TLS, which ends at the proxy in production.
-        SECURE_SSL_REDIRECT="0",
-        SESSION_COOKIE_SECURE="0",
-        CSRF_COOKIE_SECURE="0",
-        SECURE_HSTS_SECONDS="0",
+    return production_env(
+        database_url=database_url,
+        static_root=static_root,
         TASKS_BACKEND="django_tasks_db.DatabaseBackend",
         WORKIVA_SANDBOX="1",
         WORKIVA_API_URL=f"{base}/sandbox",
@@ -111,9 +102,7 @@ def check_env(args: argparse.Namespace, base: str, database_url: str, static_roo
         LOG_FORMAT="plain",
         GUNICORN_ACCESS_LOG="1",
         WEB_CONCURRENCY=str(args.workers),
-        LOGIN_IP_FAILURE_LIMIT="100000",
     )
-    return env
 
 
 def run(cmd: list[str], env: dict[str, str]) -> str:
