@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.shortcuts import get_object_or_404
 from rest_framework import serializers, status
 from rest_framework.decorators import api_view
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from designer.models import Draft
-from designer.permissions import Action, require, role_of
+from designer.permissions import Action, draft_for, role_of
 from designer.selectors import draft_list, draft_tree
 from processes_api.lint import lint_tree
 from processes_api.payload import PayloadError, build_payload, draft_import
@@ -65,8 +64,7 @@ def drafts(request: Request) -> Response:
 @api_view(["GET"])
 def draft_detail(request: Request, pk: int) -> Response:
     """The draft with its payload and lint problems."""
-    draft = get_object_or_404(Draft.objects.select_related("owner"), pk=pk)
-    require(request.user, draft, Action.VIEW)
+    draft = draft_for(request.user, pk, Action.VIEW)
     payload, problems = _problems(draft)
     data = DraftSerializer(draft, context={"request": request}).data
     return Response({**data, "payload": payload, "problems": problems})

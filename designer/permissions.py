@@ -58,6 +58,17 @@ def can(user: AbstractBaseUser | AnonymousUser, draft: Draft, action: Action) ->
     return role is not None and action in RULES[role]
 
 
+def draft_for(user: AbstractBaseUser | AnonymousUser, pk: int, action: Action) -> Draft:
+    """Return draft ``pk`` if ``user`` may take ``action`` on it; 404 if they may not see it, else 403."""
+    from django.shortcuts import get_object_or_404
+
+    from designer.models import Draft
+
+    draft = get_object_or_404(Draft.objects.select_related("owner"), pk=pk)
+    require(user, draft, action)
+    return draft
+
+
 def require(user: AbstractBaseUser | AnonymousUser, draft: Draft, action: Action) -> None:
     """Raise 404 when ``user`` may not see ``draft`` at all, 403 when they may not take ``action``."""
     role = role_of(user, draft)

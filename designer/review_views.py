@@ -22,7 +22,7 @@ from designer import review, review_selectors
 from designer.diff import Snapshot, diff_revisions, diff_snapshots, revision_snapshot, snapshot_of_tree
 from designer.errors import DraftError
 from designer.models import Activity, Approval, Comment, Draft, Membership, ReviewRequest, Revision
-from designer.permissions import RULES, Action, require, role_of
+from designer.permissions import RULES, Action, draft_for, role_of
 from designer.selectors import Tree, draft_tree
 
 if TYPE_CHECKING:
@@ -36,9 +36,7 @@ else:
 
 
 def _draft(request: HttpRequest, pk: int, action: Action) -> Draft:
-    draft = get_object_or_404(Draft.objects.select_related("owner"), pk=pk)
-    require(request.user, draft, action)
-    return draft
+    return draft_for(request.user, pk, action)
 
 
 def _user(request: HttpRequest) -> User:

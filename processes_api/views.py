@@ -10,8 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from designer.models import Draft
-from designer.permissions import Action, can, require
+from designer.permissions import Action, can, draft_for, require
 from designer.selectors import draft_tree
 from processes_api import selectors, tasks
 from processes_api.client import ApiError, Client
@@ -25,8 +24,7 @@ STATUS = "publishing/publish.html#submission-status"
 @login_required
 @require_POST
 def publish(request: HttpRequest, draft_id: int) -> HttpResponse:
-    draft = get_object_or_404(Draft, pk=draft_id)
-    require(request.user, draft, Action.PUBLISH)
+    draft = draft_for(request.user, draft_id, Action.PUBLISH)
     try:
         submission = draft_publish(draft=draft, user=request.user).submission  # type: ignore[arg-type]
     except PublishBlocked as exc:
@@ -65,8 +63,7 @@ def submission_check(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def history(request: HttpRequest, draft_id: int) -> HttpResponse:
-    draft = get_object_or_404(Draft, pk=draft_id)
-    require(request.user, draft, Action.VIEW)
+    draft = draft_for(request.user, draft_id, Action.VIEW)
     context = {
         "draft": draft,
         "problems": lint_tree(draft_tree(draft=draft)),

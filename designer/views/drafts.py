@@ -9,13 +9,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from designer import services
 from designer.forms import MAX_IMPORT_BYTES, ImportForm, NewDraftForm
-from designer.models import Draft, Membership
-from designer.permissions import Action, require
+from designer.models import Membership
+from designer.permissions import Action, draft_for
 from designer.selectors import draft_list
 from designer.views.http import Request
 from processes_api.payload import PayloadError, draft_import, parse_json
@@ -81,8 +81,7 @@ def draft_import_view(request: Request) -> HttpResponse:
 @login_required
 @require_POST
 def draft_duplicate_view(request: Request, pk: int) -> HttpResponse:
-    draft = get_object_or_404(Draft, pk=pk)
-    require(request.user, draft, Action.VIEW)
+    draft = draft_for(request.user, pk, Action.VIEW)
     copy = services.draft_duplicate(draft=draft, owner=request.user)
     messages.success(request, f"Created “{copy.name}”.")
     return redirect("draft-list")
@@ -91,8 +90,7 @@ def draft_duplicate_view(request: Request, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def draft_delete_view(request: Request, pk: int) -> HttpResponse:
-    draft = get_object_or_404(Draft, pk=pk)
-    require(request.user, draft, Action.DELETE)
+    draft = draft_for(request.user, pk, Action.DELETE)
     if request.method == "GET":
         return render(request, "designer/draft_delete.html", {"draft": draft})
     name = str(draft)

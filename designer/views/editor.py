@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.forms import Form
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
@@ -23,7 +23,7 @@ from designer import services
 from designer.errors import DraftConflict, DraftError, TreeError
 from designer.forms import DraftSettingsForm, GroupForm, JobForm, MoveForm, NodeAddForm
 from designer.models import Activity, Draft, Node
-from designer.permissions import Action, can, require
+from designer.permissions import Action, can, draft_for
 from designer.review import activity_record
 from designer.review_selectors import comment_counts
 from designer.selectors import Tree, draft_tree
@@ -38,9 +38,7 @@ NEW_TITLES = {"sendTask": "New task", "contentRequest": "New content request", "
 
 
 def _draft(request: Request, pk: int, action: Action) -> Draft:
-    draft = get_object_or_404(Draft, pk=pk)
-    require(request.user, draft, action)
-    return draft
+    return draft_for(request.user, pk, action)
 
 
 def _version(request: Request) -> int:
