@@ -1,4 +1,4 @@
-"""Benchmark the editor: median server time to open a draft and to apply one reorder or move.
+"""Benchmark the editor: median server time to open a draft, apply one drop or move, refresh the status.
 
 Runs in-process with Django's test client on a throwaway test database (SQLite in memory, or the
 PostgreSQL named by DATABASE_URL). Prints figures; asserts nothing.
@@ -81,28 +81,6 @@ def build(owner, jobs: int) -> Draft:
     return draft
 
 
-def reorder_tokens(draft: Draft, *, swap: bool) -> list[str]:
-    """Return the whole tree's tokens, optionally with the first two jobs of the first group swapped."""
-    tree = draft_tree(draft=draft)
-    tokens: list[str] = []
-    open_depths: list[int] = []
-    for node, depth in tree.walk():
-        if depth == 0:
-            continue
-        while open_depths and open_depths[-1] >= depth:
-            open_depths.pop()
-            tokens.append("end")
-        tokens.append(str(node.key))
-        if node.is_group:
-            open_depths.append(depth)
-    tokens += ["end"] * len(open_depths)
-    if swap:
-        first_group = tree.children(tree.root)[0]
-        a, b = (tokens.index(str(n.key)) for n in tree.children(first_group)[:2])
-        tokens[a], tokens[b] = tokens[b], tokens[a]
-    return tokens
-
-
 def form(data: dict) -> str:
     return urlencode(data, doseq=True)
 
@@ -134,15 +112,18 @@ def bench(client: Client, draft: Draft, runs: int) -> dict[str, tuple[float, flo
     job = tree.children(tree.children(tree.root)[0])[0]
     results = {"open editor (full page)": timed(lambda: client.get(editor, {"node": job.key}), runs)}
 
-    # Drag the first job below the second, then back: the token lists are built before timing.
-    orders = [reorder_tokens(draft, swap=True), reorder_tokens(draft, swap=False)]
+    # Drag the first job of the first group into the second group, then back: what SortableJS
+    # posts on a drop (the item, its new parent and index), answered with the outline patch.
+    groups = tree.children(tree.root)
+    places = [(groups[1].key, 3), (groups[0].key, 0)]
 
     def reorder():
         draft.refresh_from_db()
-        orders.reverse()
+        parent, position = places[0]
+        places.reverse()
         return client.post(
-            reverse("tree-reorder", args=[draft.pk]),
-            form({"version": draft.version, "node": orders[-1], "selected": job.key}),
+            reverse("node-move", args=[draft.pk, job.key]),
+            form({"version": draft.version, "parent": parent, "position": position, "selected": job.key}),
             content_type=FORM,
             headers=hx,
         )
@@ -151,7 +132,7 @@ def bench(client: Client, draft: Draft, runs: int) -> dict[str, tuple[float, flo
         draft.refresh_from_db()
         return client.post(
             reverse("node-move", args=[draft.pk, job.key]),
-            form({"version": draft.version, "direction": "down" if move.down else "up"}),  # type: ignore[attr-defined]
+            form({"version": draft.version, "direction": "down" if move.down else "up", "selected": job.key}),
             content_type=FORM,
             headers=hx,
         )
@@ -163,8 +144,12 @@ def bench(client: Client, draft: Draft, runs: int) -> dict[str, tuple[float, flo
         move.down = not move.down  # type: ignore[attr-defined]
         return response
 
-    results["drag-and-drop reorder (answers the tree)"] = timed(reorder, runs)
-    results["keyboard move (answers the tree)"] = timed(toggling_move, runs)
+    def status():
+        return client.get(reverse("draft-status", args=[draft.pk]), headers=hx)
+
+    results["drag-and-drop move (answers the patch)"] = timed(reorder, runs)
+    results["keyboard move (answers the patch)"] = timed(toggling_move, runs)
+    results["status after an edit (whole-draft lint)"] = timed(status, runs)
     return results
 
 

@@ -207,9 +207,21 @@ class NodeAddForm(forms.Form):
 
 
 class MoveForm(forms.Form):
+    """A move: a keyboard ``direction``, or a drop's new ``parent`` and ``position`` (index among its children)."""
+
     direction = forms.ChoiceField(
-        choices=[("up", "Move up"), ("down", "Move down"), ("indent", "Indent"), ("outdent", "Outdent")]
+        required=False,
+        choices=[("up", "Move up"), ("down", "Move down"), ("indent", "Indent"), ("outdent", "Outdent")],
     )
+    parent = forms.UUIDField(required=False)
+    position = forms.IntegerField(required=False, min_value=0, max_value=100_000)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        dropped = data.get("parent") is not None and data.get("position") is not None
+        if bool(data.get("direction")) == dropped:
+            raise forms.ValidationError("Choose up, down, indent or outdent, or where to drop the item.")
+        return data
 
 
 class NewDraftForm(forms.Form):

@@ -9,9 +9,10 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 from uuid import UUID
 
-from django.db.models import Q, QuerySet, TextField
+from django.db import connection
+from django.db.models import Count, Q, QuerySet, TextField
 from django.db.models.base import ModelState
-from django.db.models.expressions import ExpressionWrapper, F
+from django.db.models.expressions import ExpressionWrapper, F, RawSQL
 from django.db.models.signals import post_init
 
 from designer.models import Draft, Node
@@ -94,14 +95,54 @@ def draft_tree(*, draft: Draft) -> Tree:
     per-field work (several times faster); the JSON columns are decoded once, ``{}`` without a
     parse. The nodes are ordinary saved instances (``_state.adding`` False, ``draft`` cached).
     """
+    return _tree(draft, Node.objects.filter(draft=draft), root_id=None)
+
+
+def subtree(*, node: Node) -> Tree:
+    """Return the tree below ``node`` (itself included, as the tree's root) from a single query.
+
+    For answers that show only what an edit changed: a moved group's rows, without the draft's
+    other nodes. ``tree.draft`` is ``node.draft``.
+    """
+    below = RawSQL(_SUBTREE_SQL.format(table=connection.ops.quote_name(Node._meta.db_table)), [node.pk])
+    return _tree(node.draft, Node.objects.filter(draft_id=node.draft_id, pk__in=below), root_id=node.pk)
+
+
+def path_to(node: Node) -> list[Node]:
+    """Return ``node``'s ancestors, the draft's root first, from a single query (``[]`` for the root)."""
+    if node.parent_id is None:
+        return []
+    up = RawSQL(_ANCESTORS_SQL.format(table=connection.ops.quote_name(Node._meta.db_table)), [node.parent_id])
+    by_id = {n.id: n for n in Node.objects.filter(draft_id=node.draft_id, pk__in=up)}
+    path: list[Node] = []
+    current = by_id.get(node.parent_id)
+    while current is not None:
+        path.append(current)
+        current = by_id.get(current.parent_id) if current.parent_id is not None else None
+    path.reverse()
+    return path
+
+
+# Recursive queries over the adjacency list; both SQLite and PostgreSQL run them as written.
+_SUBTREE_SQL = (
+    "WITH RECURSIVE below(id) AS (SELECT %s UNION ALL "
+    "SELECT n.id FROM {table} n JOIN below ON n.parent_id = below.id) SELECT id FROM below"
+)
+_ANCESTORS_SQL = (
+    "WITH RECURSIVE up(id, parent_id) AS (SELECT id, parent_id FROM {table} WHERE id = %s UNION ALL "
+    "SELECT n.id, n.parent_id FROM {table} n JOIN up ON n.id = up.parent_id) SELECT id FROM up"
+)
+
+
+def _tree(draft: Draft, nodes: QuerySet[Node], *, root_id: int | None) -> Tree:
+    """Load ``nodes`` (one query) as a :class:`Tree` rooted at ``root_id`` (None: the parentless node)."""
     rows = (
-        Node.objects.filter(draft=draft)
-        .order_by("position", "id")
+        nodes.order_by("position", "id")
         .annotate(**{f"{name}_text": ExpressionWrapper(F(name), output_field=TextField()) for name in _JSON_COLUMNS})
         .values_list(*_PLAIN_COLUMNS, *(f"{name}_text" for name in _JSON_COLUMNS))
     )
     if post_init.has_listeners(Node):  # keep the signal's contract if anything ever listens
-        return _assemble(draft, list(Node.objects.filter(draft=draft).order_by("position", "id")))
+        return _assemble(draft, list(nodes.order_by("position", "id")), root_id=root_id)
     db = rows.db
     names = (*_PLAIN_COLUMNS, *_JSON_COLUMNS)
     draft_cache = Node.draft.field.cache_name
@@ -123,9 +164,10 @@ def draft_tree(*, draft: Draft) -> Tree:
         state.db = db
         state.fields_cache = {draft_cache: draft}  # no query per node when code reads node.draft
         attrs["_state"] = state
-        by_id[attrs["id"]] = node
+        node_id = attrs["id"]
+        by_id[node_id] = node
         parent_id = attrs["parent_id"]
-        if parent_id is None:
+        if node_id == root_id or (root_id is None and parent_id is None):
             root = node
         else:
             children_of.setdefault(parent_id, []).append(node)
@@ -134,14 +176,15 @@ def draft_tree(*, draft: Draft) -> Tree:
     return Tree(draft=draft, root=root, by_id=by_id, children_of=children_of)
 
 
-def _assemble(draft: Draft, nodes: list[Node]) -> Tree:
+def _assemble(draft: Draft, nodes: list[Node], *, root_id: int | None = None) -> Tree:
     cache_draft = Node.draft.field.set_cached_value
     for node in nodes:
         cache_draft(node, draft)
-    root = next((node for node in nodes if node.parent_id is None), None)
+    root = next((node for node in nodes if node.id == root_id or (root_id is None and node.parent_id is None)), None)
     if root is None:
         raise Node.DoesNotExist(f"Draft {draft.pk} has no root group.")
-    return Tree(draft=draft, root=root, by_id={node.id: node for node in nodes}, children_of=_children_of(nodes))
+    children_of = _children_of(node for node in nodes if node is not root)
+    return Tree(draft=draft, root=root, by_id={node.id: node for node in nodes}, children_of=children_of)
 
 
 def draft_list(*, user: AbstractBaseUser, search: str = "") -> QuerySet[Draft]:
@@ -150,3 +193,24 @@ def draft_list(*, user: AbstractBaseUser, search: str = "") -> QuerySet[Draft]:
     if search:
         drafts = drafts.filter(name__icontains=search)
     return drafts.select_related("owner").order_by("-updated", "-id")
+
+
+def sibling_index(node: Node) -> int:
+    """Return ``node``'s index among its parent's children, in the tree's (position, id) order."""
+    before = Q(position__lt=node.position) | Q(position=node.position, id__lt=node.pk)
+    return Node.objects.filter(parent_id=node.parent_id).filter(before).count()
+
+
+def child_counts(groups: Iterable[Node]) -> dict[int, int]:
+    """Return ``{group id: number of children}`` for ``groups`` (one query; absent means none)."""
+    ids = [group.pk for group in groups]
+    if not ids:
+        return {}
+    rows = Node.objects.filter(parent_id__in=ids).values("parent_id").annotate(n=Count("id"))
+    return {row["parent_id"]: row["n"] for row in rows}
+
+
+def subtree_size(node: Node) -> int:
+    """Return how many nodes are below ``node`` (its descendants; one query)."""
+    below = RawSQL(_SUBTREE_SQL.format(table=connection.ops.quote_name(Node._meta.db_table)), [node.pk])
+    return Node.objects.filter(pk__in=below).count() - 1

@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 from uuid import UUID
 
@@ -18,15 +18,13 @@ from django.db.models import F
 
 from designer.errors import DraftConflict, TreeError
 from designer.models import Draft, Node, Revision
-from designer.selectors import Tree, draft_tree
+from designer.selectors import Tree, draft_tree, path_to
 from processes_api import schema
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
     from processes_api.payload import Payload
-
-END_TOKEN = "end"
 
 DRAFT_FIELDS = (
     "name",
@@ -41,17 +39,10 @@ GROUP_FIELDS = ("name", "parallel", "read_only", "trigger_type")
 
 
 class Moved(NamedTuple):
-    """What :func:`node_move` did: the moved node and the draft's whole tree as it now is."""
+    """What :func:`node_move` did: the moved node (with its new parent) and the parent it left."""
 
     node: Node
-    tree: Tree
-
-
-class Reordered(NamedTuple):
-    """What :func:`tree_reorder` did: how many nodes moved and the draft's whole tree as it now is."""
-
-    moved: int
-    tree: Tree
+    old_parent: Node
 
 
 def _lock(draft: Draft, version: int) -> Draft:
@@ -261,36 +252,42 @@ def node_update(*, node: Node, version: int, changes: Mapping[str, Any]) -> Node
 
 @transaction.atomic
 def node_move(*, node: Node, version: int, parent_key: UUID | str, position: int) -> Moved:
-    """Move ``node`` (and its subtree) under ``parent_key`` at ``position``.
+    """Move ``node`` (and its subtree) under ``parent_key`` at ``position`` among its new siblings.
 
-    Returns the moved node and the tree as saved (changed in memory exactly as in the database),
-    so the caller can show it without loading it again.
+    Reads only the node, the new parent and the new parent's ancestors (to refuse a move into the
+    node's own subtree), never the whole tree: a move on a 3,000-job draft costs what one on a
+    ten-job draft costs.
     """
     draft = node.draft
     _lock(draft, version)
-    tree = draft_tree(draft=draft)
-    node = _node_in(tree, node.key)
+    node = _row(draft, node.key)
     if node.is_root:
         raise TreeError("The root group cannot be moved.")
-    parent = _group(tree, parent_key)
-    if parent.pk in tree.subtree_ids(node):
+    parent = _row(draft, parent_key)
+    if not parent.is_group:
+        raise TreeError("A job cannot hold other nodes; choose a group.")
+    if parent.pk == node.pk or any(a.pk == node.pk for a in path_to(parent)):
         raise TreeError("A group cannot be moved into itself or into one of its own groups.")
-    old_parent_id, old_position = node.parent_id, node.position
-    assert old_parent_id is not None
-    _close_gap(old_parent_id, old_position)
-    for sibling in tree.children_of.get(old_parent_id, []):  # what _close_gap did to the rows
-        if sibling.position > old_position:
-            sibling.position -= 1
-    siblings = [n for n in tree.children(parent) if n.pk != node.pk]
-    new_position = _insert_at(parent, position, siblings)
-    for sibling in tree.children(parent):  # what _insert_at did to the rows
-        if sibling.position >= new_position:
-            sibling.position += 1
+    old_parent = Node.objects.get(pk=node.parent_id)
+    old_parent.draft = draft
+    _close_gap(old_parent.pk, node.position)
+    others = Node.objects.filter(parent=parent).exclude(pk=node.pk)
+    new_position = max(0, min(position, others.count()))
+    others.filter(position__gte=new_position).update(position=F("position") + 1)
     node.parent = parent
     node.position = new_position
     node.save(update_fields=["parent", "position"])
-    tree.reassemble()
-    return Moved(node, tree)
+    return Moved(node, old_parent)
+
+
+def _row(draft: Draft, key: UUID | str) -> Node:
+    """Return the node ``key`` of ``draft`` as it is in the database, or refuse with TreeError."""
+    try:
+        node = Node.objects.get(draft=draft, key=key if isinstance(key, UUID) else UUID(str(key)))
+    except (Node.DoesNotExist, ValueError):
+        raise TreeError(f"There is no node {key} in this draft.") from None
+    node.draft = draft
+    return node
 
 
 @transaction.atomic
@@ -383,67 +380,6 @@ def node_duplicate(*, node: Node, version: int) -> Node:
     assert parent is not None
     position = _insert_at(parent, node.position + 1, tree.children(parent))
     return _copy_subtree(tree, node, draft=draft, parent=parent, position=position)
-
-
-def parse_tokens(tree: Tree, tokens: Sequence[str]) -> dict[int, tuple[int, int]]:
-    """Read the editor's ordered token list into ``{node id: (parent id, position)}``.
-
-    The list names every node but the root once, in document order; each group's children follow
-    it and are closed by ``"end"``. A final ``"end"`` closing the root is optional.
-    """
-    placement: dict[int, tuple[int, int]] = {}
-    stack = [tree.root]
-    counts = {tree.root.id: 0}
-    for token in tokens:
-        if token == END_TOKEN:
-            if not stack:
-                raise TreeError("The submitted order closes more groups than it opens.")
-            stack.pop()
-            continue
-        if not stack:
-            raise TreeError("The submitted order has nodes after the root group was closed.")
-        node = tree.by_key_text.get(token) or _node_in(tree, token)
-        if node.is_root:
-            raise TreeError("The root group cannot be moved.")
-        node_id = node.id
-        if node_id in placement:
-            raise TreeError(f"Node {token} appears twice in the submitted order.")
-        parent_id = stack[-1].id
-        placement[node_id] = (parent_id, counts[parent_id])
-        counts[parent_id] += 1
-        if node.is_group:
-            stack.append(node)
-            counts[node_id] = 0
-    if len(stack) > 1:
-        raise TreeError("The submitted order leaves a group open; each group needs its end marker.")
-    missing = set(tree.by_id) - set(placement) - {tree.root.id}
-    if missing:
-        raise TreeError(
-            f"The submitted order is missing {len(missing)} node(s); reload the page to get the current tree."
-        )
-    return placement
-
-
-@transaction.atomic
-def tree_reorder(*, draft: Draft, version: int, tokens: Sequence[str]) -> Reordered:
-    """Rearrange the whole tree from the editor's token list.
-
-    Returns how many nodes moved and the tree as saved (changed in memory exactly as in the
-    database), so the caller can show it without loading it again.
-    """
-    _lock(draft, version)
-    tree = draft_tree(draft=draft)
-    placement = parse_tokens(tree, tokens)
-    changed = []
-    for node_id, (parent_id, position) in placement.items():
-        node = tree.by_id[node_id]
-        if node.parent_id != parent_id or node.position != position:
-            node.parent_id = parent_id
-            node.position = position
-            changed.append(node)
-    Node.objects.bulk_update(changed, ["parent", "position"], batch_size=500)
-    tree.reassemble()
-    return Reordered(len(changed), tree)
 
 
 def content_hash(payload: Mapping[str, Any], paths: Mapping[str, str]) -> str:

@@ -18,7 +18,7 @@ from processes_api import schema
 from processes_api.payload import Payload, build_payload
 
 if TYPE_CHECKING:
-    from designer.models import Node
+    from designer.models import Draft, Node
     from designer.selectors import Tree
 
 Severity = Literal["error", "warning"]
@@ -80,9 +80,10 @@ def lint_tree(tree: Tree, payload: Payload | None = None) -> list[Problem]:
             )
 
     jobs = 0
+    children = tree.children
     for node, _depth in tree.walk():
         if node.is_group:
-            _lint_group(problems, tree, node)
+            _lint_group(problems, node, len(children(node)))
         else:
             jobs += 1
             _lint_job(problems, node, process_due)
@@ -110,6 +111,26 @@ def lint_tree(tree: Tree, payload: Payload | None = None) -> list[Problem]:
     return problems
 
 
+def lint_node(node: Node, *, child_count: int, process_due: dt.date | None) -> list[Problem]:
+    """Return the problems :func:`lint_tree` finds on ``node`` itself, without the rest of the tree.
+
+    A node's own problems depend only on its fields, on how many children it has (a group) and on
+    the process due date (a job): an edit that changed a few nodes can show their badges exactly
+    without linting the whole draft.
+    """
+    problems: list[Problem] = []
+    if node.is_group:
+        _lint_group(problems, node, child_count)
+    else:
+        _lint_job(problems, node, process_due)
+    return problems
+
+
+def process_due_date(draft: Draft) -> dt.date | None:
+    """Return the process due date that jobs are checked against (None when unset or malformed)."""
+    return parse_date(draft.due_date) if draft.due_date else None
+
+
 def payload_size(payload: Payload) -> int:
     """Return the payload's size in bytes as compact JSON (key order does not change the size)."""
     return len(json.dumps(payload.data, separators=(",", ":"), ensure_ascii=False).encode())
@@ -126,7 +147,7 @@ def _date_field(problems: list[Problem], value: Any, field: str, label: str, key
     return parsed
 
 
-def _lint_group(problems: list[Problem], tree: Tree, node: Node) -> None:
+def _lint_group(problems: list[Problem], node: Node, child_count: int) -> None:
     if not (node.name or "").strip():
         problems.append(Problem("error", "group-name-missing", "This group needs a name.", node.key, "name"))
     if node.trigger_type is not None and node.trigger_type not in schema.KNOWN_TRIGGER_TYPES:
@@ -140,7 +161,7 @@ def _lint_group(problems: list[Problem], tree: Tree, node: Node) -> None:
                 "triggerType",
             )
         )
-    if not node.is_root and not tree.children(node):
+    if not node.is_root and not child_count:
         problems.append(
             Problem("warning", "group-empty", "This group is empty; add jobs to it or delete it.", node.key)
         )

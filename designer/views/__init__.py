@@ -11,6 +11,7 @@ from designer.views.drafts import (
 )
 from designer.views.editor import (
     draft_settings_view,
+    draft_status_view,
     editor_view,
     node_add_view,
     node_delete_view,
@@ -20,7 +21,6 @@ from designer.views.editor import (
     node_move_view,
     payload_download_view,
     payload_view,
-    tree_reorder_view,
     undo_delete_view,
 )
 
@@ -40,6 +40,6 @@ __all__ = [
     "node_move_view",
     "payload_download_view",
     "payload_view",
-    "tree_reorder_view",
+    "draft_status_view",
     "undo_delete_view",
 ]

@@ -8,6 +8,7 @@ user typed in the form so nothing is lost.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
@@ -26,13 +27,14 @@ from designer.models import Activity, Draft, Node
 from designer.permissions import Action, can, draft_for
 from designer.review import activity_record
 from designer.review_selectors import comment_counts
-from designer.selectors import Tree, draft_tree
+from designer.selectors import Tree, child_counts, draft_tree, path_to, sibling_index, subtree_size
 from designer.views.http import Request
-from designer.views.outline import build_outline
+from designer.views.outline import build_outline, outline_patch
 from processes_api import schema
-from processes_api.lint import lint_tree
+from processes_api.lint import lint_node, process_due_date
 from processes_api.payload import build_payload
 
+MOVE_HELP = "Choose up, down, indent or outdent, or where to drop the item."
 NO_VERSION = "The form did not say which version of the draft it was based on; reload the page and try again."
 NEW_TITLES = {"sendTask": "New task", "contentRequest": "New content request", "certification": "New certification"}
 
@@ -98,9 +100,7 @@ def _context(
     node = tree.by_key.get(selected) if selected else None
     undo = request.session.get(_undo_key(draft))
     can_edit = can(request.user, draft, Action.EDIT)
-    problems = [p for p in outline.problems if node is not None and p.node_key == node.key]
-    return _inspector_context(tree, node) | {
-        "node_problems": problems,
+    return _inspector_context(draft, node) | {
         "draft": draft,
         "outline": outline,
         "outline_rows": outline.rows_html(
@@ -108,15 +108,13 @@ def _context(
             can_edit=can_edit,
             comments_url=reverse("review-page", args=[draft.pk]),
         ),
-        "node_comments": outline.comments.get(node.key, 0) if node else 0,
         # Lazy: the hash (a JSON dump of the whole payload) is computed only if the review state
         # needs it (an approval to compare with), and then once.
         "current_hash": outline.lazy_content_hash,
         "root": tree.root,
-        "selected": node,
-        "node_form": node_form if node_form is not None else _node_form(node),
         "settings_form": settings_form or DraftSettingsForm.for_draft(draft),
         "can_edit": can_edit,
+        **({"node_form": node_form} if node_form is not None else {}),
         "undo_label": undo["label"] if undo else "",
         "notice": notice,
         "error": error,
@@ -124,25 +122,28 @@ def _context(
     }
 
 
-def _inspector_context(tree: Tree, node: Node | None) -> dict[str, Any]:
-    """Return what the inspector needs besides the form: where "add" puts a node, and the path."""
-    add_parent, add_position = tree.root, len(tree.children(tree.root))
-    ancestors: list[Node] = []
-    if node is not None:
-        parent = tree.parent(node)
-        if node.is_group:
-            add_parent, add_position = node, len(tree.children(node))
-        elif parent is not None:
-            add_parent, add_position = parent, tree.children(parent).index(node) + 1
-        while parent is not None:
-            ancestors.insert(0, parent)
-            parent = tree.parent(parent)
-    return {
+def _inspector_context(draft: Draft, node: Node | None) -> dict[str, Any]:
+    """Return what the inspector shows besides the form, from a few queries about ``node`` alone.
+
+    Where "add" puts a new node, the path of groups above it, what deleting it takes with it, its
+    own problems (exactly what the whole-draft lint finds on it) and its open comment threads.
+    """
+    context: dict[str, Any] = {"job_types": schema.EDITABLE_JOB_TYPES, "selected": node, "node_form": _node_form(node)}
+    if node is None:
+        return context | {"ancestors": [], "subtree_size": 0, "node_problems": [], "node_comments": 0}
+    ancestors = path_to(node)
+    children = child_counts([node]).get(node.pk, 0) if node.is_group else 0
+    if node.is_group:
+        add_parent, add_position = node, children
+    else:
+        add_parent, add_position = ancestors[-1], sibling_index(node) + 1
+    return context | {
         "add_parent": add_parent,
         "add_position": add_position,
         "ancestors": ancestors,
-        "subtree_size": len(tree.subtree_ids(node)) - 1 if node is not None and node.is_group else 0,
-        "job_types": schema.EDITABLE_JOB_TYPES,
+        "subtree_size": subtree_size(node) if children else 0,
+        "node_problems": lint_node(node, child_count=children, process_due=process_due_date(draft)),
+        "node_comments": comment_counts(draft).get(node.key, 0),
     }
 
 
@@ -155,6 +156,7 @@ def _answer(
     notice: str = "",
     error: str = "",
     tree: Tree | None = None,
+    recorded: bool = False,
     **extra: Any,
 ) -> HttpResponse:
     """Answer a write: the workspace fragment for htmx; a redirect (success) or the page (error) without.
@@ -162,7 +164,7 @@ def _answer(
     ``tree`` is the tree a service returned as it saved it: the answer shows it, with the draft
     as the service left it, instead of loading both again.
     """
-    if request.method == "POST" and not error and status == 200:
+    if request.method == "POST" and not error and status == 200 and not recorded:
         activity_record(
             draft=draft, actor=request.user, verb=Activity.Verb.EDITED, summary=notice or "Rearranged the outline."
         )
@@ -201,13 +203,8 @@ def node_detail_view(request: Request, pk: int, key: uuid.UUID) -> HttpResponse:
     draft = _draft(request, pk, Action.VIEW)
     if not request.htmx:
         return redirect(f"{reverse('draft-editor', args=[pk])}?node={key}#node-{key}")
-    tree = draft_tree(draft=draft)
-    node = _node(tree, key)
-    problems = [p for p in lint_tree(tree) if p.node_key == node.key]
-    context = _inspector_context(tree, node) | {"draft": draft, "selected": node, "node_form": _node_form(node)}
-    context["node_problems"] = problems
-    context["node_comments"] = comment_counts(draft).get(node.key, 0)
-    context |= {"root": tree.root, "can_edit": can(request.user, draft, Action.EDIT)}
+    node = _one_node(draft, key)
+    context = _inspector_context(draft, node) | {"draft": draft, "can_edit": can(request.user, draft, Action.EDIT)}
     return render(request, "designer/editor.html#inspector", context)
 
 
@@ -313,31 +310,99 @@ def _move_target(node: Node, direction: str) -> tuple[Node, int]:
 @login_required
 @require_POST
 def node_move_view(request: Request, pk: int, key: uuid.UUID) -> HttpResponse:
+    """Move a node: up, down, indent or outdent (keyboard, buttons), or to a drop's parent and index."""
     draft = _draft(request, pk, Action.EDIT)
     node = _one_node(draft, key)
     form = MoveForm(request.POST)
     if not form.is_valid():
-        return _answer(request, draft, selected=key, status=422, error="Choose up, down, indent or outdent.")
+        return _answer(request, draft, selected=key, status=422, error=" ".join(form.non_field_errors()) or MOVE_HELP)
     try:
         version = _version(request)
         if version != draft.version:
             raise DraftConflict(expected=version, actual=draft.version)
-        parent, position = _move_target(node, form.cleaned_data["direction"])
-        moved = services.node_move(node=node, version=version, parent_key=parent.key, position=position)
+        if form.cleaned_data["direction"]:
+            parent, position = _move_target(node, form.cleaned_data["direction"])
+            parent_key = parent.key
+        else:
+            parent_key, position = form.cleaned_data["parent"], form.cleaned_data["position"]
+        moved = services.node_move(node=node, version=version, parent_key=parent_key, position=position)
     except DraftError as exc:
-        return _refused(request, draft, exc, key)
-    return _answer(request, draft, selected=key, focus=key, tree=moved.tree)
+        return _refused(request, draft, exc, _selected(request) or key)
+    activity_record(draft=draft, actor=request.user, verb=Activity.Verb.EDITED, summary="Rearranged the outline.")
+    if not request.htmx:
+        return _answer(request, draft, selected=key, recorded=True)
+    node, old_parent = moved
+    parent = Node.objects.get(pk=node.parent_id)
+    selected = _selected(request)
+    return _patch_answer(
+        request,
+        draft,
+        place=[node],
+        groups=[old_parent, parent] if old_parent.pk != parent.pk else [parent],
+        selected=selected,
+        focus=node.key,
+        inspector=_inspector_changed(selected, node, {old_parent.pk, parent.pk}),
+    )
 
 
-@login_required
-@require_POST
-def tree_reorder_view(request: Request, pk: int) -> HttpResponse:
-    draft = _draft(request, pk, Action.EDIT)
-    try:
-        reordered = services.tree_reorder(draft=draft, version=_version(request), tokens=request.POST.getlist("node"))
-    except DraftError as exc:
-        return _refused(request, draft, exc, _selected(request))
-    return _answer(request, draft, selected=_selected(request), tree=reordered.tree)
+def _inspector_changed(selected: UUID | None, moved: Node, parents: set[int]) -> bool:
+    """Return whether a move changed what the inspector shows for ``selected`` (its path or place).
+
+    When it did not, the inspector stays as it is (only its version fields are updated), so a
+    form the user is filling in is not reset by a drag elsewhere in the outline.
+    """
+    if selected is None:
+        return False
+    if selected == moved.key:
+        return True
+    node = Node.objects.filter(draft_id=moved.draft_id, key=selected).first()
+    if node is None:
+        return True
+    return node.pk in parents or node.parent_id in parents or any(a.pk == moved.pk for a in path_to(node))
+
+
+def _patch_answer(
+    request: Request,
+    draft: Draft,
+    *,
+    place: Sequence[Node] = (),
+    groups: Sequence[Node] = (),
+    selected: UUID | None,
+    focus: UUID | None = None,
+    inspector: bool,
+    notice: str = "",
+) -> HttpResponse:
+    """Answer an htmx write with only what it changed: rows, group headers, inspector, the flash.
+
+    The editor applies the outline patch in place and then asks for ``draft-status`` (problems,
+    counts, publish area), the one part that needs the whole draft.
+    """
+    can_edit = can(request.user, draft, Action.EDIT)
+    patch = outline_patch(
+        draft,
+        place=place,
+        groups=groups,
+        selected=selected,
+        can_edit=can_edit,
+        comments_url=reverse("review-page", args=[draft.pk]),
+    )
+    undo = request.session.get(_undo_key(draft))
+    context: dict[str, Any] = {
+        "draft": draft,
+        "patch": patch,
+        "focus": focus or "",
+        "oob": True,
+        "can_edit": can_edit,
+        "notice": notice,
+        "undo_label": undo["label"] if undo else "",
+        "inspector": inspector,
+    }
+    if inspector:
+        node = Node.objects.filter(draft=draft, key=selected).first() if selected else None
+        context |= _inspector_context(draft, node)
+    response = render(request, "designer/editor.html#patch", context)
+    response["HX-Reswap"] = "none"
+    return response
 
 
 @login_required
@@ -407,3 +472,23 @@ def payload_download_view(request: Request, pk: int) -> HttpResponse:
     response = HttpResponse(payload.to_json() + "\n", content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="process-{draft.pk}-v{draft.version}.json"'
     return response
+
+
+@login_required
+@require_GET
+def draft_status_view(request: Request, pk: int) -> HttpResponse:
+    """Return the parts of the workspace that need the whole draft: problems, counts, publish area.
+
+    The editor asks for it after an edit answered with only what it changed; the fragments replace
+    the problems panel and the publish panel out of band.
+    """
+    draft = _draft(request, pk, Action.VIEW)
+    outline = build_outline(draft_tree(draft=draft))
+    context = {
+        "draft": draft,
+        "outline": outline,
+        "current_hash": outline.lazy_content_hash,
+        "can_edit": can(request.user, draft, Action.EDIT),
+        "oob": True,
+    }
+    return render(request, "designer/editor.html#status", context)

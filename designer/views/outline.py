@@ -17,12 +17,17 @@ from uuid import UUID
 from django.utils.functional import lazy
 from django.utils.safestring import SafeString, mark_safe
 
+from designer.review_selectors import comment_counts
+from designer.selectors import child_counts, path_to, sibling_index, subtree
 from designer.services import content_hash
 from processes_api import schema
-from processes_api.lint import Problem, lint_tree
+from processes_api.lint import Problem, lint_node, lint_tree, process_due_date
 from processes_api.payload import Payload, build_payload
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from designer.models import Draft, Node
     from designer.selectors import Tree
 
 MAX_LISTED_PROBLEMS = 100
@@ -126,6 +131,21 @@ def _comment_marker(count: int, key: str, comments_url: str) -> str:
     )
 
 
+def group_row(node: Node, *, child_count: int, badges: str, handle: str, label_link: str) -> str:
+    """Return a group's ``<div class="row">``: its handle, toggle, name, mode, size and badges."""
+    mode = "all at the same time" if node.parallel else "one after another"
+    return (
+        f'<div class="row">{handle}'
+        '<button type="button" class="toggle" tabindex="-1" aria-hidden="true" title="Collapse or expand"></button>'
+        f'{label_link}<span class="mode">{mode}</span>'
+        f'<span class="meta">{_plural(child_count, "item")}</span>{badges}</div>'
+    )
+
+
+def _label_link(key: str, label: str) -> str:
+    return f'<a class="label" href="?node={key}#node-{key}" tabindex="-1">{escape(label)}</a>'
+
+
 def render_rows(
     tree: Tree,
     problems: list[Problem],
@@ -134,25 +154,27 @@ def render_rows(
     can_edit: bool,
     comments: dict[UUID | None, int] | None = None,
     comments_url: str = "",
+    root_level: int | None = None,
 ) -> SafeString:
     """Return the ``<li role="treeitem">`` markup of every node below the root, in document order.
 
-    Each item carries a hidden ``node`` input with its key and each group closes its list with an
-    ``end`` input, so the surrounding form posts the whole tree in order (see ``tree_reorder``).
+    With ``root_level``, ``tree`` is a subtree (:func:`designer.selectors.subtree`) and its root is
+    rendered too, at that ``aria-level``: the markup that replaces one moved or edited item.
     A node's comment marker links to ``comments_url?node=<key>`` (the review page) when given.
     """
     errors = Counter(p.node_key for p in problems if p.is_error)
     warnings = Counter(p.node_key for p in problems if not p.is_error)
     comments = comments or {}
     handle = HANDLE if can_edit else ""
+    offset = root_level or 0
     out: list[str] = []
     append = out.append
     open_depths: list[int] = []
-    close = '</ul><input type="hidden" name="node" value="end"></li>'
+    close = "</ul></li>"
     # Job types, assignees and due dates repeat across thousands of rows: escape each value once.
     escaped: dict[str, str] = {}
     for node, depth in tree.walk():
-        if depth == 0:
+        if depth == 0 and root_level is None:
             continue
         while open_depths and open_depths[-1] >= depth:
             open_depths.pop()
@@ -161,25 +183,20 @@ def render_rows(
         is_selected = node_key == selected
         key = str(node_key)
         common = (
-            f'id="node-{key}" data-key="{key}" role="treeitem" aria-level="{depth}" '
+            f'id="node-{key}" data-key="{key}" role="treeitem" aria-level="{depth + offset}" '
             f'aria-selected="{"true" if is_selected else "false"}" tabindex="-1"'
         )
         badges = _badges(errors.get(node_key, 0), warnings.get(node_key, 0)) + _comment_marker(
             comments.get(node_key, 0), key, comments_url
         )
-        link = f'<a class="label" href="?node={key}#node-{key}" tabindex="-1">{escape(node.label)}</a>'
+        link = _label_link(key, node.label)
         classes = " is-selected" if is_selected else ""
         if node.kind == GROUP:
             children = tree.children(node)
-            mode = "all at the same time" if node.parallel else "one after another"
             classes += " parallel" if node.parallel else ""
+            row = group_row(node, child_count=len(children), badges=badges, handle=handle, label_link=link)
             append(
-                f'<li class="node group{classes}" {common} aria-expanded="true">'
-                f'<input type="hidden" name="node" value="{key}">'
-                f'<div class="row">{handle}'
-                '<button type="button" class="toggle" tabindex="-1" aria-hidden="true" title="Collapse or expand"></button>'
-                f'{link}<span class="mode">{mode}</span>'
-                f'<span class="meta">{_plural(len(children), "item")}</span>{badges}</div>'
+                f'<li class="node group{classes}" {common} aria-expanded="true">{row}'
                 f'<ul class="children{"" if children else " is-empty"}" role="group" data-key="{key}">'
             )
             if children:
@@ -208,8 +225,72 @@ def render_rows(
             meta += f'<span class="meta due" title="Due date">due {due_html}</span>'
         append(
             f'<li class="node job jt-{job_type_html}{classes}" {common}>'
-            f'<input type="hidden" name="node" value="{key}">'
             f'<div class="row">{handle}<span class="type">{type_label}</span>{link}{meta}{badges}</div></li>'
         )
     out.extend(close for _ in open_depths)
     return mark_safe("".join(out))  # noqa: S308 - every user value above went through escape()
+
+
+@dataclass
+class Patch:
+    """What an edit changed in the outline, for the editor to apply in place (see ``editor.js``).
+
+    ``placed``: the markup of each moved or new item with where it now sits (parent key, index);
+    ``groups``: the header row of each group whose size or badges may have changed; ``removed``:
+    keys of items that are gone. Built from the changed nodes only, never from the whole tree.
+    """
+
+    placed: list[tuple[SafeString, UUID, int]] = field(default_factory=list)
+    groups: list[tuple[UUID, int, SafeString]] = field(default_factory=list)
+    removed: list[UUID] = field(default_factory=list)
+
+
+def outline_patch(
+    draft: Draft,
+    *,
+    place: Sequence[Node] = (),
+    groups: Sequence[Node] = (),
+    removed: Sequence[UUID] = (),
+    selected: UUID | None,
+    can_edit: bool,
+    comments_url: str = "",
+) -> Patch:
+    """Return the :class:`Patch` showing ``place`` (each with its subtree) and ``groups``' rows.
+
+    Badges come from :func:`lint_node`, which finds on each node exactly what the whole-draft lint
+    finds on it; the problems list and counts are refreshed separately (``draft-status``).
+    """
+    process_due = process_due_date(draft)
+    comments = comment_counts(draft)
+    handle = HANDLE if can_edit else ""
+    patch = Patch(removed=list(removed))
+    for node in place:
+        tree = subtree(node=node)
+        problems = [
+            problem
+            for member in tree.by_id.values()
+            for problem in lint_node(member, child_count=len(tree.children(member)), process_due=process_due)
+        ]
+        path = path_to(node)
+        html = render_rows(
+            tree,
+            problems,
+            selected=selected,
+            can_edit=can_edit,
+            comments=comments,
+            comments_url=comments_url,
+            root_level=len(path),
+        )
+        patch.placed.append((html, path[-1].key, sibling_index(node)))
+    sizes = child_counts(groups)
+    for group in groups:
+        if group.is_root:
+            continue
+        size = sizes.get(group.pk, 0)
+        own = lint_node(group, child_count=size, process_due=process_due)
+        errors = sum(1 for p in own if p.is_error)
+        key = str(group.key)
+        badges = _badges(errors, len(own) - errors) + _comment_marker(comments.get(group.key, 0), key, comments_url)
+        row = group_row(group, child_count=size, badges=badges, handle=handle, label_link=_label_link(key, group.label))
+        patch.groups.append((group.key, size, mark_safe(row)))  # noqa: S308 - built from escaped values
+    return patch

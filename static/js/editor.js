@@ -1,7 +1,11 @@
 /* The outline editor: drag and drop (SortableJS), keyboard moves, selection, collapsed groups.
  *
- * Every change goes to the server, which answers with the authoritative workspace; this file only
- * wires events. Node labels come from the server-rendered DOM and are never written as HTML.
+ * Every change goes to the server. A refused one (409 stale version, 422 invalid) is answered with
+ * the authoritative workspace, which replaces everything. An accepted move is answered with only
+ * what it changed (the "outline patch": the moved rows, the group headers, the inspector, the
+ * new version), applied here in place; the problems list, counts and publish area then follow in
+ * one request for the draft's status. Markup comes only from the server, which escapes every user
+ * value; this file never builds HTML from text.
  */
 (function () {
   "use strict";
@@ -30,7 +34,9 @@
   function applyCollapsed(root) {
     var set = collapsedSet();
     if (!set.size) return;
-    root.querySelectorAll("li.group").forEach(function (li) {
+    var groups = Array.prototype.slice.call(root.querySelectorAll("li.group"));
+    if (root.matches && root.matches("li.group")) groups.push(root);
+    groups.forEach(function (li) {
       if (set.has(li.dataset.key)) li.setAttribute("aria-expanded", "false");
     });
   }
@@ -88,14 +94,95 @@
     if (history.replaceState) history.replaceState(null, "", "?node=" + key);
   }
 
+  // Moves are sent one after another, each with the version the previous answer set, so a quick
+  // second drag does not conflict with the first.
+  var queue = Promise.resolve();
+
+  function post(key, values) {
+    queue = queue.then(function () {
+      var ws = workspace();
+      if (!ws) return null;
+      values.version = ws.dataset.version;
+      return htmx.ajax("POST", nodeBase() + key + "/move/", { target: "#workspace", swap: "outerHTML", values: values });
+    }).catch(function () { /* htmx:responseError / sendError already told the user */ });
+  }
+
   function move(li, direction) {
     if (!editable()) return;
     focusAfterSwap = true;
-    htmx.ajax("POST", nodeBase() + li.dataset.key + "/move/", {
-      source: document.getElementById("selected-key"),
-      target: "#workspace",
-      swap: "outerHTML",
-      values: { direction: direction, version: workspace().dataset.version, selected: li.dataset.key },
+    post(li.dataset.key, { direction: direction, selected: li.dataset.key });
+  }
+
+  function dropped(event) {
+    if (event.from === event.to && event.oldIndex === event.newIndex) return;
+    post(event.item.dataset.key, {
+      parent: event.to.dataset.key,
+      position: event.newIndex,
+      selected: document.getElementById("selected-key").value,
+    });
+  }
+
+  function setVersion(version) {
+    var ws = workspace();
+    ws.dataset.version = version;
+    ws.querySelectorAll('input[name="version"]').forEach(function (input) { input.value = version; });
+    var label = document.getElementById("draft-version");
+    if (label) label.textContent = "v" + version;
+  }
+
+  // Apply an outline patch: remove, then place each item at its parent and index (replacing its old
+  // markup wherever that is), then replace the group headers whose size or badges changed.
+  function applyPatch(holder) {
+    var template = holder.querySelector("template");
+    if (!template) return;
+    var content = template.content;
+    (holder.dataset.removed || "").split(" ").forEach(function (key) {
+      var gone = key && document.getElementById("node-" + key);
+      if (gone) gone.remove();
+    });
+    content.querySelectorAll("[data-parent]").forEach(function (place) {
+      var item = place.firstElementChild;
+      var list = document.querySelector('#outline-form ul[data-key="' + place.dataset.parent + '"]');
+      if (!item || !list) return;
+      var old = document.getElementById(item.id);
+      if (old) old.remove();
+      list.insertBefore(item, list.children[Number(place.dataset.index)] || null);
+      applyCollapsed(item);
+    });
+    content.querySelectorAll("[data-group]").forEach(function (header) {
+      var li = document.getElementById("node-" + header.dataset.group);
+      var row = li && li.querySelector(":scope > .row");
+      if (!row || !header.firstElementChild) return;
+      row.replaceWith(header.firstElementChild);
+      var list = li.querySelector(":scope > ul.children");
+      if (list) list.classList.toggle("is-empty", header.dataset.size === "0");
+    });
+    holder.replaceChildren();
+    setVersion(holder.dataset.version);
+    initSortables(document);
+    var focusKey = holder.dataset.focus;
+    var target = focusKey && document.getElementById("node-" + focusKey);
+    if (target) {
+      document.getElementById("outline-form").dataset.focus = focusKey;
+      if (focusAfterSwap) { revealItem(target); focusItem(target); }
+    }
+    focusAfterSwap = false;
+    refreshStatus();
+  }
+
+  // The problems list, counts and publish area need the whole draft: one request after each patch,
+  // never two at once, so answers arrive in order and the last one is for the newest version.
+  var statusBusy = false;
+  var statusAgain = false;
+  function refreshStatus() {
+    var form = document.getElementById("outline-form");
+    if (!form) return;
+    if (statusBusy) { statusAgain = true; return; }
+    statusBusy = true;
+    document.body.classList.add("status-stale");
+    htmx.ajax("GET", form.dataset.statusUrl, { target: "#problems", swap: "none" }).catch(function () {}).then(function () {
+      statusBusy = false;
+      if (statusAgain) { statusAgain = false; refreshStatus(); } else document.body.classList.remove("status-stale");
     });
   }
 
@@ -167,7 +254,7 @@
         ghostClass: "drag-ghost",
         chosenClass: "drag-chosen",
         onStart: function () { document.body.classList.add("dragging"); },
-        onEnd: function () { document.body.classList.remove("dragging"); },
+        onEnd: function (event) { document.body.classList.remove("dragging"); dropped(event); },
       });
     });
   }
@@ -194,6 +281,9 @@
     document.addEventListener("keydown", onKeydown);
     document.addEventListener("click", onClick);
     htmx.onLoad(afterSwap);
+    document.addEventListener("htmx:oobAfterSwap", function (event) {
+      if (event.target.id === "outline-patch") applyPatch(event.target);
+    });
     var focusKey = document.getElementById("outline-form").dataset.focus;
     if (focusKey) {
       var li = document.getElementById("node-" + focusKey);

@@ -93,22 +93,48 @@ def test_drag_a_job_into_a_nested_group_and_the_group_out(page, live_server, dra
     draft, inner = drag_draft
     page.goto(editor_url(live_server, draft))
 
+    problems = page.locator("#problems .problem-list")
+    expect(problems.locator("li", has_text="Inner")).to_contain_text("This group is empty")
     mover = item(page, "Mover").locator(":scope > .row .handle")
     empty_inner = item(page, "Inner").locator(":scope > ul.children")
-    response = wait_write(page, "/reorder/", lambda: mover.drag_to(empty_inner, steps=20))
+    response = wait_write(page, "/move/", lambda: mover.drag_to(empty_inner, steps=20))
 
     assert response.status == 200
     assert Node.objects.get(draft=draft, arguments__title="Mover").parent_id == inner.pk
-    expect(item(page, "Inner").locator('[role="treeitem"]', has_text="Mover")).to_be_visible()
+    moved = item(page, "Inner").locator('[role="treeitem"]', has_text="Mover")
+    expect(moved).to_be_visible()
+    expect(moved).to_have_attribute("aria-level", "3")
+    # The patch updated the group it joined and the version; the status request the problems list.
+    expect(item(page, "Inner").locator(":scope > .row .meta")).to_have_text("1 item")
+    expect(item(page, "Inner").locator(":scope > .row .badge-warning")).to_have_count(0)
+    expect(item(page, "Inner").locator(":scope > ul.children")).not_to_have_class(re.compile("is-empty"))
+    version = Draft.objects.get(pk=draft.pk).version
+    expect(page.locator("#draft-version")).to_have_text(f"v{version}")
+    expect(page.locator("#workspace")).to_have_attribute("data-version", str(version))
+    expect(problems.locator("li", has_text="Inner")).to_have_count(0)
+    expect(page.locator("body")).not_to_have_class(re.compile("status-stale"))
 
     handle = item(page, "Inner").locator(":scope > .row .handle")
     target = item(page, "Last").locator(":scope > .row")
-    response = wait_write(page, "/reorder/", lambda: handle.drag_to(target, steps=20))
+    response = wait_write(page, "/move/", lambda: handle.drag_to(target, steps=20))
 
     assert response.status == 200
     inner.refresh_from_db()
     assert inner.parent_id == root_of(draft).pk
     assert ("Mover", 2) in structure(draft)
+    expect(item(page, "Inner")).to_have_attribute("aria-level", "1")
+    expect(item(page, "Inner").locator('[role="treeitem"]', has_text="Mover")).to_have_attribute("aria-level", "2")
+    expect(item(page, "Outer").locator(":scope > .row .meta")).to_have_text("1 item")
+    # What the patches left on the page is what the server renders from scratch.
+    shown = [
+        (li.get_attribute("aria-level"), li.locator(":scope > .row .label").inner_text())
+        for li in page.locator('[role="treeitem"]').all()
+    ]
+    page.reload()
+    assert [
+        (li.get_attribute("aria-level"), li.locator(":scope > .row .label").inner_text())
+        for li in page.locator('[role="treeitem"]').all()
+    ] == shown
 
 
 def test_indent_and_outdent_with_the_keyboard(page, live_server, drag_draft):
@@ -233,7 +259,7 @@ def test_a_stale_drag_snaps_back_with_the_conflict_message(page, live_server, dr
 
     mover = item(page, "Mover").locator(":scope > .row .handle")
     response = wait_write(
-        page, "/reorder/", lambda: mover.drag_to(item(page, "Inner").locator(":scope > ul.children"), steps=20)
+        page, "/move/", lambda: mover.drag_to(item(page, "Inner").locator(":scope > ul.children"), steps=20)
     )
 
     assert response.status == 409

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
+from django.test.utils import CaptureQueriesContext
 
 from designer import services
 from designer.errors import DraftConflict, TreeError
@@ -243,58 +244,6 @@ def test_draft_duplicate_copies_settings_and_tree(draft, user):
     )
 
 
-def tokens_of(draft: Draft, order: list[str]) -> list[str]:
-    """Token list from labels and 'end' markers."""
-    by_label = {n.label: str(n.key) for n in Node.objects.filter(draft=draft)}
-    return [t if t == "end" else by_label[t] for t in order]
-
-
-def test_tree_reorder_applies_the_whole_order(draft):
-    tokens = tokens_of(draft, ["Sign", "Prep", "Check", "end", "Collect", "end"])
-
-    result = services.tree_reorder(draft=draft, version=draft.version, tokens=tokens)
-
-    assert outline(draft) == ["Close", "  Sign", "  Prep", "    Check", "  Collect"]
-    assert result.moved == 4
-    assert positions_are_dense(draft)
-
-
-def test_tree_reorder_into_an_empty_group(draft):
-    empty = add_group(draft, root_of(draft), "Empty")
-    tokens = tokens_of(draft, ["Prep", "Collect", "Check", "end", "Empty", "Sign", "end"])
-
-    services.tree_reorder(draft=draft, version=draft.version, tokens=tokens)
-
-    assert outline(draft) == ["Close", "  Prep", "    Collect", "    Check", "  Empty", "    Sign"]
-    assert Node.objects.get(arguments__title="Sign").parent_id == empty.pk
-
-
-@pytest.mark.parametrize(
-    ("order", "message"),
-    [
-        (["Prep", "Collect", "Check", "end"], "missing 1 node"),
-        (["Prep", "Collect", "Check", "Sign"], "leaves a group open"),
-        (["Prep", "Collect", "Check", "end", "Sign", "Sign"], "appears twice"),
-        (["Prep", "end", "end", "Collect", "Check", "Sign"], "after the root group was closed"),
-    ],
-)
-def test_tree_reorder_refuses_a_malformed_order_and_changes_nothing(draft, order, message):
-    before = outline(draft)
-    version = draft.version
-
-    with pytest.raises(TreeError, match=message):
-        services.tree_reorder(draft=draft, version=version, tokens=tokens_of(draft, order))
-
-    assert outline(draft) == before
-    draft.refresh_from_db()
-    assert draft.version == version
-
-
-def test_tree_reorder_refuses_unknown_nodes(draft):
-    with pytest.raises(TreeError, match="There is no node"):
-        services.tree_reorder(draft=draft, version=draft.version, tokens=["not-a-key"])
-
-
 def test_draft_update_changes_settings(draft):
     services.draft_update(draft=draft, version=draft.version, changes={"due_date": "2027-01-31", "auto_close": True})
 
@@ -347,20 +296,70 @@ def shape(tree) -> list[tuple[str, str | None, int]]:
     return [(n.label, tree.parent(n).label if tree.parent(n) else None, n.position) for n, _ in tree.walk()]
 
 
-def test_node_move_returns_the_tree_as_saved(draft):
+def test_node_move_returns_the_moved_node_and_the_parent_it_left(draft):
     sign = Node.objects.get(arguments__title="Sign")
     prep = Node.objects.get(name="Prep")
 
     moved = services.node_move(node=sign, version=draft.version, parent_key=prep.key, position=1)
 
     assert moved.node.parent_id == prep.pk
-    assert moved.tree.draft.version == Draft.objects.get(pk=draft.pk).version
-    assert shape(moved.tree) == shape(draft_tree(draft=draft))
+    assert moved.node.position == 1
+    assert moved.old_parent == root_of(draft)
+    assert outline(draft) == ["Close", "  Prep", "    Collect", "    Sign", "    Check"]
+    assert positions_are_dense(draft)
 
 
-def test_node_move_returns_the_tree_as_saved_when_positions_have_gaps(draft):
-    # Positions written by older code or by hand need not be 0..n-1; the in-memory tree must
-    # still be exactly what the database now holds.
+def test_node_move_within_its_own_group(draft):
+    collect = Node.objects.get(arguments__title="Collect")
+    prep = Node.objects.get(name="Prep")
+
+    services.node_move(node=collect, version=draft.version, parent_key=prep.key, position=1)
+
+    assert outline(draft) == ["Close", "  Prep", "    Check", "    Collect", "  Sign"]
+    assert positions_are_dense(draft)
+
+
+def test_node_move_clamps_the_position_to_the_end(draft):
+    collect = Node.objects.get(arguments__title="Collect")
+
+    services.node_move(node=collect, version=draft.version, parent_key=root_of(draft).key, position=99)
+
+    assert outline(draft) == ["Close", "  Prep", "    Check", "  Sign", "  Collect"]
+    assert positions_are_dense(draft)
+
+
+def test_node_move_does_not_load_the_tree(user, monkeypatch):
+    # A move reads the node's neighbourhood only: the same queries for 3 jobs and for 300.
+    def no_tree(**kwargs):
+        raise AssertionError("node_move loaded the whole tree")
+
+    counts = []
+    for jobs in (3, 300):
+        draft = make_draft(user, name=f"{jobs} jobs")
+        root = root_of(draft)
+        inner = add_group(draft, add_group(draft, root, "Outer"), "Inner")
+        Node.objects.bulk_create(
+            [Node(draft=draft, parent=root, position=2 + i, kind="job", job_type="sendTask") for i in range(jobs)]
+        )
+        job = add_job(draft, inner, "Mover")
+        draft.refresh_from_db()
+
+        with monkeypatch.context() as patched, CaptureQueriesContext(connection) as ctx:
+            patched.setattr(services, "draft_tree", no_tree)
+            services.node_move(node=job, version=draft.version, parent_key=root.key, position=1)
+
+        counts.append(len(ctx.captured_queries))
+        assert [n.label for n in Node.objects.filter(parent=root).order_by("position")][:3] == [
+            "Outer",
+            "Mover",
+            "Untitled job",
+        ]
+    assert counts[0] == counts[1]
+
+
+def test_node_move_keeps_the_tree_consistent_when_positions_have_gaps(draft):
+    # Positions written by older code or by hand need not be 0..n-1: a move still puts the node
+    # in the chosen parent and leaves every parent's children in a single, unambiguous order.
     prep = Node.objects.get(name="Prep")
     Node.objects.filter(parent=prep).update(position=F("position") * 10 + 5)
     Node.objects.filter(arguments__title="Sign").update(position=7)
@@ -370,27 +369,11 @@ def test_node_move_returns_the_tree_as_saved_when_positions_have_gaps(draft):
         draft.refresh_from_db()
         moved = services.node_move(node=check, version=draft.version, parent_key=parent.key, position=position)
 
-        assert shape(moved.tree) == shape(draft_tree(draft=draft))
-        assert moved.tree.by_key[check.key].parent_id == parent.pk
-
-
-def test_tree_reorder_returns_the_tree_as_saved(draft):
-    tokens = tokens_of(draft, ["Sign", "Prep", "Check", "end", "Collect", "end"])
-
-    result = services.tree_reorder(draft=draft, version=draft.version, tokens=tokens)
-
-    assert shape(result.tree) == shape(draft_tree(draft=draft))
-    assert result.tree.draft is draft
-    assert draft.version == Draft.objects.get(pk=draft.pk).version
-    assert [n.label for n, _ in result.tree.walk()] == ["Close", "Sign", "Prep", "Check", "Collect"]
-
-
-def test_tree_reorder_accepts_keys_in_capitals(draft):
-    tokens = [t.upper() for t in tokens_of(draft, ["Sign", "Prep", "Check", "end", "Collect", "end"])]
-
-    services.tree_reorder(draft=draft, version=draft.version, tokens=[t.lower() if t == "END" else t for t in tokens])
-
-    assert outline(draft) == ["Close", "  Sign", "  Prep", "    Check", "  Collect"]
+        assert moved.node.parent_id == parent.pk
+        tree = draft_tree(draft=draft)
+        for node in tree.by_id.values():
+            positions = [c.position for c in tree.children(node)]
+            assert len(positions) == len(set(positions))
 
 
 def test_a_service_brings_the_callers_draft_up_to_date_with_the_row(draft):

@@ -91,7 +91,7 @@ def test_anonymous_write_is_sent_to_login_and_changes_nothing(client, draft):
         ("draft-payload", "get"),
         ("draft-payload-download", "get"),
         ("draft-settings", "post"),
-        ("tree-reorder", "post"),
+        ("draft-status", "get"),
         ("node-add", "post"),
         ("undo-delete", "post"),
         ("draft-delete", "post"),
@@ -121,7 +121,7 @@ def test_viewer_cannot_write_nodes(draft, name):
     assert version_of(draft) == draft.version
 
 
-@pytest.mark.parametrize("name", ["draft-settings", "tree-reorder", "node-add", "undo-delete"])
+@pytest.mark.parametrize("name", ["draft-settings", "node-add", "undo-delete"])
 def test_viewer_cannot_write_the_draft(draft, name):
     viewer = member_client(draft, Membership.Role.VIEWER)
 
@@ -328,16 +328,18 @@ def test_editor_fragment_for_htmx(owner_client, draft):
     assert "<html" not in content
 
 
-def test_editor_tokens_spell_the_tree_with_end_markers(owner_client, draft):
+def test_editor_nests_each_groups_items_in_its_list(owner_client, draft):
     response = owner_client.get(reverse("draft-editor", args=[draft.pk]), headers=HX)
 
     n = nodes(draft)
     content = response.content.decode()
+    group_list = content.index(f'<ul class="children" role="group" data-key="{n["Prepare"].key}">')
     positions = [
-        content.index(f'name="node" value="{n["Prepare"].key}"'),
-        content.index(f'name="node" value="{n["Collect balances"].key}"'),
-        content.index('name="node" value="end"'),
-        content.index(f'name="node" value="{n["Sign off"].key}"'),
+        content.index(f'id="node-{n["Prepare"].key}"'),
+        group_list,
+        content.index(f'id="node-{n["Collect balances"].key}"'),
+        content.index("</ul></li>", group_list),
+        content.index(f'id="node-{n["Sign off"].key}"'),
     ]
     assert positions == sorted(positions)
 
@@ -747,7 +749,7 @@ def test_keyboard_moves_up_down_indent_outdent(owner_client, draft):
         ("Sign off", "down", "“Sign off” is already last in its group."),
         ("Prepare", "indent", "To indent “Prepare”, the node just above it must be a group."),
         ("Prepare", "outdent", "“Prepare” is already at the top level."),
-        ("Prepare", "sideways", "Choose up, down, indent or outdent."),
+        ("Prepare", "sideways", "Choose up, down, indent or outdent, or where to drop the item."),
     ],
 )
 def test_impossible_moves_say_why_and_change_nothing(owner_client, draft, label, direction, message):
@@ -779,54 +781,153 @@ def test_plain_move_redirects_to_the_editor(owner_client, draft):
     assert f"node={job.key}" in response["Location"]
 
 
-def tokens(*parts):
-    return [str(part.key) if hasattr(part, "key") else part for part in parts]
-
-
-def test_reorder_moves_a_job_into_a_group_and_answers_the_tree(owner_client, draft):
+def drop(client, draft, label, parent, position, version=None, selected=""):
     n = nodes(draft)
-
-    response = owner_client.post(
-        reverse("tree-reorder", args=[draft.pk]),
-        {"version": draft.version, "node": tokens(n["Prepare"], n["Sign off"], n["Collect balances"], "end")},
+    return client.post(
+        reverse("node-move", args=[draft.pk, n[label].key]),
+        {
+            "version": version or version_of(draft),
+            "parent": n[parent].key if parent in n else parent,
+            "position": position,
+            "selected": selected,
+        },
         headers=HX,
     )
+
+
+def patch_of(response):
+    """The outline patch of a move's answer: placed items (key, parent, index) and group headers."""
+    import re
+
+    content = response.content.decode()
+    holder = re.search(r'<div id="outline-patch" hidden hx-swap-oob="true" data-version="(\d+)"', content)
+    placed = re.findall(r'<div data-parent="([^"]+)" data-index="(\d+)"><li class="[^"]*" id="node-([^"]+)"', content)
+    groups = re.findall(r'<div data-group="([^"]+)" data-size="(\d+)">', content)
+    return {
+        "version": int(holder.group(1)) if holder else None,
+        "placed": [(key, parent, int(index)) for parent, index, key in placed],
+        "groups": {key: int(size) for key, size in groups},
+    }
+
+
+def test_drop_moves_a_job_into_a_group_and_answers_only_what_changed(owner_client, draft):
+    n = nodes(draft)
+
+    response = drop(owner_client, draft, "Sign off", "Prepare", 0)
 
     assert response.status_code == 200
+    assert response["HX-Reswap"] == "none"
     assert order(draft) == [("Prepare", 1), ("Sign off", 2), ("Collect balances", 2)]
-    assert response.content.decode().lstrip().startswith('<div id="workspace"')
+    patch = patch_of(response)
+    assert patch["version"] == version_of(draft)
+    assert patch["placed"] == [(str(n["Sign off"].key), str(n["Prepare"].key), 0)]
+    # The root has no header row; the group it joined now holds two items.
+    assert patch["groups"] == {str(n["Prepare"].key): 2}
+    content = response.content.decode()
+    assert 'aria-level="2"' in content
+    assert '<div id="workspace"' not in content
+    assert "Collect balances" not in content  # the other rows are not sent again
 
 
-def test_refused_reorder_answers_the_unchanged_tree(owner_client, draft):
+def test_drop_out_of_a_group_updates_the_group_it_left(owner_client, draft):
     n = nodes(draft)
-    before = order(draft)
 
-    response = owner_client.post(
-        reverse("tree-reorder", args=[draft.pk]),
-        {"version": draft.version, "node": tokens(n["Prepare"], n["Sign off"], "end")},
-        headers=HX,
+    response = drop(owner_client, draft, "Collect balances", "Quarter close", 2)
+
+    assert order(draft) == [("Prepare", 1), ("Sign off", 1), ("Collect balances", 1)]
+    patch = patch_of(response)
+    assert patch["placed"] == [(str(n["Collect balances"].key), str(n["Quarter close"].key), 2)]
+    assert patch["groups"] == {str(n["Prepare"].key): 0}
+    # The emptied group's header shows its new size and the "empty group" warning badge.
+    header = response.content.decode().split(f'data-group="{n["Prepare"].key}"')[1]
+    assert "0 items" in header
+    assert "badge-warning" in header.split("</div>")[0] + header
+
+
+def test_drop_of_a_group_sends_its_whole_subtree_one_level_deeper(owner_client, draft):
+    n = nodes(draft)
+    add_group(draft, n["Quarter close"], "Later")
+    draft.refresh_from_db()
+
+    response = drop(owner_client, draft, "Prepare", "Later", 0)
+
+    content = response.content.decode()
+    assert order(draft) == [("Sign off", 1), ("Later", 1), ("Prepare", 2), ("Collect balances", 3)]
+    assert f'id="node-{n["Prepare"].key}" data-key="{n["Prepare"].key}" role="treeitem" aria-level="2"' in content
+    assert (
+        f'id="node-{n["Collect balances"].key}" data-key="{n["Collect balances"].key}" role="treeitem" aria-level="3"'
+        in content
     )
+
+
+def test_drop_answers_the_inspector_only_when_the_move_changed_it(owner_client, draft):
+    n = nodes(draft)
+    add_group(draft, n["Quarter close"], "Elsewhere")
+    draft.refresh_from_db()
+
+    unrelated = drop(owner_client, draft, "Sign off", "Elsewhere", 0, selected=str(n["Collect balances"].key))
+    moved_itself = drop(owner_client, draft, "Sign off", "Quarter close", 0, selected=str(n["Sign off"].key))
+
+    assert 'id="inspector"' not in unrelated.content.decode()
+    assert '<aside id="inspector" class="panel col-right inspector" aria-label="Selected item" hx-swap-oob="true">' in (
+        moved_itself.content.decode()
+    )
+
+
+@pytest.mark.parametrize(
+    ("label", "parent", "message"),
+    [
+        ("Prepare", "Collect balances", "A job cannot hold other nodes; choose a group."),
+        ("Prepare", "Prepare", "A group cannot be moved into itself or into one of its own groups."),
+        ("Sign off", "00000000-0000-0000-0000-000000000000", "There is no node 00000000-0000-0000-0000-000000000000"),
+        ("Sign off", "not-a-key", "Choose up, down, indent or outdent, or where to drop the item."),
+    ],
+)
+def test_refused_drop_answers_the_unchanged_tree(owner_client, draft, label, parent, message):
+    before = order(draft)
+    version = version_of(draft)
+
+    response = drop(owner_client, draft, label, parent, 0)
 
     content = response.content.decode()
     assert response.status_code == 422
-    assert "The submitted order is missing 1 node(s)" in content
+    assert message in content
     assert order(draft) == before
-    assert f'value="{n["Collect balances"].key}"' in content
+    assert version_of(draft) == version
+    assert content.lstrip().startswith('<div id="workspace"')  # the whole authoritative workspace
 
 
-def test_stale_reorder_is_refused_with_the_current_tree(owner_client, draft):
+def test_drop_into_a_group_inside_itself_is_refused(owner_client, draft):
     n = nodes(draft)
+    add_group(draft, n["Prepare"], "Inner")
+    draft.refresh_from_db()
+
+    response = drop(owner_client, draft, "Prepare", "Inner", 0)
+
+    assert response.status_code == 422
+    assert "A group cannot be moved into itself" in response.content.decode()
+    assert ("Inner", 2) in order(draft)
+
+
+def test_stale_drop_is_refused_with_the_current_tree(owner_client, draft):
     move(owner_client, draft, "Sign off", "up")
 
-    response = owner_client.post(
-        reverse("tree-reorder", args=[draft.pk]),
-        {"version": draft.version, "node": tokens(n["Prepare"], "end", n["Sign off"], n["Collect balances"])},
-        headers=HX,
-    )
+    response = drop(owner_client, draft, "Sign off", "Prepare", 0, version=draft.version)
 
     assert response.status_code == 409
     assert CONFLICT in response.content.decode()
     assert order(draft) == [("Sign off", 1), ("Prepare", 1), ("Collect balances", 2)]
+
+
+def test_draft_status_answers_the_problems_and_publish_panels_out_of_band(owner_client, draft):
+    response = owner_client.get(reverse("draft-status", args=[draft.pk]), headers=HX)
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert '<section id="problems" class="panel problems"' in content
+    assert '<section id="publish-panel" class="panel publish-panel"' in content
+    assert content.count('hx-swap-oob="true"') == 2
+    assert f'data-version="{draft.version}"' in content
 
 
 # --- problems and payload --------------------------------------------------------------------------
