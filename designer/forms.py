@@ -197,13 +197,21 @@ class JobForm(forms.Form):
 
 
 class NodeAddForm(forms.Form):
-    """Where to add a node and what: ``what`` is "group" or a job type name."""
+    """What to add ("group" or a job type name) and where: a ``parent`` and ``position``, or ``after`` a node."""
 
-    parent = forms.UUIDField()
-    position = forms.IntegerField(min_value=0, max_value=100_000)
+    parent = forms.UUIDField(required=False)
+    position = forms.IntegerField(required=False, min_value=0, max_value=100_000)
+    after = forms.UUIDField(required=False)
     what = forms.ChoiceField(
         choices=[("group", "Group"), *((jt.name, jt.label) for jt in schema.EDITABLE_JOB_TYPES)],
     )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        placed = data.get("parent") is not None and data.get("position") is not None
+        if placed == (data.get("after") is not None):
+            raise forms.ValidationError("Say where to add: a parent group and a position, or the item to add after.")
+        return data
 
 
 class MoveForm(forms.Form):

@@ -18,7 +18,7 @@ from django.db.models import F
 
 from designer.errors import DraftConflict, TreeError
 from designer.models import Draft, Node, Revision
-from designer.selectors import Tree, draft_tree, path_to
+from designer.selectors import Tree, draft_tree, path_to, subtree
 from processes_api import schema
 
 if TYPE_CHECKING:
@@ -61,23 +61,9 @@ def _lock(draft: Draft, version: int) -> Draft:
     return locked
 
 
-def _group(tree: Tree, key: UUID | str) -> Node:
-    node = _node_in(tree, key)
-    if not node.is_group:
-        raise TreeError("A job cannot hold other nodes; choose a group.")
-    return node
-
-
-def _node_in(tree: Tree, key: UUID | str) -> Node:
-    try:
-        return tree.by_key[key if isinstance(key, UUID) else UUID(str(key))]
-    except (KeyError, ValueError):
-        raise TreeError(f"There is no node {key} in this draft.") from None
-
-
-def _insert_at(parent: Node, position: int, siblings: list[Node]) -> int:
-    """Make room at ``position`` among ``siblings`` of ``parent``; return the clamped position."""
-    position = max(0, min(position, len(siblings)))
+def _insert_at(parent: Node, position: int) -> int:
+    """Make room at ``position`` among ``parent``'s children; return the position clamped to the end."""
+    position = max(0, min(position, Node.objects.filter(parent=parent).count()))
     Node.objects.filter(parent=parent, position__gte=position).update(position=F("position") + 1)
     return position
 
@@ -197,8 +183,7 @@ def node_create(
 ) -> Node:
     """Add a group or a job under ``parent_key`` at ``position`` (clamped to the end)."""
     _lock(draft, version)
-    tree = draft_tree(draft=draft)
-    parent = _group(tree, parent_key)
+    parent = _group_row(draft, parent_key)
     if kind == Node.Kind.GROUP:
         node = Node(
             draft=draft,
@@ -214,7 +199,7 @@ def node_create(
         node = Node(draft=draft, parent=parent, kind=kind, job_type=job_type, arguments=args)
     else:
         raise TreeError(f'A node is a group or a job, not "{kind}".')
-    node.position = _insert_at(parent, position, tree.children(parent))
+    node.position = _insert_at(parent, position)
     node.full_clean()
     node.save()
     return node
@@ -263,11 +248,10 @@ def node_move(*, node: Node, version: int, parent_key: UUID | str, position: int
     node = _row(draft, node.key)
     if node.is_root:
         raise TreeError("The root group cannot be moved.")
-    parent = _row(draft, parent_key)
-    if not parent.is_group:
-        raise TreeError("A job cannot hold other nodes; choose a group.")
+    parent = _group_row(draft, parent_key)
     if parent.pk == node.pk or any(a.pk == node.pk for a in path_to(parent)):
         raise TreeError("A group cannot be moved into itself or into one of its own groups.")
+    assert node.parent_id is not None  # only the root has none
     old_parent = Node.objects.get(pk=node.parent_id)
     old_parent.draft = draft
     _close_gap(old_parent.pk, node.position)
@@ -278,6 +262,13 @@ def node_move(*, node: Node, version: int, parent_key: UUID | str, position: int
     node.position = new_position
     node.save(update_fields=["parent", "position"])
     return Moved(node, old_parent)
+
+
+def _group_row(draft: Draft, key: UUID | str) -> Node:
+    node = _row(draft, key)
+    if not node.is_group:
+        raise TreeError("A job cannot hold other nodes; choose a group.")
+    return node
 
 
 def _row(draft: Draft, key: UUID | str) -> Node:
@@ -295,25 +286,26 @@ def node_delete(*, node: Node, version: int) -> dict[str, Any]:
     """Delete ``node`` and its subtree; return a snapshot that :func:`node_restore` can put back."""
     draft = node.draft
     _lock(draft, version)
-    tree = draft_tree(draft=draft)
-    node = _node_in(tree, node.key)
+    node = _row(draft, node.key)
     if node.is_root:
         raise TreeError("The root group cannot be deleted.")
     assert node.parent_id is not None
-    snapshot = _snapshot(tree, node)
-    ids = list(tree.subtree_ids(node))
-    Node.objects.filter(pk__in=ids).delete()
+    parent = Node.objects.get(pk=node.parent_id)
+    tree = subtree(node=node)
+    snapshot = _snapshot(tree, parent)
+    Node.objects.filter(pk__in=list(tree.by_id)).delete()
     _close_gap(node.parent_id, node.position)
     return snapshot
 
 
-def _snapshot(tree: Tree, node: Node) -> dict[str, Any]:
-    parent = tree.parent(node)
-    assert parent is not None
+def _snapshot(tree: Tree, parent: Node) -> dict[str, Any]:
+    """Return what :func:`node_restore` needs to put ``tree`` (a subtree) back under ``parent``."""
+    node = tree.root
+    keys = {n.id: str(n.key) for n in tree.by_id.values()} | {parent.id: str(parent.key)}
     nodes = [
         {
             "key": str(n.key),
-            "parent": str(tree.by_id[n.parent_id].key) if n.parent_id else None,
+            "parent": keys[n.parent_id] if n.parent_id else None,
             "position": n.position,
             "kind": n.kind,
             "name": n.name,
@@ -333,12 +325,11 @@ def _snapshot(tree: Tree, node: Node) -> dict[str, Any]:
 def node_restore(*, draft: Draft, version: int, snapshot: Mapping[str, Any]) -> Node:
     """Put back a subtree deleted by :func:`node_delete`, with its keys, where it was."""
     _lock(draft, version)
-    tree = draft_tree(draft=draft)
-    parent = _group(tree, snapshot["parent"])
+    parent = _group_row(draft, snapshot["parent"])
     records = snapshot["nodes"]
     if Node.objects.filter(key__in=[r["key"] for r in records]).exists():
         raise TreeError("That deletion was already undone.")
-    position = _insert_at(parent, snapshot["position"], tree.children(parent))
+    position = _insert_at(parent, snapshot["position"])
     by_key: dict[str, Node] = {str(parent.key): parent}
     first: Node | None = None
     for record in records:  # document order: a parent always comes before its children
@@ -372,14 +363,15 @@ def node_duplicate(*, node: Node, version: int) -> Node:
     """Copy ``node`` and its subtree, with new keys, right after the original."""
     draft = node.draft
     _lock(draft, version)
-    tree = draft_tree(draft=draft)
-    node = _node_in(tree, node.key)
+    node = _row(draft, node.key)
     if node.is_root:
         raise TreeError("The root group cannot be duplicated; duplicate the draft instead.")
-    parent = tree.parent(node)
-    assert parent is not None
-    position = _insert_at(parent, node.position + 1, tree.children(parent))
-    return _copy_subtree(tree, node, draft=draft, parent=parent, position=position)
+    assert node.parent_id is not None
+    parent = Node.objects.get(pk=node.parent_id)
+    tree = subtree(node=node)
+    position = node.position + 1  # right after the original, whatever gaps the positions have
+    Node.objects.filter(parent=parent, position__gte=position).update(position=F("position") + 1)
+    return _copy_subtree(tree, tree.root, draft=draft, parent=parent, position=position)
 
 
 def content_hash(payload: Mapping[str, Any], paths: Mapping[str, str]) -> str:

@@ -57,13 +57,6 @@ def _key(value: Any) -> UUID | None:
         return None
 
 
-def _node(tree: Tree, key: UUID | str) -> Node:
-    node = tree.by_key.get(key if isinstance(key, UUID) else _key(key))  # type: ignore[arg-type]
-    if node is None:
-        raise Http404("No such node in this draft.")
-    return node
-
-
 def _one_node(draft: Draft, key: UUID) -> Node:
     """Return one node of ``draft`` without loading the tree (the services load it when they write)."""
     node = Node.objects.filter(draft=draft, key=key).first()
@@ -71,6 +64,14 @@ def _one_node(draft: Draft, key: UUID) -> Node:
         raise Http404("No such node in this draft.")
     node.draft = draft
     return node
+
+
+def _parent_of(node: Node) -> Node:
+    """Return the group holding ``node``, which is not the root."""
+    assert node.parent_id is not None
+    parent = Node.objects.get(pk=node.parent_id)
+    parent.draft = node.draft
+    return parent
 
 
 def _node_form(node: Node | None, data: Any = None) -> Form | None:
@@ -125,22 +126,17 @@ def _context(
 def _inspector_context(draft: Draft, node: Node | None) -> dict[str, Any]:
     """Return what the inspector shows besides the form, from a few queries about ``node`` alone.
 
-    Where "add" puts a new node, the path of groups above it, what deleting it takes with it, its
-    own problems (exactly what the whole-draft lint finds on it) and its open comment threads.
+    The path of groups above it, what deleting it takes with it, its own problems (exactly what
+    the whole-draft lint finds on it) and its open comment threads. Nothing in it depends on the
+    node's siblings ("add after this job" names the job, not an index), so a move elsewhere in its
+    group leaves the inspector, and whatever the user is typing there, as it is.
     """
     context: dict[str, Any] = {"job_types": schema.EDITABLE_JOB_TYPES, "selected": node, "node_form": _node_form(node)}
     if node is None:
         return context | {"ancestors": [], "subtree_size": 0, "node_problems": [], "node_comments": 0}
-    ancestors = path_to(node)
     children = child_counts([node]).get(node.pk, 0) if node.is_group else 0
-    if node.is_group:
-        add_parent, add_position = node, children
-    else:
-        add_parent, add_position = ancestors[-1], sibling_index(node) + 1
     return context | {
-        "add_parent": add_parent,
-        "add_position": add_position,
-        "ancestors": ancestors,
+        "ancestors": path_to(node),
         "subtree_size": subtree_size(node) if children else 0,
         "node_problems": lint_node(node, child_count=children, process_due=process_due_date(draft)),
         "node_comments": comment_counts(draft).get(node.key, 0),
@@ -156,7 +152,6 @@ def _answer(
     notice: str = "",
     error: str = "",
     tree: Tree | None = None,
-    recorded: bool = False,
     **extra: Any,
 ) -> HttpResponse:
     """Answer a write: the workspace fragment for htmx; a redirect (success) or the page (error) without.
@@ -164,7 +159,7 @@ def _answer(
     ``tree`` is the tree a service returned as it saved it: the answer shows it, with the draft
     as the service left it, instead of loading both again.
     """
-    if request.method == "POST" and not error and status == 200 and not recorded:
+    if request.method == "POST" and not error and status == 200:
         activity_record(
             draft=draft, actor=request.user, verb=Activity.Verb.EDITED, summary=notice or "Rearranged the outline."
         )
@@ -249,7 +244,12 @@ def node_edit_view(request: Request, pk: int, key: uuid.UUID) -> HttpResponse:
         draft.refresh_from_db()
         fresh = Node.objects.filter(draft=draft, key=key).first()
         return _refused(request, draft, exc, key, node_form=_node_form(fresh, request.POST) if fresh else None)
-    return _answer(request, draft, selected=key, notice=f"Saved “{node.label}”.")
+    notice = f"Saved “{node.label}”."
+    if node.is_root:  # the root's name and mode sit above the outline, outside the patch
+        return _answer(request, draft, selected=key, notice=notice)
+    # A job's row shows its fields; a group's header its name and mode (its items are unchanged).
+    place, groups = ([], [node]) if node.is_group else ([node], [])
+    return _changed(request, draft, place=place, groups=groups, selected=key, notice=notice)
 
 
 @login_required
@@ -262,18 +262,25 @@ def node_add_view(request: Request, pk: int) -> HttpResponse:
     what = form.cleaned_data["what"]
     kind = Node.Kind.GROUP if what == "group" else Node.Kind.JOB
     try:
+        parent_key, position = form.cleaned_data["parent"], form.cleaned_data["position"]
+        if form.cleaned_data["after"]:  # right after that node, wherever it is now
+            after = Node.objects.filter(draft=draft, key=form.cleaned_data["after"]).first()
+            if after is None or after.parent_id is None:
+                raise TreeError("The item to add after is no longer in this draft; reload the page.")
+            parent_key, position = _parent_of(after).key, sibling_index(after) + 1
         node = services.node_create(
             draft=draft,
             version=_version(request),
-            parent_key=form.cleaned_data["parent"],
-            position=form.cleaned_data["position"],
+            parent_key=parent_key,
+            position=position,
             kind=kind,
             job_type="" if what == "group" else what,
             arguments=None if what == "group" else {"title": NEW_TITLES.get(what, "New job")},
         )
     except DraftError as exc:
         return _refused(request, draft, exc, _selected(request))
-    return _answer(request, draft, selected=node.key, notice=f"Added “{node.label}”.")
+    parent = _parent_of(node)
+    return _changed(request, draft, place=[node], groups=[parent], selected=node.key, notice=f"Added “{node.label}”.")
 
 
 def _move_target(node: Node, direction: str) -> tuple[Node, int]:
@@ -315,7 +322,7 @@ def node_move_view(request: Request, pk: int, key: uuid.UUID) -> HttpResponse:
     node = _one_node(draft, key)
     form = MoveForm(request.POST)
     if not form.is_valid():
-        return _answer(request, draft, selected=key, status=422, error=" ".join(form.non_field_errors()) or MOVE_HELP)
+        return _answer(request, draft, selected=key, status=422, error=MOVE_HELP)
     try:
         version = _version(request)
         if version != draft.version:
@@ -328,28 +335,28 @@ def node_move_view(request: Request, pk: int, key: uuid.UUID) -> HttpResponse:
         moved = services.node_move(node=node, version=version, parent_key=parent_key, position=position)
     except DraftError as exc:
         return _refused(request, draft, exc, _selected(request) or key)
-    activity_record(draft=draft, actor=request.user, verb=Activity.Verb.EDITED, summary="Rearranged the outline.")
-    if not request.htmx:
-        return _answer(request, draft, selected=key, recorded=True)
     node, old_parent = moved
-    parent = Node.objects.get(pk=node.parent_id)
+    parent = _parent_of(node)
     selected = _selected(request)
-    return _patch_answer(
+    return _changed(
         request,
         draft,
         place=[node],
         groups=[old_parent, parent] if old_parent.pk != parent.pk else [parent],
         selected=selected,
         focus=node.key,
-        inspector=_inspector_changed(selected, node, {old_parent.pk, parent.pk}),
+        inspector=_inspector_changed(selected, node, [old_parent, parent]),
+        redirect_to=key,
     )
 
 
-def _inspector_changed(selected: UUID | None, moved: Node, parents: set[int]) -> bool:
-    """Return whether a move changed what the inspector shows for ``selected`` (its path or place).
+def _inspector_changed(selected: UUID | None, moved: Node, parents: Sequence[Node]) -> bool:
+    """Return whether a move changed what the inspector shows for ``selected``.
 
-    When it did not, the inspector stays as it is (only its version fields are updated), so a
-    form the user is filling in is not reset by a drag elsewhere in the outline.
+    It did for the moved node, for the nodes inside it (their path), and for the groups it left
+    or joined and the groups above those (their size, which "Delete" names). Otherwise the
+    inspector stays as it is, its version fields updated, so a form the user is filling in is
+    not reset by a drag elsewhere in the outline.
     """
     if selected is None:
         return False
@@ -358,30 +365,48 @@ def _inspector_changed(selected: UUID | None, moved: Node, parents: set[int]) ->
     node = Node.objects.filter(draft_id=moved.draft_id, key=selected).first()
     if node is None:
         return True
-    return node.pk in parents or node.parent_id in parents or any(a.pk == moved.pk for a in path_to(node))
+    if node.is_group:
+        for parent in parents:
+            if node.pk == parent.pk or any(a.pk == node.pk for a in path_to(parent)):
+                return True
+    return any(a.pk == moved.pk for a in path_to(node))
 
 
-def _patch_answer(
+def _changed(
     request: Request,
     draft: Draft,
     *,
     place: Sequence[Node] = (),
     groups: Sequence[Node] = (),
+    removed: Sequence[UUID] = (),
     selected: UUID | None,
     focus: UUID | None = None,
-    inspector: bool,
+    inspector: bool = True,
     notice: str = "",
+    redirect_to: UUID | None = None,
 ) -> HttpResponse:
-    """Answer an htmx write with only what it changed: rows, group headers, inspector, the flash.
+    """Record a successful edit and answer it: for htmx, with only what it changed.
 
-    The editor applies the outline patch in place and then asks for ``draft-status`` (problems,
-    counts, publish area), the one part that needs the whole draft.
+    The answer holds the outline patch (``place``d items with their subtrees, ``groups``' header
+    rows, ``removed`` items), the flash, the new version and, when ``inspector``, the inspector for
+    ``selected``. The editor applies it in place and then asks for ``draft-status`` (problems,
+    counts, publish area), the one part that needs the whole draft. Without htmx: a redirect.
     """
+    activity_record(
+        draft=draft, actor=request.user, verb=Activity.Verb.EDITED, summary=notice or "Rearranged the outline."
+    )
+    if not request.htmx:
+        if notice:
+            messages.success(request, notice)
+        target = redirect_to or selected
+        url = reverse("draft-editor", args=[draft.pk])
+        return redirect(f"{url}?node={target}#node-{target}" if target else url)
     can_edit = can(request.user, draft, Action.EDIT)
     patch = outline_patch(
         draft,
         place=place,
         groups=groups,
+        removed=removed,
         selected=selected,
         can_edit=can_edit,
         comments_url=reverse("review-page", args=[draft.pk]),
@@ -396,6 +421,7 @@ def _patch_answer(
         "notice": notice,
         "undo_label": undo["label"] if undo else "",
         "inspector": inspector,
+        "selected_key": selected or "",
     }
     if inspector:
         node = Node.objects.filter(draft=draft, key=selected).first() if selected else None
@@ -414,16 +440,17 @@ def node_duplicate_view(request: Request, pk: int, key: uuid.UUID) -> HttpRespon
         copy = services.node_duplicate(node=node, version=_version(request))
     except DraftError as exc:
         return _refused(request, draft, exc, key)
-    return _answer(request, draft, selected=copy.key, notice=f"Duplicated “{node.label}”.")
+    parent = _parent_of(copy)
+    notice = f"Duplicated “{node.label}”."
+    return _changed(request, draft, place=[copy], groups=[parent], selected=copy.key, notice=notice)
 
 
 @login_required
 def node_delete_view(request: Request, pk: int, key: uuid.UUID) -> HttpResponse:
     if request.method == "GET":
         draft = _draft(request, pk, Action.EDIT)
-        tree = draft_tree(draft=draft)
-        node = _node(tree, key)
-        size = len(tree.subtree_ids(node)) - 1
+        node = _one_node(draft, key)
+        size = subtree_size(node)
         return render(request, "designer/node_delete.html", {"draft": draft, "node": node, "descendants": size})
     if request.method != "POST":
         return HttpResponse(status=405)
@@ -434,7 +461,10 @@ def node_delete_view(request: Request, pk: int, key: uuid.UUID) -> HttpResponse:
     except DraftError as exc:
         return _refused(request, draft, exc, key)
     request.session[_undo_key(draft)] = {"snapshot": snapshot, "label": node.label}
-    return _answer(request, draft, selected=_key(snapshot["parent"]), notice=f"Deleted “{node.label}”.")
+    parent = Node.objects.get(draft=draft, key=snapshot["parent"])
+    return _changed(
+        request, draft, groups=[parent], removed=[node.key], selected=parent.key, notice=f"Deleted “{node.label}”."
+    )
 
 
 @login_required
@@ -453,7 +483,10 @@ def undo_delete_view(request: Request, pk: int) -> HttpResponse:
         message = str(exc) if isinstance(exc, DraftError) else "That deletion can no longer be undone."
         return _answer(request, draft, status=422, error=message)
     del request.session[_undo_key(draft)]
-    return _answer(request, draft, selected=node.key, notice=f"Restored “{node.label}”.")
+    parent = _parent_of(node)
+    return _changed(
+        request, draft, place=[node], groups=[parent], selected=node.key, notice=f"Restored “{node.label}”."
+    )
 
 
 @login_required

@@ -236,12 +236,13 @@ class Patch:
     """What an edit changed in the outline, for the editor to apply in place (see ``editor.js``).
 
     ``placed``: the markup of each moved or new item with where it now sits (parent key, index);
-    ``groups``: the header row of each group whose size or badges may have changed; ``removed``:
+    ``groups``: each group whose size, badges, name or mode may have changed, with its size,
+    whether it runs in parallel and its header row (none for the root); ``removed``:
     keys of items that are gone. Built from the changed nodes only, never from the whole tree.
     """
 
     placed: list[tuple[SafeString, UUID, int]] = field(default_factory=list)
-    groups: list[tuple[UUID, int, SafeString]] = field(default_factory=list)
+    groups: list[tuple[UUID, int, bool, SafeString]] = field(default_factory=list)
     removed: list[UUID] = field(default_factory=list)
 
 
@@ -284,13 +285,14 @@ def outline_patch(
         patch.placed.append((html, path[-1].key, sibling_index(node)))
     sizes = child_counts(groups)
     for group in groups:
-        if group.is_root:
-            continue
         size = sizes.get(group.pk, 0)
+        if group.is_root:  # the root has no row: only whether the outline is empty changes
+            patch.groups.append((group.key, size, False, mark_safe("")))
+            continue
         own = lint_node(group, child_count=size, process_due=process_due)
         errors = sum(1 for p in own if p.is_error)
         key = str(group.key)
         badges = _badges(errors, len(own) - errors) + _comment_marker(comments.get(group.key, 0), key, comments_url)
         row = group_row(group, child_count=size, badges=badges, handle=handle, label_link=_label_link(key, group.label))
-        patch.groups.append((group.key, size, mark_safe(row)))  # noqa: S308 - built from escaped values
+        patch.groups.append((group.key, size, bool(group.parallel), mark_safe(row)))  # noqa: S308 - built from escaped values
     return patch

@@ -1,9 +1,9 @@
 /* The outline editor: drag and drop (SortableJS), keyboard moves, selection, collapsed groups.
  *
  * Every change goes to the server. A refused one (409 stale version, 422 invalid) is answered with
- * the authoritative workspace, which replaces everything. An accepted move is answered with only
- * what it changed (the "outline patch": the moved rows, the group headers, the inspector, the
- * new version), applied here in place; the problems list, counts and publish area then follow in
+ * the authoritative workspace, which replaces everything. An accepted edit is answered with only
+ * what it changed (the "outline patch": the moved, added or edited rows, the group headers, the
+ * inspector, the new version), applied here in place; the problems list, counts and publish area then follow in
  * one request for the draft's status. Markup comes only from the server, which escapes every user
  * value; this file never builds HTML from text.
  */
@@ -66,23 +66,31 @@
     }
   }
 
-  function select(key, options) {
-    options = options || {};
-    document.getElementById("selected-key").value = key;
+  // Show ``key`` as the selected node (the root when it has no item); return its item, if any.
+  function markSelected(key) {
+    document.getElementById("selected-key").value = key || "";
     document.querySelectorAll("#outline-form .is-selected").forEach(function (el) {
       el.classList.remove("is-selected");
       if (el.hasAttribute("aria-selected")) el.setAttribute("aria-selected", "false");
     });
-    var li = document.getElementById("node-" + key);
+    var li = key && document.getElementById("node-" + key);
     if (li) {
       li.classList.add("is-selected");
       li.setAttribute("aria-selected", "true");
+    } else if (key) {
+      var rootRow = document.querySelector("#outline-form .root-row");
+      if (rootRow) rootRow.classList.add("is-selected");
+    }
+    return li || null;
+  }
+
+  function select(key, options) {
+    options = options || {};
+    var li = markSelected(key);
+    if (li) {
       revealItem(li);
       if (options.scroll) li.scrollIntoView({ block: "center", behavior: reducedMotion.matches ? "auto" : "smooth" });
       if (options.focus) focusItem(li);
-    } else {
-      var rootRow = document.querySelector("#outline-form .root-row");
-      if (rootRow) rootRow.classList.add("is-selected");
     }
     htmx.ajax("GET", nodeBase() + key + "/", { target: "#inspector", swap: "outerHTML" }).then(function () {
       // On narrow screens the inspector sits below the outline: bring it into view.
@@ -150,15 +158,24 @@
       applyCollapsed(item);
     });
     content.querySelectorAll("[data-group]").forEach(function (header) {
+      var empty = header.dataset.size === "0";
       var li = document.getElementById("node-" + header.dataset.group);
-      var row = li && li.querySelector(":scope > .row");
-      if (!row || !header.firstElementChild) return;
-      row.replaceWith(header.firstElementChild);
+      if (!li) {  // the root: it has no row, only the outline's empty state
+        var tree = document.querySelector('#outline-form ul.tree[data-key="' + header.dataset.group + '"]');
+        if (tree) tree.classList.toggle("is-empty", empty);
+        var hint = document.getElementById("outline-empty");
+        if (hint) hint.hidden = !empty;
+        return;
+      }
+      var row = li.querySelector(":scope > .row");
+      if (row && header.firstElementChild) row.replaceWith(header.firstElementChild);
+      li.classList.toggle("parallel", header.dataset.parallel === "true");
       var list = li.querySelector(":scope > ul.children");
-      if (list) list.classList.toggle("is-empty", header.dataset.size === "0");
+      if (list) list.classList.toggle("is-empty", empty);
     });
     holder.replaceChildren();
     setVersion(holder.dataset.version);
+    markSelected(holder.dataset.selected);
     initSortables(document);
     var focusKey = holder.dataset.focus;
     var target = focusKey && document.getElementById("node-" + focusKey);

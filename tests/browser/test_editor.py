@@ -267,3 +267,58 @@ def test_a_stale_drag_snaps_back_with_the_conflict_message(page, live_server, dr
     expect(item(page, "Last (renamed elsewhere)")).to_be_visible()
     expect(item(page, "Mover")).to_have_attribute("aria-level", "1")
     assert Node.objects.get(arguments__title="Mover").parent.is_root
+
+
+def shown_outline(page):
+    return [
+        (li.get_attribute("aria-level"), li.locator(":scope > .row .label").inner_text())
+        for li in page.locator('[role="treeitem"]').all()
+    ]
+
+
+def test_duplicate_delete_and_undo_update_the_outline_in_place(page, live_server, drag_draft):
+    draft, _ = drag_draft
+    outer = Node.objects.get(draft=draft, name="Outer")
+    page.goto(editor_url(live_server, draft, outer))
+    inspector = page.locator("#inspector")
+
+    wait_write(page, "/duplicate/", lambda: inspector.get_by_role("button", name="Duplicate").click())
+    expect(page.locator("#flash")).to_contain_text("Duplicated “Outer”.")
+    assert [label for label, _ in structure(draft)].count("Inside outer") == 2
+    expect(page.locator('[role="treeitem"] > .row .label', has_text="Inside outer")).to_have_count(2)
+    copy = page.locator('[role="treeitem"].is-selected')
+    expect(copy).to_have_count(1)
+    expect(inspector.locator("#id_node-name")).to_have_value("Outer")
+    after_duplicate = shown_outline(page)
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    wait_write(page, "/delete/", lambda: inspector.get_by_role("button", name="Delete").click())
+    expect(page.locator("#flash")).to_contain_text("Deleted “Outer”.")
+    assert [label for label, _ in structure(draft)].count("Inside outer") == 1
+    expect(page.locator('[role="treeitem"] > .row .label', has_text="Inside outer")).to_have_count(1)
+
+    wait_write(page, "/undo/", lambda: page.locator("#flash").get_by_role("button", name="Undo").click())
+    expect(page.locator("#flash")).to_contain_text("Restored “Outer”.")
+    expect(page.locator('[role="treeitem"] > .row .label', has_text="Inside outer")).to_have_count(2)
+    assert shown_outline(page) == after_duplicate
+    page.reload()
+    assert shown_outline(page) == after_duplicate
+
+
+def test_a_drag_elsewhere_keeps_what_the_user_is_typing_in_the_inspector(page, live_server, drag_draft):
+    draft, _ = drag_draft
+    last = Node.objects.get(draft=draft, name="Last")
+    page.goto(editor_url(live_server, draft, last))
+    page.locator("#id_node-name").fill("Last, renamed while dragging")
+
+    mover = item(page, "Mover").locator(":scope > .row .handle")
+    wait_write(page, "/move/", lambda: mover.drag_to(item(page, "Inner").locator(":scope > ul.children"), steps=20))
+    expect(page.locator("#workspace")).to_have_attribute("data-version", str(Draft.objects.get(pk=draft.pk).version))
+
+    expect(page.locator("#id_node-name")).to_have_value("Last, renamed while dragging")
+    wait_write(page, "/edit/", lambda: page.locator("#inspector").get_by_role("button", name="Save").click())
+    expect(page.get_by_role("alert")).to_have_count(0)
+    last.refresh_from_db()
+    assert last.name == "Last, renamed while dragging"
+    assert Node.objects.get(arguments__title="Mover").parent.name == "Inner"
+    expect(item(page, "Last, renamed while dragging")).to_be_visible()

@@ -503,7 +503,23 @@ def test_add_a_node_of_each_kind_and_select_it(owner_client, draft, what):
     added = Node.objects.get(draft=draft, parent=group, position=0)
     assert response.status_code == 200
     assert (added.job_type or "group") == what
-    assert f'id="selected-key" name="selected" value="{added.key}"' in response.content.decode()
+    patch = patch_of(response)
+    assert patch["placed"] == [(str(added.key), str(group.key), 0)]
+    assert patch["groups"] == {str(group.key): 2}
+    assert f'data-selected="{added.key}"' in response.content.decode()
+
+
+def test_plain_add_redirects_to_the_new_node(owner_client, draft):
+    group = nodes(draft)["Prepare"]
+
+    response = owner_client.post(
+        reverse("node-add", args=[draft.pk]),
+        {"version": draft.version, "parent": group.key, "position": 0, "what": "group"},
+    )
+
+    added = Node.objects.get(draft=draft, parent=group, position=0)
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"?node={added.key}#node-{added.key}")
 
 
 @pytest.mark.parametrize(
@@ -512,6 +528,13 @@ def test_add_a_node_of_each_kind_and_select_it(owner_client, draft, what):
         ({"what": "certificationSignerGenerated"}, 422, "Choose what to add and where."),
         ({"what": "group", "parent": "not-a-key"}, 422, "Choose what to add and where."),
         ({"what": "group", "parent": "00000000-0000-0000-0000-000000000000"}, 422, "There is no node"),
+        ({"what": "group", "parent": "", "position": ""}, 422, "Choose what to add and where."),
+        ({"what": "group", "after": "00000000-0000-0000-0000-000000000000"}, 422, "Choose what to add and where."),
+        (
+            {"what": "group", "parent": "", "position": "", "after": "00000000-0000-0000-0000-000000000000"},
+            422,
+            "The item to add after is no longer in this draft; reload the page.",
+        ),
     ],
 )
 def test_adding_with_bad_input_is_refused(owner_client, draft, data, status, message):
@@ -522,6 +545,21 @@ def test_adding_with_bad_input_is_refused(owner_client, draft, data, status, mes
     assert response.status_code == status
     assert message in response.content.decode()
     assert Node.objects.filter(draft=draft).count() == 4
+
+
+def test_add_after_a_job_puts_the_new_job_right_after_it_wherever_it_now_is(owner_client, draft):
+    n = nodes(draft)
+    version = draft.version
+    move(owner_client, draft, "Sign off", "up")  # the page that asks may predate this: "after" names the job
+
+    response = owner_client.post(
+        reverse("node-add", args=[draft.pk]),
+        {"version": version + 1, "after": n["Sign off"].key, "what": "sendTask"},
+        headers=HX,
+    )
+
+    assert response.status_code == 200
+    assert order(draft) == [("Sign off", 1), ("New task", 1), ("Prepare", 1), ("Collect balances", 2)]
 
 
 def test_adding_into_a_job_is_refused(owner_client, draft):
@@ -802,7 +840,7 @@ def patch_of(response):
     content = response.content.decode()
     holder = re.search(r'<div id="outline-patch" hidden hx-swap-oob="true" data-version="(\d+)"', content)
     placed = re.findall(r'<div data-parent="([^"]+)" data-index="(\d+)"><li class="[^"]*" id="node-([^"]+)"', content)
-    groups = re.findall(r'<div data-group="([^"]+)" data-size="(\d+)">', content)
+    groups = re.findall(r'<div data-group="([^"]+)" data-size="(\d+)"', content)
     return {
         "version": int(holder.group(1)) if holder else None,
         "placed": [(key, parent, int(index)) for parent, index, key in placed],
@@ -821,8 +859,8 @@ def test_drop_moves_a_job_into_a_group_and_answers_only_what_changed(owner_clien
     patch = patch_of(response)
     assert patch["version"] == version_of(draft)
     assert patch["placed"] == [(str(n["Sign off"].key), str(n["Prepare"].key), 0)]
-    # The root has no header row; the group it joined now holds two items.
-    assert patch["groups"] == {str(n["Prepare"].key): 2}
+    # The group it left (the root, which has no header row) and the group it joined.
+    assert patch["groups"] == {str(n["Quarter close"].key): 1, str(n["Prepare"].key): 2}
     content = response.content.decode()
     assert 'aria-level="2"' in content
     assert '<div id="workspace"' not in content
@@ -837,7 +875,7 @@ def test_drop_out_of_a_group_updates_the_group_it_left(owner_client, draft):
     assert order(draft) == [("Prepare", 1), ("Sign off", 1), ("Collect balances", 1)]
     patch = patch_of(response)
     assert patch["placed"] == [(str(n["Collect balances"].key), str(n["Quarter close"].key), 2)]
-    assert patch["groups"] == {str(n["Prepare"].key): 0}
+    assert patch["groups"] == {str(n["Prepare"].key): 0, str(n["Quarter close"].key): 3}
     # The emptied group's header shows its new size and the "empty group" warning badge.
     header = response.content.decode().split(f'data-group="{n["Prepare"].key}"')[1]
     assert "0 items" in header
@@ -943,10 +981,14 @@ def test_problem_counts_follow_every_edit(owner_client, draft):
 
     assert "0 errors" in first
     content = response.content.decode()
-    assert "1 error<" in content
-    assert "Choose who this job goes to (assignee)." in content
-    assert f'data-problem-key="{job.key}"' in content
-    assert 'class="badge badge-error"' in content
+    # The edit's answer: the job's row with its badge, and the problem in the inspector ...
+    row = content.split(f'id="node-{job.key}"')[1].split("</li>")[0]
+    assert 'class="badge badge-error"' in row
+    assert "Choose who this job goes to (assignee)." in content.split('id="inspector"')[1]
+    # ... then the status the editor asks for: the counts and the problems list.
+    status = owner_client.get(reverse("draft-status", args=[draft.pk]), headers=HX).content.decode()
+    assert "1 error<" in status
+    assert f'data-problem-key="{job.key}"' in status
 
 
 def test_payload_preview_shows_the_exact_json(owner_client, draft):

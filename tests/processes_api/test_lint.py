@@ -176,3 +176,63 @@ def test_unknown_job_type_stored_in_a_node_is_an_error(user):
     problems = lint.lint_tree(draft_tree(draft=tree.draft))
 
     assert codes(problems) == [("error", "job-type-unknown", None)]
+
+
+def test_lint_node_finds_on_each_node_exactly_what_the_whole_draft_lint_finds(user):
+    # The editor's badges after an edit come from lint_node on the changed nodes alone; they must
+    # equal what lint_tree reports on those nodes. A draft with a problem of every node-level kind:
+    from tests.factories import add_group, add_job, make_draft, root_of
+
+    draft = make_draft(user, name="Every problem")
+    draft.due_date = "2026-03-31"
+    draft.save()
+    root = root_of(draft)
+    add_group(draft, root, "")  # no name, empty
+    phase = add_group(draft, root, "Phase")
+    Node.objects.filter(pk=phase.pk).update(trigger_type="onFullMoon")
+    add_job(draft, phase, "")  # no title
+    add_job(draft, phase, "No assignee", assigneeUser="")
+    add_job(draft, phase, "Late", assigneeUser="u1", dueDate="2026-04-30")
+    add_job(draft, phase, "Bad date", assigneeUser="u1", dueDate="2026-02-30")
+    add_job(
+        draft,
+        phase,
+        "Approver early",
+        assigneeUser="u1",
+        dueDate="2026-03-20",
+        approverUser="u2",
+        approverDueDate="2026-03-10",
+    )
+    add_job(draft, phase, "Approver undated", assigneeUser="u1", approverUser="u2")
+    add_job(draft, phase, "Date, no approver", assigneeUser="u1", approverDueDate="2026-03-10")
+    Node.objects.create(draft=draft, parent=phase, position=99, kind="job", job_type="sendTsk", arguments={})
+    Node.objects.create(
+        draft=draft, parent=phase, position=100, kind="job", job_type="certification", arguments={"title": "Certify"}
+    )
+    draft.refresh_from_db()
+    tree = draft_tree(draft=draft)
+    whole = lint.lint_tree(tree)
+    due = lint.process_due_date(draft)
+
+    per_node = {
+        node.key: lint.lint_node(node, child_count=len(tree.children(node)), process_due=due)
+        for node in tree.by_id.values()
+    }
+
+    for node in tree.by_id.values():
+        assert per_node[node.key] == [p for p in whole if p.node_key == node.key], node.label
+    assert sum(len(found) for found in per_node.values()) == sum(1 for p in whole if p.node_key is not None)
+    assert {p.code for found in per_node.values() for p in found} >= {
+        "group-name-missing",
+        "group-empty",
+        "trigger-type-unknown",
+        "title-missing",
+        "assignee-missing",
+        "due-after-process",
+        "date-malformed",
+        "approver-due-before-task",
+        "approver-due-date-missing",
+        "approver-missing",
+        "job-type-unknown",
+        "arguments-unconfirmed",
+    }
