@@ -147,9 +147,59 @@ def bench(client: Client, draft: Draft, runs: int) -> dict[str, tuple[float, flo
     def status():
         return client.get(reverse("draft-status", args=[draft.pk]), headers=hx)
 
+    titles = ["Task renamed", job.arguments["title"]]
+
+    def edit():
+        draft.refresh_from_db()
+        titles.reverse()
+        data = {"version": draft.version, "selected": job.key, "node-title": titles[0]}
+        data |= {f"node-{k}": v for k, v in job.arguments.items() if k not in ("title", "assignee")}
+        return client.post(reverse("node-edit", args=[draft.pk, job.key]), form(data), content_type=FORM, headers=hx)
+
+    names = [f"{draft.name} (renamed)", draft.name]
+    dues = ["2026-12-31", "2026-12-30"]
+
+    def settings(field: str):
+        def save():
+            draft.refresh_from_db()
+            values = names if field == "name" else dues
+            values.reverse()
+            data = {"version": draft.version, "selected": job.key, "settings-name": draft.name}
+            data |= {"settings-due_date": draft.due_date or "", f"settings-{field}": values[0]}
+            return client.post(reverse("draft-settings", args=[draft.pk]), form(data), content_type=FORM, headers=hx)
+
+        return save
+
+    added: list[str] = []
+
+    def add_then_delete():
+        # Add a job after the first one, then delete it again (timed together; halved below).
+        draft.refresh_from_db()
+        response = client.post(
+            reverse("node-add", args=[draft.pk]),
+            form({"version": draft.version, "after": job.key, "what": "sendTask", "selected": job.key}),
+            content_type=FORM,
+            headers=hx,
+        )
+        assert response.status_code == 200, response.content[:300]
+        new = Node.objects.filter(draft=draft, arguments__title="New task").values_list("key", flat=True).first()
+        added.append(str(new))
+        draft.refresh_from_db()
+        return client.post(
+            reverse("node-delete", args=[draft.pk, new]),
+            form({"version": draft.version, "selected": new}),
+            content_type=FORM,
+            headers=hx,
+        )
+
     results["drag-and-drop move (answers the patch)"] = timed(reorder, runs)
     results["keyboard move (answers the patch)"] = timed(toggling_move, runs)
+    results["edit a job's title (answers the patch)"] = timed(edit, runs)
+    ms, cpu_ms, queries = timed(add_then_delete, runs)
+    results["add a job, then delete it (each, half)"] = (ms / 2, cpu_ms / 2, queries)
+    results["rename the process (answers the patch)"] = timed(settings("name"), runs)
     results["status after an edit (whole-draft lint)"] = timed(status, runs)
+    results["process due date (answers the workspace)"] = timed(settings("due_date"), runs)
     return results
 
 

@@ -171,6 +171,7 @@ def _answer(
     if tree is None:
         draft.refresh_from_db()
     context = _context(request, draft, selected=selected, notice=notice, error=error, tree=tree, **extra)
+    context["retitle"] = bool(request.htmx)
     template = "designer/editor.html#workspace" if request.htmx else "designer/editor.html"
     return render(request, template, context, status=status)
 
@@ -213,12 +214,16 @@ def draft_settings_view(request: Request, pk: int) -> HttpResponse:
         return _answer(
             request, draft, selected=selected, status=422, error="Fix the settings marked below.", settings_form=form
         )
+    changes = form.changes()
     try:
-        services.draft_update(draft=draft, version=_version(request), changes=form.changes())
+        services.draft_update(draft=draft, version=_version(request), changes=changes)
     except DraftError as exc:
         draft.refresh_from_db()
         return _refused(request, draft, exc, selected, settings_form=DraftSettingsForm.for_draft(draft, request.POST))
-    return _answer(request, draft, selected=selected, notice="Process settings saved.")
+    notice = "Process settings saved."
+    if "due_date" in changes:  # every job is checked against the process due date: show them all again
+        return _answer(request, draft, selected=selected, notice=notice)
+    return _changed(request, draft, selected=selected, notice=notice, inspector=False)
 
 
 @login_required
