@@ -125,7 +125,7 @@ def path_to(node: Node) -> list[Node]:
 
 # Recursive queries over the adjacency list; both SQLite and PostgreSQL run them as written.
 _SUBTREE_SQL = (
-    "WITH RECURSIVE below(id) AS (SELECT %s UNION ALL "
+    "WITH RECURSIVE below(id) AS (SELECT id FROM {table} WHERE id = %s UNION ALL "
     "SELECT n.id FROM {table} n JOIN below ON n.parent_id = below.id) SELECT id FROM below"
 )
 _ANCESTORS_SQL = (
