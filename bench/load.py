@@ -15,8 +15,9 @@ What it does, all on 127.0.0.1 and bounded in time:
    proxy in production, and there is none here);
 4. runs one thread per user: it logs in through the real login form (CSRF token from the page),
    waits until every editor has logged in, then loops until the deadline: open the editor, save a
-   job's inspector form, move a job up/down (keyboard), drag a job elsewhere (reorder), preview the
-   payload (mode `editor`), or health / login page / admin pages (mode `harness`), pausing a random
+   job's inspector form, move a job up/down (keyboard), drag a job elsewhere (drop), preview the
+   payload (mode `editor`; after each write, like the editor's script, it fetches the draft's
+   status: problems, counts, publish area), or health / login page / admin pages (mode `harness`), pausing a random
    "think time" between requests; each editor follows its draft's version from the answers;
 5. stops gunicorn, drops the database (unless --keep-db) and prints requests/s, p50/p95/p99
    latency and errors, overall and per request type (and as JSON with --json FILE).
@@ -66,18 +67,17 @@ LOGIN_NEXT = "/"  # where the login form is told to go next (the redirect is not
 
 # --- Routes -------------------------------------------------------------------------------------
 # The editor's real routes (designer/urls.py, designer/views/editor.py). Every write is sent as htmx
-# sends it (HX-Request) and answers with the workspace fragment, whose `data-version="N"` carries
-# the draft's new version; 409 is a conflict, 422 refused input. Each simulated editor works on its
+# sends it (HX-Request) and answers with an outline patch (or the workspace fragment), whose first
+# `data-version="N"` carries the draft's new version; 409 is a conflict, 422 refused input. Each simulated editor works on its
 # own draft, so any non-2xx answer is an error.
 LOGIN_URL = "/login/"
 HEALTH_URL = "/healthz"
 EDITOR_URL = "/drafts/{draft}/"  # GET: the editor page for a draft
 PAYLOAD_URL = "/drafts/{draft}/payload/"  # GET: the payload preview page
 NODE_EDIT_URL = "/drafts/{draft}/nodes/{node}/edit/"  # POST: the inspector form of a job (+ version)
-NODE_MOVE_URL = "/drafts/{draft}/nodes/{node}/move/"  # POST: keyboard move, direction up|down (+ version)
-REORDER_URL = "/drafts/{draft}/reorder/"  # POST: drag and drop, the whole ordered token list (+ version)
+NODE_MOVE_URL = "/drafts/{draft}/nodes/{node}/move/"  # POST: direction up|down, or a drop's parent + position
+STATUS_URL = "/drafts/{draft}/status/"  # GET (htmx): problems, counts, publish area after a write
 ADMIN_URLS = ["/admin/", "/admin/designer/draft/", "/admin/auth/user/"]
-END_TOKEN = "end"  # closes a group in the reorder token list
 
 
 @dataclass
@@ -173,22 +173,20 @@ def move_node(ed: Editor) -> Req:
     return Req("node move", "POST", NODE_MOVE_URL.format(draft=ed.draft, node=job), data=data, after=moved)
 
 
-def reorder(ed: Editor) -> Req:
-    """Drag a job to a random place in another group (or its own): the whole token list, as htmx posts it."""
+def drop(ed: Editor) -> Req:
+    """Drag a job to a random place in another group (or its own): its new parent and index, as SortableJS reports."""
     source = random.choice([g for g, jobs in ed.groups.items() if len(jobs) > 1])
     job = random.choice(ed.groups[source])
     target = random.choice(list(ed.groups))
-    new_groups = {g: [j for j in jobs if j != job] for g, jobs in ed.groups.items()}
-    new_groups[target].insert(random.randint(0, len(new_groups[target])), job)
-    tokens: list[tuple[str, Any]] = [("version", ed.version), ("selected", job)]
-    for group, jobs in new_groups.items():
-        tokens += [("node", group), *(("node", j) for j in jobs), ("node", END_TOKEN)]
+    position = random.randint(0, len(ed.groups[target]) - (1 if target == source else 0))
 
-    def reordered(ed: Editor, response: requests.Response) -> None:
+    def dropped(ed: Editor, response: requests.Response) -> None:
         learn_version(ed, response)
-        ed.groups = new_groups
+        ed.groups[source].remove(job)
+        ed.groups[target].insert(position, job)
 
-    return Req("reorder (drag)", "POST", REORDER_URL.format(draft=ed.draft), data=tokens, after=reordered)
+    data = {"version": ed.version, "selected": job, "parent": target, "position": position}
+    return Req("drop (drag)", "POST", NODE_MOVE_URL.format(draft=ed.draft, node=job), data=data, after=dropped)
 
 
 # The mix of an editing session: (builder, weight).
@@ -196,7 +194,7 @@ EDITOR_MIX: list[tuple[Callable[[Editor], Req], int]] = [
     (open_editor, 2),
     (edit_node, 4),
     (move_node, 2),
-    (reorder, 1),
+    (drop, 1),
     (preview_payload, 1),
 ]
 HARNESS_MIX: list[tuple[Callable[[Editor], Req], int]] = [
@@ -453,6 +451,15 @@ def editor_loop(
             except Exception as exc:  # an answer the editor cannot follow is an error too
                 ok, detail = False, f"{detail} {type(exc).__name__}: {exc}"
         results.add(Sample(req.kind, elapsed, ok, response.status_code), detail=detail)
+        if ok and req.method == "POST":  # what the editor's script asks for after every write
+            status_url = base + STATUS_URL.format(draft=ed.draft)
+            started = time.perf_counter()
+            try:
+                status = session.get(status_url, headers={"HX-Request": "true"}, timeout=REQUEST_TIMEOUT)
+                fine = status.status_code == 200 and f'data-version="{ed.version}"' in status.text
+                results.add(Sample("status (after a write)", time.perf_counter() - started, fine, status.status_code))
+            except requests.RequestException as exc:
+                results.add(Sample("status (after a write)", time.perf_counter() - started, False, type(exc).__name__))
         if not ok and req.method == "POST":
             # Resynchronise with the server (version, tree) before the next write.
             with contextlib.suppress(requests.RequestException, ValueError):

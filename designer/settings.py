@@ -173,10 +173,6 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
-# The editor's reorder form posts one field per node plus an end marker per group: a 3,000-job
-# process needs several thousand fields, well over Django's default of 1,000.
-DATA_UPLOAD_MAX_NUMBER_FIELDS = 20_000
-
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))

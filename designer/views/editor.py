@@ -220,10 +220,11 @@ def draft_settings_view(request: Request, pk: int) -> HttpResponse:
     except DraftError as exc:
         draft.refresh_from_db()
         return _refused(request, draft, exc, selected, settings_form=DraftSettingsForm.for_draft(draft, request.POST))
-    notice = "Process settings saved."
-    if "due_date" in changes:  # every job is checked against the process due date: show them all again
-        return _answer(request, draft, selected=selected, notice=notice)
-    return _changed(request, draft, selected=selected, notice=notice, inspector=False)
+    # Every job is checked against the process due date: then the status also brings every badge.
+    redated = "due_date" in changes
+    return _changed(
+        request, draft, selected=selected, notice="Process settings saved.", inspector=redated, all_badges=redated
+    )
 
 
 @login_required
@@ -389,13 +390,15 @@ def _changed(
     inspector: bool = True,
     notice: str = "",
     redirect_to: UUID | None = None,
+    all_badges: bool = False,
 ) -> HttpResponse:
     """Record a successful edit and answer it: for htmx, with only what it changed.
 
     The answer holds the outline patch (``place``d items with their subtrees, ``groups``' header
     rows, ``removed`` items), the flash, the new version and, when ``inspector``, the inspector for
     ``selected``. The editor applies it in place and then asks for ``draft-status`` (problems,
-    counts, publish area), the one part that needs the whole draft. Without htmx: a redirect.
+    counts, publish area), the one part that needs the whole draft, and with ``all_badges`` for
+    every node's badges too (an edit that can change any node's problems). Without htmx: a redirect.
     """
     activity_record(
         draft=draft, actor=request.user, verb=Activity.Verb.EDITED, summary=notice or "Rearranged the outline."
@@ -427,6 +430,7 @@ def _changed(
         "undo_label": undo["label"] if undo else "",
         "inspector": inspector,
         "selected_key": selected or "",
+        "all_badges": all_badges,
     }
     if inspector:
         node = Node.objects.filter(draft=draft, key=selected).first() if selected else None
@@ -518,7 +522,8 @@ def draft_status_view(request: Request, pk: int) -> HttpResponse:
     """Return the parts of the workspace that need the whole draft: problems, counts, publish area.
 
     The editor asks for it after an edit answered with only what it changed; the fragments replace
-    the problems panel and the publish panel out of band.
+    the problems panel and the publish panel out of band. With ``?badges=1`` it also sends every
+    node's problem badges, which the editor puts on the rows (after a new process due date).
     """
     draft = _draft(request, pk, Action.VIEW)
     outline = build_outline(draft_tree(draft=draft))
@@ -528,5 +533,6 @@ def draft_status_view(request: Request, pk: int) -> HttpResponse:
         "current_hash": outline.lazy_content_hash,
         "can_edit": can(request.user, draft, Action.EDIT),
         "oob": True,
+        "badges": outline.badges() if request.GET.get("badges") else None,
     }
     return render(request, "designer/editor.html#status", context)

@@ -79,6 +79,15 @@ class Outline:
             items.append((problem, node.label if node else "Process"))
         return items
 
+    def badges(self) -> list[tuple[UUID, SafeString]]:
+        """Return ``(node key, badges markup)`` for every node with problems, as the rows show them."""
+        errors = Counter(p.node_key for p in self.problems if p.is_error and p.node_key)
+        warnings = Counter(p.node_key for p in self.problems if not p.is_error and p.node_key)
+        return [
+            (key, mark_safe(_badges(errors.get(key, 0), warnings.get(key, 0))))  # noqa: S308 - numbers only
+            for key in dict.fromkeys([*errors, *warnings])
+        ]
+
     def rows_html(self, *, selected: UUID | None, can_edit: bool, comments_url: str = "") -> SafeString:
         return render_rows(
             self.tree,

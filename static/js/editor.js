@@ -184,20 +184,38 @@
       if (focusAfterSwap) { revealItem(target); focusItem(target); }
     }
     focusAfterSwap = false;
-    refreshStatus();
+    refreshStatus(holder.dataset.badges === "all");
+  }
+
+  // Put every row's problem badges from the status (sent after an edit that can change any of them).
+  function syncBadges(holder) {
+    var template = holder.querySelector("template");
+    if (!template) return;
+    document.querySelectorAll("#outline-form .row > .badges").forEach(function (badges) { badges.remove(); });
+    template.content.querySelectorAll("[data-for]").forEach(function (entry) {
+      var row = document.querySelector("#node-" + entry.dataset.for + " > .row");
+      var badges = entry.firstElementChild;
+      if (!row || !badges) return;
+      row.insertBefore(badges, row.querySelector(":scope > .comment-marker"));
+    });
+    holder.replaceChildren();
   }
 
   // The problems list, counts and publish area need the whole draft: one request after each patch,
   // never two at once, so answers arrive in order and the last one is for the newest version.
   var statusBusy = false;
   var statusAgain = false;
-  function refreshStatus() {
+  var badgesWanted = false;
+  function refreshStatus(withBadges) {
     var form = document.getElementById("outline-form");
     if (!form) return;
+    badgesWanted = badgesWanted || Boolean(withBadges);
     if (statusBusy) { statusAgain = true; return; }
     statusBusy = true;
+    var url = form.dataset.statusUrl + (badgesWanted ? "?badges=1" : "");
+    badgesWanted = false;
     document.body.classList.add("status-stale");
-    htmx.ajax("GET", form.dataset.statusUrl, { target: "#problems", swap: "none" }).catch(function () {}).then(function () {
+    htmx.ajax("GET", url, { target: "#problems", swap: "none" }).catch(function () {}).then(function () {
       statusBusy = false;
       if (statusAgain) { statusAgain = false; refreshStatus(); } else document.body.classList.remove("status-stale");
     });
@@ -300,6 +318,7 @@
     htmx.onLoad(afterSwap);
     document.addEventListener("htmx:oobAfterSwap", function (event) {
       if (event.target.id === "outline-patch") applyPatch(event.target);
+      else if (event.target.id === "badge-sync") syncBadges(event.target);
     });
     var focusKey = document.getElementById("outline-form").dataset.focus;
     if (focusKey) {

@@ -322,3 +322,29 @@ def test_a_drag_elsewhere_keeps_what_the_user_is_typing_in_the_inspector(page, l
     assert last.name == "Last, renamed while dragging"
     assert Node.objects.get(arguments__title="Mover").parent.name == "Inner"
     expect(item(page, "Last, renamed while dragging")).to_be_visible()
+
+
+def test_process_settings_update_the_title_and_every_badge_in_place(page, live_server, drag_draft):
+    draft, _ = drag_draft
+    mover = Node.objects.get(draft=draft, arguments__title="Mover")
+    services.node_update(
+        node=mover,
+        version=Draft.objects.get(pk=draft.pk).version,
+        changes={"arguments": {"title": "Mover", "assigneeUser": "userId1", "dueDate": "2026-06-30"}},
+    )
+    page.goto(editor_url(live_server, draft))
+    expect(item(page, "Mover").locator(":scope > .row .badge-error")).to_have_count(0)
+    page.locator("#settings-h").click()
+    page.locator("#id_settings-name").fill("Renamed <draft>")
+    page.locator("#id_settings-due_date").fill("2026-06-01")
+
+    wait_write(page, "/settings/", lambda: page.get_by_role("button", name="Save settings").click())
+
+    expect(page.locator("#draft-title")).to_have_text("Renamed <draft>")
+    expect(page.locator("#flash")).to_contain_text("Process settings saved.")
+    expect(item(page, "Mover").locator(":scope > .row .badge-error")).to_have_text("1")
+    expect(page.locator("#problems")).to_contain_text("is after the process due date 2026-06-01")
+    shown = page.locator("#outline-form").inner_html()
+    page.reload()
+    expect(item(page, "Mover").locator(":scope > .row .badge-error")).to_have_text("1")
+    assert page.locator("#outline-form").inner_html().count("badge-error") == shown.count("badge-error")

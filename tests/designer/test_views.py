@@ -435,15 +435,20 @@ def test_settings_save_only_what_changed(owner_client, draft):
     assert fresh.version == draft.version + 1
 
 
-def test_a_new_process_due_date_answers_the_whole_workspace_with_every_jobs_badges(owner_client, draft):
+def test_a_new_process_due_date_asks_the_status_for_every_nodes_badges(owner_client, draft):
     response = owner_client.post(
         reverse("draft-settings", args=[draft.pk]), settings_data(draft, due_date="2026-02-01"), headers=HX
     )
 
-    content = response.content.decode()
+    assert 'data-badges="all"' in response.content.decode()
     job = nodes(draft)["Collect balances"]  # due 2026-03-01: now after the process due date
-    assert content.lstrip().startswith('<div id="workspace"')
-    assert 'class="badge badge-error"' in content.split(f'id="node-{job.key}"')[1].split("</li>")[0]
+    plain = owner_client.get(reverse("draft-status", args=[draft.pk]), headers=HX).content.decode()
+    status = owner_client.get(reverse("draft-status", args=[draft.pk]), {"badges": "1"}, headers=HX).content.decode()
+    assert 'id="badge-sync"' not in plain
+    sync = status.split('<div id="badge-sync" hidden hx-swap-oob="true"')[1]
+    entry = sync.split(f'<div data-for="{job.key}">')[1].split("</div>")[0]
+    assert 'class="badge badge-error" title="1 error">1<' in entry
+    assert "is after the process due date 2026-02-01" in status
 
 
 def test_other_settings_answer_only_the_title_flash_and_version(owner_client, draft):
@@ -457,6 +462,7 @@ def test_other_settings_answer_only_the_title_flash_and_version(owner_client, dr
     assert '<h1 id="draft-title" class="draft-title" hx-swap-oob="true">Q1 &lt;close&gt;</h1>' in content
     assert "Process settings saved." in content
     assert patch_of(response) == {"version": draft.version + 1, "placed": [], "groups": {}}
+    assert "data-badges" not in content
 
 
 def test_settings_without_htmx_redirect_back(owner_client, draft):
