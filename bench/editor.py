@@ -199,7 +199,10 @@ def bench(client: Client, draft: Draft, runs: int) -> dict[str, tuple[float, flo
     results["add a job, then delete it (each, half)"] = (ms / 2, cpu_ms / 2, queries)
     results["rename the process (answers the patch)"] = timed(settings("name"), runs)
     results["status after an edit (whole-draft lint)"] = timed(status, runs)
-    results["process due date (answers the workspace)"] = timed(settings("due_date"), runs)
+    results["new process due date (answers the patch)"] = timed(settings("due_date"), runs)
+    results["status with every node's badges"] = timed(
+        lambda: client.get(reverse("draft-status", args=[draft.pk]), {"badges": "1"}, headers=hx), runs
+    )
     return results
 
 
