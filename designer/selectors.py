@@ -41,12 +41,9 @@ class Tree:
             yield node, depth
             stack.extend((child, depth + 1) for child in reversed(self.children(node)))
 
-    def subtree_ids(self, node: Node) -> set[int]:
-        return {n.id for n, _ in self.walk(node)}
-
     @cached_property
     def by_key(self) -> dict[UUID, Node]:
-        # Cached: services look up every token of a reorder by key.
+        # Cached: looked up once per problem, row and selected node.
         return {node.key: node for node in self.by_id.values()}
 
     def job_count(self) -> int:
@@ -54,19 +51,6 @@ class Tree:
 
     def parent(self, node: Node) -> Node | None:
         return self.by_id.get(node.parent_id) if node.parent_id is not None else None
-
-    @cached_property
-    def by_key_text(self) -> dict[str, Node]:
-        """Nodes by the text of their key as the editor posts it (``str(uuid)``)."""
-        return {str(key): node for key, node in self.by_key.items()}
-
-    def reassemble(self) -> None:
-        """Rebuild the children lists from every node's ``parent_id`` and ``position``.
-
-        For services that changed nodes in memory exactly as they changed them in the database: the
-        tree is then what :func:`draft_tree` would load, without loading it again.
-        """
-        self.children_of = _children_of(self.by_id.values())
 
 
 def _children_of(nodes: Iterable[Node]) -> dict[int, list[Node]]:
@@ -104,16 +88,16 @@ def subtree(*, node: Node) -> Tree:
     For answers that show only what an edit changed: a moved group's rows, without the draft's
     other nodes. ``tree.draft`` is ``node.draft``.
     """
-    below = RawSQL(_SUBTREE_SQL.format(table=connection.ops.quote_name(Node._meta.db_table)), [node.pk])
-    return _tree(node.draft, Node.objects.filter(draft_id=node.draft_id, pk__in=below), root_id=node.pk)
+    below = Node.objects.filter(draft_id=node.draft_id, pk__in=_recursive(_SUBTREE_SQL, node.pk))
+    return _tree(node.draft, below, root_id=node.pk)
 
 
 def path_to(node: Node) -> list[Node]:
     """Return ``node``'s ancestors, the draft's root first, from a single query (``[]`` for the root)."""
     if node.parent_id is None:
         return []
-    up = RawSQL(_ANCESTORS_SQL.format(table=connection.ops.quote_name(Node._meta.db_table)), [node.parent_id])
-    by_id = {n.id: n for n in Node.objects.filter(draft_id=node.draft_id, pk__in=up)}
+    up = Node.objects.filter(draft_id=node.draft_id, pk__in=_recursive(_ANCESTORS_SQL, node.parent_id))
+    by_id = {n.id: n for n in up}
     path: list[Node] = []
     current = by_id.get(node.parent_id)
     while current is not None:
@@ -132,6 +116,11 @@ _ANCESTORS_SQL = (
     "WITH RECURSIVE up(id, parent_id) AS (SELECT id, parent_id FROM {table} WHERE id = %s UNION ALL "
     "SELECT n.id, n.parent_id FROM {table} n JOIN up ON n.id = up.parent_id) SELECT id FROM up"
 )
+
+
+def _recursive(sql: str, node_id: int) -> RawSQL:
+    """Return one of the recursive queries above, for ``node_id``, as a subquery of node ids."""
+    return RawSQL(sql.format(table=connection.ops.quote_name(Node._meta.db_table)), [node_id])
 
 
 def _tree(draft: Draft, nodes: QuerySet[Node], *, root_id: int | None) -> Tree:
@@ -212,5 +201,4 @@ def child_counts(groups: Iterable[Node]) -> dict[int, int]:
 
 def subtree_size(node: Node) -> int:
     """Return how many nodes are below ``node`` (its descendants; one query)."""
-    below = RawSQL(_SUBTREE_SQL.format(table=connection.ops.quote_name(Node._meta.db_table)), [node.pk])
-    return Node.objects.filter(pk__in=below).count() - 1
+    return Node.objects.filter(pk__in=_recursive(_SUBTREE_SQL, node.pk)).count() - 1

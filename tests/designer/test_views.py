@@ -388,7 +388,7 @@ def test_user_text_is_escaped_everywhere(owner, owner_client):
     evil = "<script>alert(1)</script>"
     draft = make_draft(owner, name=evil)
     group = add_group(draft, root_of(draft), evil)
-    job = add_job(draft, group, evil, instructions=evil)
+    job = add_job(draft, group, evil, instructions=evil, assigneeUser="")  # a problem: its label is listed
     draft.refresh_from_db()
 
     pages = [
@@ -397,9 +397,21 @@ def test_user_text_is_escaped_everywhere(owner, owner_client):
         owner_client.get(reverse("node-detail", args=[draft.pk, job.key]), headers=HX),
         owner_client.get(reverse("node-delete", args=[draft.pk, group.key])),
         owner_client.get(reverse("draft-payload", args=[draft.pk])),
+        owner_client.get(reverse("draft-status", args=[draft.pk]), {"badges": "1"}, headers=HX),
+        # Edits answered with an outline patch: a move of the group (its subtree and headers) ...
+        owner_client.post(
+            reverse("node-move", args=[draft.pk, group.key]),
+            {"version": version_of(draft), "parent": root_of(draft).key, "position": 0, "selected": job.key},
+            headers=HX,
+        ),
+        # ... and a duplicate of the job (the copy's row, the group's header, the inspector).
+        owner_client.post(
+            reverse("node-duplicate", args=[draft.pk, job.key]), {"version": version_of(draft)}, headers=HX
+        ),
     ]
 
     for response in pages:
+        assert response.status_code == 200, response.content[:300]
         content = response.content.decode()
         assert evil not in content
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in content
