@@ -27,7 +27,7 @@ from designer.models import Activity, Draft, Node
 from designer.permissions import Action, can, draft_for
 from designer.review import activity_record
 from designer.review_selectors import comment_counts
-from designer.selectors import Tree, child_counts, draft_tree, path_to, sibling_index, subtree_size
+from designer.selectors import child_counts, draft_tree, path_to, sibling_index, subtree_size
 from designer.views.http import Request
 from designer.views.outline import build_outline, outline_patch
 from processes_api import schema
@@ -94,9 +94,8 @@ def _context(
     notice: str = "",
     error: str = "",
     focus: UUID | None = None,
-    tree: Tree | None = None,
 ) -> dict[str, Any]:
-    tree = tree or draft_tree(draft=draft)
+    tree = draft_tree(draft=draft)
     outline = build_outline(tree, comments=comment_counts(draft))
     node = tree.by_key.get(selected) if selected else None
     undo = request.session.get(_undo_key(draft))
@@ -151,13 +150,12 @@ def _answer(
     status: int = 200,
     notice: str = "",
     error: str = "",
-    tree: Tree | None = None,
     **extra: Any,
 ) -> HttpResponse:
-    """Answer a write: the workspace fragment for htmx; a redirect (success) or the page (error) without.
+    """Answer with the whole workspace (htmx) or the page: for refused writes, which must show the
+    authoritative current draft, and the few edits that change more than a patch carries.
 
-    ``tree`` is the tree a service returned as it saved it: the answer shows it, with the draft
-    as the service left it, instead of loading both again.
+    Without htmx a successful write redirects to the editor.
     """
     if request.method == "POST" and not error and status == 200:
         activity_record(
@@ -168,9 +166,8 @@ def _answer(
             messages.success(request, notice)
         url = reverse("draft-editor", args=[draft.pk])
         return redirect(f"{url}?node={selected}#node-{selected}" if selected else url)
-    if tree is None:
-        draft.refresh_from_db()
-    context = _context(request, draft, selected=selected, notice=notice, error=error, tree=tree, **extra)
+    draft.refresh_from_db()
+    context = _context(request, draft, selected=selected, notice=notice, error=error, **extra)
     context["retitle"] = bool(request.htmx)
     template = "designer/editor.html#workspace" if request.htmx else "designer/editor.html"
     return render(request, template, context, status=status)
@@ -292,8 +289,8 @@ def node_add_view(request: Request, pk: int) -> HttpResponse:
 def _move_target(node: Node, direction: str) -> tuple[Node, int]:
     """Return the new parent and position for a keyboard move, or raise TreeError.
 
-    Reads only the node's neighbourhood (a few small queries), not the whole tree: the move
-    service loads the tree itself and checks the version.
+    Reads only the node's neighbourhood (a few small queries), not the whole tree; the move
+    service checks the version and the new parent again under the draft's lock.
     """
     if node.parent_id is None:
         raise TreeError("The root group cannot be moved.")
