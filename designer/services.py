@@ -68,8 +68,26 @@ def _insert_at(parent: Node, position: int) -> int:
     return position
 
 
-def _close_gap(parent_id: int, position: int) -> None:
-    Node.objects.filter(parent_id=parent_id, position__gt=position).update(position=F("position") - 1)
+def _make_room_after(node: Node) -> int:
+    """Shift the siblings after ``node`` down one place; return the position right after it.
+
+    Exact whatever gaps the positions have (unlike an index among the siblings).
+    """
+    position = node.position + 1
+    Node.objects.filter(parent_id=node.parent_id, position__gte=position).update(position=F("position") + 1)
+    return position
+
+
+def _parent_row(node: Node) -> Node:
+    """Return the group holding ``node`` (not the root), with its draft set."""
+    assert node.parent_id is not None  # only the root has none
+    parent = Node.objects.get(pk=node.parent_id)
+    parent.draft = node.draft
+    return parent
+
+
+def _close_gap(parent: Node, position: int) -> None:
+    Node.objects.filter(parent=parent, position__gt=position).update(position=F("position") - 1)
 
 
 def _clean_job_arguments(job_type: str, arguments: Mapping[str, Any]) -> dict[str, Any]:
@@ -174,16 +192,26 @@ def node_create(
     *,
     draft: Draft,
     version: int,
-    parent_key: UUID | str,
-    position: int,
+    parent_key: UUID | str | None = None,
+    position: int = 0,
+    after_key: UUID | str | None = None,
     kind: str,
     job_type: str = "",
     name: str | None = None,
     arguments: Mapping[str, Any] | None = None,
 ) -> Node:
-    """Add a group or a job under ``parent_key`` at ``position`` (clamped to the end)."""
+    """Add a group or a job under ``parent_key`` at ``position`` (clamped to the end), or right
+    after the node ``after_key`` wherever it is when the draft is locked."""
     _lock(draft, version)
-    parent = _group_row(draft, parent_key)
+    after = _row(draft, after_key) if after_key is not None else None
+    if after is not None:
+        if after.is_root:
+            raise TreeError("Nothing can be added after the root group; add inside it.")
+        parent = _parent_row(after)
+    elif parent_key is not None:
+        parent = _group_row(draft, parent_key)
+    else:
+        raise TreeError("Say where to add: a parent group, or the item to add after.")
     if kind == Node.Kind.GROUP:
         node = Node(
             draft=draft,
@@ -199,7 +227,7 @@ def node_create(
         node = Node(draft=draft, parent=parent, kind=kind, job_type=job_type, arguments=args)
     else:
         raise TreeError(f'A node is a group or a job, not "{kind}".')
-    node.position = _insert_at(parent, position)
+    node.position = _make_room_after(after) if after is not None else _insert_at(parent, position)
     node.full_clean()
     node.save()
     return node
@@ -251,10 +279,8 @@ def node_move(*, node: Node, version: int, parent_key: UUID | str, position: int
     parent = _group_row(draft, parent_key)
     if parent.pk == node.pk or any(a.pk == node.pk for a in path_to(parent)):
         raise TreeError("A group cannot be moved into itself or into one of its own groups.")
-    assert node.parent_id is not None  # only the root has none
-    old_parent = Node.objects.get(pk=node.parent_id)
-    old_parent.draft = draft
-    _close_gap(old_parent.pk, node.position)
+    old_parent = _parent_row(node)
+    _close_gap(old_parent, node.position)
     others = Node.objects.filter(parent=parent).exclude(pk=node.pk)
     new_position = max(0, min(position, others.count()))
     others.filter(position__gte=new_position).update(position=F("position") + 1)
@@ -289,12 +315,11 @@ def node_delete(*, node: Node, version: int) -> dict[str, Any]:
     node = _row(draft, node.key)
     if node.is_root:
         raise TreeError("The root group cannot be deleted.")
-    assert node.parent_id is not None
-    parent = Node.objects.get(pk=node.parent_id)
+    parent = _parent_row(node)
     tree = subtree(node=node)
     snapshot = _snapshot(tree, parent)
     Node.objects.filter(pk__in=list(tree.by_id)).delete()
-    _close_gap(node.parent_id, node.position)
+    _close_gap(parent, node.position)
     return snapshot
 
 
@@ -366,11 +391,9 @@ def node_duplicate(*, node: Node, version: int) -> Node:
     node = _row(draft, node.key)
     if node.is_root:
         raise TreeError("The root group cannot be duplicated; duplicate the draft instead.")
-    assert node.parent_id is not None
-    parent = Node.objects.get(pk=node.parent_id)
+    parent = _parent_row(node)
+    position = _make_room_after(node)
     tree = subtree(node=node)
-    position = node.position + 1  # right after the original, whatever gaps the positions have
-    Node.objects.filter(parent=parent, position__gte=position).update(position=F("position") + 1)
     return _copy_subtree(tree, tree.root, draft=draft, parent=parent, position=position)
 
 

@@ -27,7 +27,7 @@ from designer.models import Activity, Draft, Node
 from designer.permissions import Action, can, draft_for
 from designer.review import activity_record
 from designer.review_selectors import comment_counts
-from designer.selectors import child_counts, draft_tree, path_to, sibling_index, subtree_size
+from designer.selectors import child_counts, draft_tree, path_to, subtree_size
 from designer.views.http import Request
 from designer.views.outline import build_outline, outline_patch
 from processes_api import schema
@@ -67,9 +67,9 @@ def _one_node(draft: Draft, key: UUID) -> Node:
 
 
 def _parent_of(node: Node) -> Node:
-    """Return the group holding ``node``, which is not the root."""
-    assert node.parent_id is not None
-    parent = Node.objects.get(pk=node.parent_id)
+    """Return the group holding ``node`` (not the root): the services leave it cached, so no query."""
+    parent = node.parent
+    assert parent is not None
     parent.draft = node.draft
     return parent
 
@@ -265,17 +265,12 @@ def node_add_view(request: Request, pk: int) -> HttpResponse:
     what = form.cleaned_data["what"]
     kind = Node.Kind.GROUP if what == "group" else Node.Kind.JOB
     try:
-        parent_key, position = form.cleaned_data["parent"], form.cleaned_data["position"]
-        if form.cleaned_data["after"]:  # right after that node, wherever it is now
-            after = Node.objects.filter(draft=draft, key=form.cleaned_data["after"]).first()
-            if after is None or after.parent_id is None:
-                raise TreeError("The item to add after is no longer in this draft; reload the page.")
-            parent_key, position = _parent_of(after).key, sibling_index(after) + 1
         node = services.node_create(
             draft=draft,
             version=_version(request),
-            parent_key=parent_key,
-            position=position,
+            parent_key=form.cleaned_data["parent"],
+            position=form.cleaned_data["position"] or 0,
+            after_key=form.cleaned_data["after"],
             kind=kind,
             job_type="" if what == "group" else what,
             arguments=None if what == "group" else {"title": NEW_TITLES.get(what, "New job")},

@@ -385,3 +385,31 @@ def test_a_service_brings_the_callers_draft_up_to_date_with_the_row(draft):
 
     assert draft.name == "Renamed elsewhere"
     assert draft.version == Draft.objects.get(pk=draft.pk).version
+
+
+def test_node_create_after_a_node_puts_the_new_one_right_after_it_even_with_gaps(draft):
+    prep = Node.objects.get(name="Prep")
+    Node.objects.filter(parent=prep).update(position=F("position") * 10 + 5)  # Collect 5, Check 15
+    collect = Node.objects.get(arguments__title="Collect")
+
+    services.node_create(
+        draft=draft,
+        version=draft.version,
+        after_key=collect.key,
+        kind="job",
+        job_type="sendTask",
+        arguments={"title": "Between"},
+    )
+
+    assert outline(draft) == ["Close", "  Prep", "    Collect", "    Between", "    Check", "  Sign"]
+
+
+def test_node_create_refuses_to_add_after_the_root_or_nowhere(draft):
+    version = draft.version
+    with pytest.raises(TreeError, match="Nothing can be added after the root group"):
+        services.node_create(draft=draft, version=version, after_key=root_of(draft).key, kind="group")
+    draft.refresh_from_db()
+    with pytest.raises(TreeError, match="Say where to add"):
+        services.node_create(draft=draft, version=draft.version, kind="group")
+
+    assert Node.objects.filter(draft=draft).count() == 5

@@ -575,7 +575,7 @@ def test_plain_add_redirects_to_the_new_node(owner_client, draft):
         (
             {"what": "group", "parent": "", "position": "", "after": "00000000-0000-0000-0000-000000000000"},
             422,
-            "The item to add after is no longer in this draft; reload the page.",
+            "There is no node 00000000-0000-0000-0000-000000000000 in this draft.",
         ),
     ],
 )
