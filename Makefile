@@ -33,7 +33,7 @@ run: $(VENV)/.installed
 check: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy designer processes_api
+	$(VENV)/bin/mypy designer processes_api publishing
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py check
 

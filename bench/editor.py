@@ -33,9 +33,9 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-from designer import services  # noqa: E402
 from designer.models import Draft, Node  # noqa: E402
-from designer.selectors import draft_tree  # noqa: E402
+from designer.selectors.trees import draft_tree  # noqa: E402
+from designer.services.drafts import draft_create  # noqa: E402
 
 # Browsers (and htmx) post forms urlencoded; the test client would default to multipart.
 FORM = "application/x-www-form-urlencoded"
@@ -44,7 +44,7 @@ JOB_TYPES = ("sendTask", "sendTask", "contentRequest", "certification")
 
 def build(owner, jobs: int) -> Draft:
     """Return a draft of ``jobs`` jobs: groups of 30, every third group holding a nested group of 10."""
-    draft = services.draft_create(owner=owner, name=f"Bench {jobs} jobs")
+    draft = draft_create(owner=owner, name=f"Bench {jobs} jobs")
     root = Node.objects.get(draft=draft, parent=None)
     groups = Node.objects.bulk_create(
         [

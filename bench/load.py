@@ -264,8 +264,8 @@ def seed(users: int, jobs: int, staff: bool) -> list[dict[str, Any]]:
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
 
-    from designer.selectors import draft_tree
-    from processes_api.payload import draft_import
+    from designer.selectors.trees import draft_tree
+    from designer.services.drafts import draft_import
 
     out = []
     user_model = get_user_model()

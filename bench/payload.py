@@ -23,9 +23,10 @@ def main() -> None:
         from django.db import connection
 
         from designer.models import Draft
-        from designer.selectors import draft_tree
+        from designer.selectors.trees import draft_tree
+        from designer.services.drafts import draft_import
         from processes_api.lint import lint_tree
-        from processes_api.payload import build_payload, draft_import, dumps
+        from processes_api.payload import build_payload, dumps
 
         owner = User.objects.create(username="bench")
         draft = draft_import(data=nested_process(args.jobs), owner=owner)

@@ -36,12 +36,13 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.test.testcases import LiveServerThread, _StaticFilesHandler  # noqa: E402
 
-from designer.selectors import draft_tree  # noqa: E402
+from designer.selectors.trees import draft_tree  # noqa: E402
+from designer.services.drafts import draft_import  # noqa: E402
 from processes_api import schema  # noqa: E402
 from processes_api.client import Client  # noqa: E402
 from processes_api.lint import lint_tree  # noqa: E402
-from processes_api.payload import build_payload, draft_import, dumps  # noqa: E402
-from processes_api.submission import draft_publish  # noqa: E402
+from processes_api.payload import build_payload, dumps  # noqa: E402
+from publishing.services import draft_publish  # noqa: E402
 
 JOBS_PER_GROUP = 30
 

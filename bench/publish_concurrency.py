@@ -76,7 +76,7 @@ def seed(users: int, jobs: int, name: str) -> dict[str, Any]:
     from django.contrib.auth.hashers import make_password
 
     from designer.models import Membership
-    from processes_api.payload import draft_import
+    from designer.services.drafts import draft_import
 
     user_model = get_user_model()
     hashed = make_password(PASSWORD)

@@ -24,11 +24,14 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from designer import review, services  # noqa: E402
 from designer.diff import diff_revisions  # noqa: E402
 from designer.models import Membership, Node  # noqa: E402
-from designer.review_selectors import publish_gate  # noqa: E402
-from processes_api.payload import draft_import  # noqa: E402
+from designer.selectors.reviews import publish_gate  # noqa: E402
+from designer.selectors.revisions import current_content  # noqa: E402
+from designer.services.drafts import draft_import  # noqa: E402
+from designer.services.nodes import node_update  # noqa: E402
+from designer.services.reviews import review_request_create  # noqa: E402
+from designer.services.revisions import revision_restore, revision_save_point  # noqa: E402
 
 
 def clock(label: str, fn, repeat: int = 5):  # type: ignore[no-untyped-def]
@@ -64,14 +67,14 @@ def main() -> None:
     ]
     draft = draft_import(data={"name": "Bench", "root": {"name": "Root", "children": groups}}, owner=owner)
     Membership.objects.create(draft=draft, user=reviewer, role="reviewer")
-    r1 = review.revision_save_point(draft=draft, actor=owner)
+    r1 = revision_save_point(draft=draft, actor=owner)
     job = Node.objects.filter(draft=draft, kind="job").select_related("draft").first()
     assert job is not None
     draft.refresh_from_db()
-    services.node_update(node=job, version=draft.version, changes={"arguments": {"title": "Changed"}})
-    review.review_request(draft=draft, actor=owner, reviewers=[reviewer])
+    node_update(node=job, version=draft.version, changes={"arguments": {"title": "Changed"}})
+    review_request_create(draft=draft, actor=owner, reviewers=[reviewer])
     print("3,000 jobs in 30 groups")
-    clock("current_content (tree + payload + hash)", lambda: review.current_content(draft))
+    clock("current_content (tree + payload + hash)", lambda: current_content(draft))
     clock("diff_revisions(r1, current draft)", lambda: diff_revisions(r1, draft))
     clock("publish_gate", lambda: publish_gate(draft))
     from django.core.signals import request_finished, request_started
@@ -98,7 +101,7 @@ def main() -> None:
 
 def _restore(draft, owner, revision):  # type: ignore[no-untyped-def]
     draft.refresh_from_db()
-    return review.revision_restore(draft=draft, actor=owner, version=draft.version, revision=revision)
+    return revision_restore(draft=draft, actor=owner, version=draft.version, revision=revision)
 
 
 if __name__ == "__main__":

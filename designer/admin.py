@@ -8,7 +8,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from designer.models import Draft, Membership, Node
-from designer.selectors import draft_tree
+from designer.selectors.trees import draft_tree
 
 
 class MembershipInline(admin.TabularInline):

@@ -11,9 +11,11 @@ from rest_framework.response import Response
 
 from designer.models import Draft
 from designer.permissions import Action, draft_for, role_of
-from designer.selectors import draft_list, draft_tree
+from designer.selectors.drafts import draft_list
+from designer.selectors.trees import draft_tree
+from designer.services.drafts import draft_import
 from processes_api.lint import lint_tree
-from processes_api.payload import PayloadError, build_payload, draft_import
+from processes_api.payload import PayloadError, build_payload
 
 
 class DraftSerializer(serializers.ModelSerializer[Draft]):

@@ -13,12 +13,14 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from designer.models import Draft
+from designer.selectors.revisions import current_content
 from processes_api import schema
 from processes_api.payload import GROUP_KEYS, dumps
 
 if TYPE_CHECKING:
-    from designer.models import Draft, Revision
-    from designer.selectors import Tree
+    from designer.models import Revision
+    from designer.selectors.trees import Tree
 
 _GROUP_LABELS = dict(GROUP_KEYS)
 _MISSING = object()
@@ -279,15 +281,11 @@ def revision_snapshot(revision: Revision) -> Snapshot:
 
 
 def draft_snapshot(draft: Draft) -> Snapshot:
-    from designer.review import current_content
-
     payload, paths, _ = current_content(draft)
     return snapshot(payload, paths)
 
 
 def snapshot_of_tree(tree: Tree) -> Snapshot:
-    from designer.review import current_content
-
     payload, paths, _ = current_content(tree.draft, tree=tree)
     return snapshot(payload, paths)
 
@@ -298,8 +296,6 @@ def diff_revisions(old: Revision | Draft | None, new: Revision | Draft) -> TreeD
 
 
 def _as_snapshot(source: Revision | Draft | None) -> Snapshot:
-    from designer.models import Draft
-
     if source is None:
         return Snapshot(process={}, nodes=[])
     if isinstance(source, Draft):

@@ -2,28 +2,30 @@
 
 from django.urls import path
 
-from designer import review_views as views
+from designer.views import review as views
 
 urlpatterns = [
-    path("reviews/", views.inbox, name="review-inbox"),
-    path("drafts/<int:pk>/members/", views.members, name="review-members"),
-    path("drafts/<int:pk>/members/add/", views.member_add, name="review-member-add"),
-    path("drafts/<int:pk>/members/<int:member_pk>/role/", views.member_update, name="review-member-update"),
-    path("drafts/<int:pk>/members/<int:member_pk>/remove/", views.member_remove, name="review-member-remove"),
-    path("drafts/<int:pk>/transfer/", views.ownership_transfer, name="review-transfer"),
-    path("drafts/<int:pk>/gate/", views.gate_set, name="review-gate"),
-    path("drafts/<int:pk>/review/", views.review_page, name="review-page"),
-    path("drafts/<int:pk>/review/request/", views.review_request_create, name="review-request"),
-    path("drafts/<int:pk>/review/approve/", views.review_approve, name="review-approve"),
-    path("drafts/<int:pk>/review/changes/", views.review_request_changes, name="review-changes"),
-    path("drafts/<int:pk>/comments/", views.comments, name="review-comments"),
-    path("drafts/<int:pk>/comments/add/", views.comment_create, name="review-comment-add"),
-    path("drafts/<int:pk>/comments/<int:comment_pk>/resolve/", views.comment_resolve, name="review-comment-resolve"),
-    path("drafts/<int:pk>/comments/<int:comment_pk>/reopen/", views.comment_reopen, name="review-comment-reopen"),
-    path("drafts/<int:pk>/revisions/", views.revisions, name="review-revisions"),
-    path("drafts/<int:pk>/revisions/save/", views.revision_save_point, name="review-save-point"),
-    path("drafts/<int:pk>/revisions/diff/", views.revision_diff, name="review-diff"),
-    path("drafts/<int:pk>/revisions/<int:number>/", views.revision_detail, name="review-revision"),
-    path("drafts/<int:pk>/revisions/<int:number>/restore/", views.revision_restore, name="review-restore"),
-    path("drafts/<int:pk>/activity/", views.activity, name="review-activity"),
+    path("reviews/", views.inbox_view, name="review-inbox"),
+    path("drafts/<int:pk>/members/", views.members_view, name="review-members"),
+    path("drafts/<int:pk>/members/add/", views.member_add_view, name="review-member-add"),
+    path("drafts/<int:pk>/members/<int:member_pk>/role/", views.member_update_view, name="review-member-update"),
+    path("drafts/<int:pk>/members/<int:member_pk>/remove/", views.member_remove_view, name="review-member-remove"),
+    path("drafts/<int:pk>/transfer/", views.ownership_transfer_view, name="review-transfer"),
+    path("drafts/<int:pk>/gate/", views.gate_set_view, name="review-gate"),
+    path("drafts/<int:pk>/review/", views.review_page_view, name="review-page"),
+    path("drafts/<int:pk>/review/request/", views.review_request_create_view, name="review-request"),
+    path("drafts/<int:pk>/review/approve/", views.review_approve_view, name="review-approve"),
+    path("drafts/<int:pk>/review/changes/", views.review_request_changes_view, name="review-changes"),
+    path("drafts/<int:pk>/comments/", views.comments_view, name="review-comments"),
+    path("drafts/<int:pk>/comments/add/", views.comment_create_view, name="review-comment-add"),
+    path(
+        "drafts/<int:pk>/comments/<int:comment_pk>/resolve/", views.comment_resolve_view, name="review-comment-resolve"
+    ),
+    path("drafts/<int:pk>/comments/<int:comment_pk>/reopen/", views.comment_reopen_view, name="review-comment-reopen"),
+    path("drafts/<int:pk>/revisions/", views.revisions_view, name="review-revisions"),
+    path("drafts/<int:pk>/revisions/save/", views.revision_save_point_view, name="review-save-point"),
+    path("drafts/<int:pk>/revisions/diff/", views.revision_diff_view, name="review-diff"),
+    path("drafts/<int:pk>/revisions/<int:number>/", views.revision_detail_view, name="review-revision"),
+    path("drafts/<int:pk>/revisions/<int:number>/restore/", views.revision_restore_view, name="review-restore"),
+    path("drafts/<int:pk>/activity/", views.activity_view, name="review-activity"),
 ]

@@ -94,6 +94,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "designer",
     "processes_api",
+    "processes_api.sandbox",
+    "publishing",
 ]
 
 MIDDLEWARE = [

@@ -35,7 +35,7 @@ urlpatterns = [
     path("drafts/<int:pk>/nodes/<uuid:key>/delete/", views.node_delete_view, name="node-delete"),
     path("healthz", healthz, name="healthz"),
     path("", include("designer.review_urls")),
-    path("", include("processes_api.urls")),
+    path("", include("publishing.urls")),
 ]
 if settings.WORKIVA_SANDBOX:
     urlpatterns.append(path("sandbox/", include("processes_api.sandbox.urls")))

@@ -18,8 +18,7 @@ from processes_api import schema
 from processes_api.payload import Payload, build_payload
 
 if TYPE_CHECKING:
-    from designer.models import Draft, Node
-    from designer.selectors import Tree
+    from processes_api.tree import ProcessNode, ProcessSettings, ProcessTree
 
 Severity = Literal["error", "warning"]
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -54,7 +53,7 @@ def _parse_date_text(value: str) -> dt.date | None:
         return None
 
 
-def lint_tree(tree: Tree, payload: Payload | None = None) -> list[Problem]:
+def lint_tree(tree: ProcessTree, payload: Payload | None = None) -> list[Problem]:
     """Return every problem in ``tree``'s draft, process-level ones first, then in tree order."""
     draft = tree.draft
     problems: list[Problem] = []
@@ -111,7 +110,7 @@ def lint_tree(tree: Tree, payload: Payload | None = None) -> list[Problem]:
     return problems
 
 
-def lint_node(node: Node, *, child_count: int, process_due: dt.date | None) -> list[Problem]:
+def lint_node(node: ProcessNode, *, child_count: int, process_due: dt.date | None) -> list[Problem]:
     """Return the problems :func:`lint_tree` finds on ``node`` itself, without the rest of the tree.
 
     A node's own problems depend only on its fields, on how many children it has (a group) and on
@@ -126,7 +125,7 @@ def lint_node(node: Node, *, child_count: int, process_due: dt.date | None) -> l
     return problems
 
 
-def process_due_date(draft: Draft) -> dt.date | None:
+def process_due_date(draft: ProcessSettings) -> dt.date | None:
     """Return the process due date that jobs are checked against (None when unset or malformed)."""
     return parse_date(draft.due_date) if draft.due_date else None
 
@@ -147,7 +146,7 @@ def _date_field(problems: list[Problem], value: Any, field: str, label: str, key
     return parsed
 
 
-def _lint_group(problems: list[Problem], node: Node, child_count: int) -> None:
+def _lint_group(problems: list[Problem], node: ProcessNode, child_count: int) -> None:
     if not (node.name or "").strip():
         problems.append(Problem("error", "group-name-missing", "This group needs a name.", node.key, "name"))
     if node.trigger_type is not None and node.trigger_type not in schema.KNOWN_TRIGGER_TYPES:
@@ -167,7 +166,7 @@ def _lint_group(problems: list[Problem], node: Node, child_count: int) -> None:
         )
 
 
-def _lint_job(problems: list[Problem], node: Node, process_due: dt.date | None) -> None:
+def _lint_job(problems: list[Problem], node: ProcessNode, process_due: dt.date | None) -> None:
     add = problems.append
     key = node.key
     jt = schema.job_type(node.job_type)

@@ -9,21 +9,18 @@ path and the problem, e.g. ``root.children[3].job.arguments.type: unknown job ty
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from django.db import transaction
-
 from processes_api import schema
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import User
-
-    from designer.models import Draft, Node
-    from designer.selectors import Tree
+    from processes_api.tree import ProcessNode, ProcessTree
 
 # Draft model field ↔ Process key, for the scalar process settings.
 PROCESS_KEYS = (
@@ -100,7 +97,13 @@ def dumps(data: Any, *, indent: int | None = 2) -> str:
     return json.dumps(data, indent=indent, sort_keys=True, ensure_ascii=False)
 
 
-def build_payload(tree: Tree) -> Payload:
+def content_hash(payload: Mapping[str, Any], paths: Mapping[str, str]) -> str:
+    """Return the SHA-256 of a process's content: the payload and which node sits at which path."""
+    text = dumps({"payload": payload, "paths": dict(sorted(paths.items()))}, indent=None)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def build_payload(tree: ProcessTree) -> Payload:
     """Return the ``POST /processes`` body for ``tree``'s draft, with its path map.
 
     The objects are new, but nested values inside job arguments and unknown fields are shared with
@@ -117,8 +120,8 @@ def build_payload(tree: Tree) -> Payload:
     return Payload(data=data, paths=paths)
 
 
-def _group_object(tree: Tree, node: Node, path: str, paths: PathMap) -> dict[str, Any]:
-    paths.key_by_path[path if node.parent_id is None else path.removesuffix(".group")] = node.key
+def _group_object(tree: ProcessTree, node: ProcessNode, path: str, paths: PathMap) -> dict[str, Any]:
+    paths.key_by_path[path if node.is_root else path.removesuffix(".group")] = node.key
     extra = node.extra or {}
     obj: dict[str, Any] = dict(extra["node"]) if "node" in extra else {}
     for attr, key in GROUP_KEYS:
@@ -141,7 +144,7 @@ def _group_object(tree: Tree, node: Node, path: str, paths: PathMap) -> dict[str
     return obj
 
 
-def _job_object(node: Node) -> dict[str, Any]:
+def _job_object(node: ProcessNode) -> dict[str, Any]:
     extra = node.extra or {}
     jt = schema.job_type(node.job_type)
     args_key = jt.args_key if jt else f"{node.job_type}Args"
@@ -157,10 +160,10 @@ def _job_object(node: Node) -> dict[str, Any]:
 
 
 @dataclass
-class _Parsed:
+class ParsedNode:
     kind: str
     fields: dict[str, Any]
-    children: list[_Parsed] = field(default_factory=list)
+    children: list[ParsedNode] = field(default_factory=list)
 
 
 def parse_json(text: str | bytes) -> Any:
@@ -173,7 +176,7 @@ def parse_json(text: str | bytes) -> Any:
         raise PayloadError("", f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
 
 
-def parse_payload(data: Any) -> tuple[dict[str, Any], _Parsed]:
+def parse_payload(data: Any) -> tuple[dict[str, Any], ParsedNode]:
     """Check a Process document; return the draft fields and the parsed tree, or raise."""
     if not isinstance(data, dict):
         raise PayloadError("", f"a process must be a JSON object, not {_type_name(data)}")
@@ -207,7 +210,7 @@ def _check_scalar(key: str, value: Any, path: str) -> None:
         raise PayloadError(path, f"must be a string, not {_type_name(value)}")
 
 
-def _parse_group(obj: Any, path: str) -> _Parsed:
+def _parse_group(obj: Any, path: str) -> ParsedNode:
     if not isinstance(obj, dict):
         raise PayloadError(path, f"a group must be an object, not {_type_name(obj)}")
     fields: dict[str, Any] = {}
@@ -224,13 +227,13 @@ def _parse_group(obj: Any, path: str) -> _Parsed:
     children = obj.get("children", [])
     if not isinstance(children, list):
         raise PayloadError(f"{path}.children", f"must be a list, not {_type_name(children)}")
-    parsed = _Parsed(kind="group", fields=fields | {"extra": _extra(node=node_extra)})
+    parsed = ParsedNode(kind="group", fields=fields | {"extra": _extra(node=node_extra)})
     for index, wrapper in enumerate(children):
         parsed.children.append(_parse_child(wrapper, f"{path}.children[{index}]"))
     return parsed
 
 
-def _parse_child(wrapper: Any, path: str) -> _Parsed:
+def _parse_child(wrapper: Any, path: str) -> ParsedNode:
     if not isinstance(wrapper, dict):
         raise PayloadError(path, f"a child must be an object, not {_type_name(wrapper)}")
     kind = wrapper.get("type")
@@ -249,7 +252,7 @@ def _parse_child(wrapper: Any, path: str) -> _Parsed:
     return parsed
 
 
-def _parse_job(obj: Any, path: str) -> _Parsed:
+def _parse_job(obj: Any, path: str) -> ParsedNode:
     if not isinstance(obj, dict):
         raise PayloadError(path, f"a job must be an object, not {_type_name(obj)}")
     node_extra = {k: v for k, v in obj.items() if k != "arguments" and k not in schema.READ_ONLY_NODE_FIELDS}
@@ -290,7 +293,7 @@ def _parse_job(obj: Any, path: str) -> _Parsed:
         elif not isinstance(value, str):
             raise PayloadError(arg_path, f"must be a string, not {_type_name(value)}")
     args_extra = {k: v for k, v in args.items() if k not in ("type", jt.args_key)}
-    return _Parsed(
+    return ParsedNode(
         kind="job",
         fields={"job_type": job_type, "arguments": values, "extra": _extra(node=node_extra, arguments=args_extra)},
     )
@@ -304,27 +307,3 @@ def _type_name(value: Any) -> str:
     return {dict: "an object", list: "a list", str: "a string", bool: "true/false", type(None): "null"}.get(
         type(value), "a number" if isinstance(value, int | float) else type(value).__name__
     )
-
-
-@transaction.atomic
-def draft_import(*, data: Any, owner: User) -> Draft:
-    """Create a draft from a Process document; nothing is created when it is malformed."""
-    from designer.models import Draft, Node
-
-    fields, root = parse_payload(data)
-    draft = Draft(owner=owner, **fields)
-    draft.full_clean(exclude=["owner"])
-    draft.save()
-    level: list[tuple[_Parsed, Node | None, int]] = [(root, None, 0)]
-    while level:
-        nodes = [
-            Node(draft=draft, parent=parent, position=position, kind=parsed.kind, **parsed.fields)
-            for parsed, parent, position in level
-        ]
-        created = Node.objects.bulk_create(nodes, batch_size=1000)
-        level = [
-            (child, node, index)
-            for (parsed, _, _), node in zip(level, created, strict=True)
-            for index, child in enumerate(parsed.children)
-        ]
-    return draft

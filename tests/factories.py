@@ -9,8 +9,9 @@ from typing import Any
 import factory
 from django.contrib.auth import get_user_model
 
-from designer import services
 from designer.models import Draft, Node
+from designer.services.drafts import draft_create
+from designer.services.nodes import node_create
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "processes_api" / "examples"
 
@@ -29,11 +30,11 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 def make_draft(owner: Any = None, name: str = "Quarter close") -> Draft:
-    return services.draft_create(owner=owner or UserFactory(), name=name)
+    return draft_create(owner=owner or UserFactory(), name=name)
 
 
 def add_group(draft: Draft, parent: Node, name: str = "Group", position: int = 999) -> Node:
-    return services.node_create(
+    return node_create(
         draft=draft, version=draft.version, parent_key=parent.key, position=position, kind="group", name=name
     )
 
@@ -44,7 +45,7 @@ def add_job(
     arguments = {"title": title, **args}
     if job_type == "sendTask":
         arguments.setdefault("assigneeUser", "userId1")
-    return services.node_create(
+    return node_create(
         draft=draft,
         version=draft.version,
         parent_key=parent.key,

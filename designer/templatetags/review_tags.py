@@ -7,8 +7,8 @@ from typing import Any
 from django import template
 
 from designer.models import Draft
-from designer.review import current_content
-from designer.review_selectors import approval_status, inbox_count, publish_gate
+from designer.selectors.reviews import approval_status, inbox_count, publish_gate
+from designer.selectors.revisions import current_content
 from processes_api import schema
 
 register = template.Library()

@@ -12,13 +12,13 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from designer import services
 from designer.forms import MAX_IMPORT_BYTES, ImportForm, NewDraftForm
 from designer.models import Membership
 from designer.permissions import Action, draft_for
-from designer.selectors import draft_list
+from designer.selectors.drafts import draft_list
+from designer.services.drafts import draft_create, draft_delete, draft_duplicate, draft_import
 from designer.views.http import Request
-from processes_api.payload import PayloadError, draft_import, parse_json
+from processes_api.payload import PayloadError, parse_json
 
 
 def _list_context(request: Request, **extra: Any) -> dict[str, Any]:
@@ -54,7 +54,7 @@ def draft_create_view(request: Request) -> HttpResponse:
     form = NewDraftForm(request.POST)
     if not form.is_valid():
         return render(request, "designer/draft_list.html", _list_context(request, new_form=form), status=422)
-    draft = services.draft_create(owner=request.user, name=form.cleaned_data["name"])
+    draft = draft_create(owner=request.user, name=form.cleaned_data["name"])
     return redirect("draft-editor", pk=draft.pk)
 
 
@@ -82,7 +82,7 @@ def draft_import_view(request: Request) -> HttpResponse:
 @require_POST
 def draft_duplicate_view(request: Request, pk: int) -> HttpResponse:
     draft = draft_for(request.user, pk, Action.VIEW)
-    copy = services.draft_duplicate(draft=draft, owner=request.user)
+    copy = draft_duplicate(draft=draft, owner=request.user)
     messages.success(request, f"Created “{copy.name}”.")
     return redirect("draft-list")
 
@@ -94,6 +94,6 @@ def draft_delete_view(request: Request, pk: int) -> HttpResponse:
     if request.method == "GET":
         return render(request, "designer/draft_delete.html", {"draft": draft})
     name = str(draft)
-    services.draft_delete(draft=draft)
+    draft_delete(draft=draft)
     messages.success(request, f"Deleted “{name}”.")
     return redirect("draft-list")

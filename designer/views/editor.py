@@ -20,16 +20,18 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from designer import services
 from designer.errors import DraftConflict, DraftError, TreeError
 from designer.forms import DraftSettingsForm, GroupForm, JobForm, MoveForm, NodeAddForm
 from designer.models import Activity, Draft, Node
+from designer.panels import Panel, editor_panels
 from designer.permissions import Action, can, draft_for
-from designer.review import activity_record
-from designer.review_selectors import comment_counts
-from designer.selectors import child_counts, draft_tree, path_to, subtree_size
+from designer.selectors.comments import comment_counts
+from designer.selectors.trees import child_counts, draft_tree, path_to, subtree_size
+from designer.services.activity import activity_record
+from designer.services.drafts import draft_update
+from designer.services.nodes import node_create, node_delete, node_duplicate, node_move, node_restore, node_update
 from designer.views.http import Request
-from designer.views.outline import build_outline, outline_patch
+from designer.views.outline import Outline, build_outline, outline_patch
 from processes_api import schema
 from processes_api.lint import lint_node, process_due_date
 from processes_api.payload import build_payload
@@ -111,6 +113,7 @@ def _context(
         # Lazy: the hash (a JSON dump of the whole payload) is computed only if the review state
         # needs it (an approval to compare with), and then once.
         "current_hash": outline.lazy_content_hash,
+        "panels": _panels(request, draft, outline),
         "root": tree.root,
         "settings_form": settings_form or DraftSettingsForm.for_draft(draft),
         "can_edit": can_edit,
@@ -120,6 +123,12 @@ def _context(
         "error": error,
         "focus": focus or (node.key if node else None),
     }
+
+
+def _panels(request: Request, draft: Draft, outline: Outline) -> list[Panel]:
+    return editor_panels(
+        request=request, draft=draft, problems=outline.problems, current_hash=outline.lazy_content_hash
+    )
 
 
 def _inspector_context(draft: Draft, node: Node | None) -> dict[str, Any]:
@@ -213,7 +222,7 @@ def draft_settings_view(request: Request, pk: int) -> HttpResponse:
         )
     changes = form.changes()
     try:
-        services.draft_update(draft=draft, version=_version(request), changes=changes)
+        draft_update(draft=draft, version=_version(request), changes=changes)
     except DraftError as exc:
         draft.refresh_from_db()
         return _refused(request, draft, exc, selected, settings_form=DraftSettingsForm.for_draft(draft, request.POST))
@@ -242,7 +251,7 @@ def node_edit_view(request: Request, pk: int, key: uuid.UUID) -> HttpResponse:
             node_form=form,
         )
     try:
-        services.node_update(node=node, version=_version(request), changes=form.changes())  # type: ignore[attr-defined]
+        node_update(node=node, version=_version(request), changes=form.changes())  # type: ignore[attr-defined]
     except DraftError as exc:
         draft.refresh_from_db()
         fresh = Node.objects.filter(draft=draft, key=key).first()
@@ -265,7 +274,7 @@ def node_add_view(request: Request, pk: int) -> HttpResponse:
     what = form.cleaned_data["what"]
     kind = Node.Kind.GROUP if what == "group" else Node.Kind.JOB
     try:
-        node = services.node_create(
+        node = node_create(
             draft=draft,
             version=_version(request),
             parent_key=form.cleaned_data["parent"],
@@ -330,7 +339,7 @@ def node_move_view(request: Request, pk: int, key: uuid.UUID) -> HttpResponse:
             parent_key = parent.key
         else:
             parent_key, position = form.cleaned_data["parent"], form.cleaned_data["position"]
-        moved = services.node_move(node=node, version=version, parent_key=parent_key, position=position)
+        moved = node_move(node=node, version=version, parent_key=parent_key, position=position)
     except DraftError as exc:
         return _refused(request, draft, exc, _selected(request) or key)
     node, old_parent = moved
@@ -438,7 +447,7 @@ def node_duplicate_view(request: Request, pk: int, key: uuid.UUID) -> HttpRespon
     draft = _draft(request, pk, Action.EDIT)
     node = _one_node(draft, key)
     try:
-        copy = services.node_duplicate(node=node, version=_version(request))
+        copy = node_duplicate(node=node, version=_version(request))
     except DraftError as exc:
         return _refused(request, draft, exc, key)
     parent = _parent_of(copy)
@@ -458,7 +467,7 @@ def node_delete_view(request: Request, pk: int, key: uuid.UUID) -> HttpResponse:
     draft = _draft(request, pk, Action.EDIT)
     node = _one_node(draft, key)
     try:
-        snapshot = services.node_delete(node=node, version=_version(request))
+        snapshot = node_delete(node=node, version=_version(request))
     except DraftError as exc:
         return _refused(request, draft, exc, key)
     request.session[_undo_key(draft)] = {"snapshot": snapshot, "label": node.label}
@@ -476,7 +485,7 @@ def undo_delete_view(request: Request, pk: int) -> HttpResponse:
     if not undo:
         return _answer(request, draft, status=422, error="There is no deletion to undo.")
     try:
-        node = services.node_restore(draft=draft, version=_version(request), snapshot=undo["snapshot"])
+        node = node_restore(draft=draft, version=_version(request), snapshot=undo["snapshot"])
     except DraftConflict as exc:
         return _refused(request, draft, exc, None)
     except (DraftError, KeyError, ValueError) as exc:
@@ -523,6 +532,7 @@ def draft_status_view(request: Request, pk: int) -> HttpResponse:
         "draft": draft,
         "outline": outline,
         "current_hash": outline.lazy_content_hash,
+        "panels": _panels(request, draft, outline),
         "can_edit": can(request.user, draft, Action.EDIT),
         "oob": True,
         "badges": outline.badges() if request.GET.get("badges") else None,

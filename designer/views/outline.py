@@ -17,18 +17,17 @@ from uuid import UUID
 from django.utils.functional import lazy
 from django.utils.safestring import SafeString, mark_safe
 
-from designer.review_selectors import comment_counts
-from designer.selectors import child_counts, path_to, sibling_index, subtree
-from designer.services import content_hash
+from designer.selectors.comments import comment_counts
+from designer.selectors.trees import child_counts, path_to, sibling_index, subtree
 from processes_api import schema
 from processes_api.lint import Problem, lint_node, lint_tree, process_due_date
-from processes_api.payload import Payload, build_payload
+from processes_api.payload import Payload, build_payload, content_hash
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from designer.models import Draft, Node
-    from designer.selectors import Tree
+    from designer.selectors.trees import Tree
 
 MAX_LISTED_PROBLEMS = 100
 HANDLE = '<span class="handle" title="Drag to move" aria-hidden="true">⠿</span>'

@@ -40,7 +40,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from processes_api import schema
-from processes_api.models import SandboxProcess
+from processes_api.sandbox.models import SandboxProcess
 
 TOKEN_SALT = "processes_api.sandbox.token"
 TOKEN_LIFETIME = schema.TOKEN_EXPIRES_IN_DEFAULT
@@ -444,4 +444,4 @@ def process_page(request: HttpRequest, process_id: str) -> HttpResponse:
     from processes_api.payload import dumps
 
     row = get_object_or_404(SandboxProcess, process_id=process_id)
-    return render(request, "publishing/sandbox_process.html", {"row": row, "document": dumps(_public(row.document))})
+    return render(request, "sandbox/process.html", {"row": row, "document": dumps(_public(row.document))})

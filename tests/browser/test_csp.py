@@ -105,8 +105,11 @@ def test_editor_raises_no_csp_violation(csp_page):
 
 
 def test_review_pages_raise_no_csp_violation(csp_page):
-    from designer import review, services
     from designer.models import Draft
+    from designer.services.comments import comment_create
+    from designer.services.nodes import node_move
+    from designer.services.reviews import review_request_create
+    from designer.services.sharing import membership_add
     from tests.factories import UserFactory, add_group, add_job, make_draft, root_of
 
     log_in(csp_page)
@@ -118,14 +121,14 @@ def test_review_pages_raise_no_csp_violation(csp_page):
     inner = add_group(draft, group, name="Statements")
     draft.refresh_from_db()
     job = add_job(draft, inner, "Collect")
-    review.membership_add(draft=draft, actor=owner, identifier="csp-reviewer", role="reviewer")
-    first = review.review_request(draft=Draft.objects.get(pk=draft.pk), actor=owner, reviewers=[reviewer])
+    membership_add(draft=draft, actor=owner, identifier="csp-reviewer", role="reviewer")
+    first = review_request_create(draft=Draft.objects.get(pk=draft.pk), actor=owner, reviewers=[reviewer])
     draft.refresh_from_db()
     add_job(draft, inner, "Reconcile")  # a nested addition: the diff indents it by depth
     draft.refresh_from_db()
-    services.node_move(node=job, version=draft.version, parent_key=group.key, position=0)
-    thread = review.comment_create(draft=draft, actor=reviewer, body="<b>Why?</b>", node_key=job.key)
-    review.comment_create(draft=draft, actor=owner, body="Because.", parent=thread)
+    node_move(node=job, version=draft.version, parent_key=group.key, position=0)
+    thread = comment_create(draft=draft, actor=reviewer, body="<b>Why?</b>", node_key=job.key)
+    comment_create(draft=draft, actor=owner, body="Because.", parent=thread)
     pages = [
         f"/drafts/{draft.pk}/review/",
         f"/drafts/{draft.pk}/review/?node={job.key}",

@@ -7,9 +7,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from designer import services
 from designer.models import Draft, Node
-from designer.selectors import draft_tree
+from designer.selectors.trees import draft_tree
+from designer.services.nodes import node_update
 from tests.factories import add_group, add_job, make_draft, root_of
 
 pytestmark = pytest.mark.browser
@@ -255,7 +255,7 @@ def test_a_stale_drag_snaps_back_with_the_conflict_message(page, live_server, dr
     page.goto(editor_url(live_server, draft))
     last = Node.objects.get(draft=draft, name="Last")
     fresh = Draft.objects.get(pk=draft.pk)
-    services.node_update(node=last, version=fresh.version, changes={"name": "Last (renamed elsewhere)"})
+    node_update(node=last, version=fresh.version, changes={"name": "Last (renamed elsewhere)"})
 
     mover = item(page, "Mover").locator(":scope > .row .handle")
     response = wait_write(
@@ -327,7 +327,7 @@ def test_a_drag_elsewhere_keeps_what_the_user_is_typing_in_the_inspector(page, l
 def test_process_settings_update_the_title_and_every_badge_in_place(page, live_server, drag_draft):
     draft, _ = drag_draft
     mover = Node.objects.get(draft=draft, arguments__title="Mover")
-    services.node_update(
+    node_update(
         node=mover,
         version=Draft.objects.get(pk=draft.pk).version,
         changes={"arguments": {"title": "Mover", "assigneeUser": "userId1", "dueDate": "2026-06-30"}},

@@ -36,7 +36,7 @@ def logged_in_page(browser, live_server, settings):
 
 
 def test_click_publish_and_see_the_process_id(logged_in_page, live_server):
-    from processes_api.models import SandboxProcess
+    from processes_api.sandbox.models import SandboxProcess
 
     page, user, open_history = logged_in_page
     draft = make_draft(user, "Browser close")

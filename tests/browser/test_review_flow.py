@@ -32,7 +32,7 @@ def wait_idle(page):
 
 
 def test_two_users_review_approve_publish_and_an_edit_voids_the_approval(new_page, live_server, browser_user, sandbox):
-    from processes_api.models import SandboxProcess
+    from processes_api.sandbox.models import SandboxProcess
 
     owner = browser_user
     reviewer = UserFactory(username="bob")

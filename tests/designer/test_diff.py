@@ -2,9 +2,11 @@ from __future__ import annotations
 
 import pytest
 
-from designer import review, services
 from designer.diff import FieldChange, diff_revisions
 from designer.models import Node
+from designer.services.drafts import draft_update
+from designer.services.nodes import node_delete, node_move, node_update
+from designer.services.revisions import revision_save_point
 from tests.factories import UserFactory, add_group, add_job, make_draft, root_of
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +36,7 @@ def nested():
     j4 = add_job(draft, b, "j4")
     j5 = add_job(draft, root, "j5")
     draft.refresh_from_db()
-    base = review.revision_save_point(draft=draft, actor=owner)
+    base = revision_save_point(draft=draft, actor=owner)
     return {
         "draft": draft,
         "owner": owner,
@@ -78,7 +80,7 @@ def test_added_job_in_a_nested_group_is_added_and_siblings_are_not_moved(nested)
 def test_removing_a_group_removes_its_whole_subtree(nested):
     draft = nested["draft"]
 
-    services.node_delete(node=_node(nested["a1"]), version=_v(draft))
+    node_delete(node=_node(nested["a1"]), version=_v(draft))
 
     diff = _diff(nested)
     assert diff.keys("removed") == {str(nested[k].key) for k in ("a1", "j1", "j2")}
@@ -89,7 +91,7 @@ def test_removing_a_group_removes_its_whole_subtree(nested):
 def test_moving_a_job_out_of_a_nested_group_is_moved_with_its_parents(nested):
     draft = nested["draft"]
 
-    services.node_move(node=_node(nested["j2"]), version=_v(draft), parent_key=nested["b"].key, position=0)
+    node_move(node=_node(nested["j2"]), version=_v(draft), parent_key=nested["b"].key, position=0)
 
     diff = _diff(nested)
     assert diff.keys("moved") == {str(nested["j2"].key)}
@@ -102,7 +104,7 @@ def test_moving_a_job_out_of_a_nested_group_is_moved_with_its_parents(nested):
 def test_moving_a_whole_group_reports_only_the_group(nested):
     draft = nested["draft"]
 
-    services.node_move(node=_node(nested["a1"]), version=_v(draft), parent_key=nested["b"].key, position=1)
+    node_move(node=_node(nested["a1"]), version=_v(draft), parent_key=nested["b"].key, position=1)
 
     diff = _diff(nested)
     assert diff.keys("moved") == {str(nested["a1"].key)}
@@ -112,7 +114,7 @@ def test_reordering_siblings_reports_the_node_that_moved_not_the_ones_shifted(ne
     draft = nested["draft"]
 
     # root: [A, B, j5] -> [j5, A, B]
-    services.node_move(node=_node(nested["j5"]), version=_v(draft), parent_key=nested["root"].key, position=0)
+    node_move(node=_node(nested["j5"]), version=_v(draft), parent_key=nested["root"].key, position=0)
 
     diff = _diff(nested)
     assert diff.keys("moved") == {str(nested["j5"].key)}
@@ -122,13 +124,13 @@ def test_reordering_siblings_reports_the_node_that_moved_not_the_ones_shifted(ne
 
 def test_changed_fields_have_before_and_after_including_arguments(nested):
     draft = nested["draft"]
-    services.node_update(node=_node(nested["a1"]), version=_v(draft), changes={"name": "Sub A", "parallel": True})
-    services.node_update(
+    node_update(node=_node(nested["a1"]), version=_v(draft), changes={"name": "Sub A", "parallel": True})
+    node_update(
         node=_node(nested["j1"]),
         version=_v(draft),
         changes={"arguments": {"title": "j1", "assigneeUser": "userId2", "description": "Read it"}},
     )
-    services.draft_update(draft=draft, version=_v(draft), changes={"due_date": "2026-12-31"})
+    draft_update(draft=draft, version=_v(draft), changes={"due_date": "2026-12-31"})
 
     diff = _diff(nested)
 
@@ -147,8 +149,8 @@ def test_changed_fields_have_before_and_after_including_arguments(nested):
 
 def test_a_node_moved_and_changed_is_reported_in_both(nested):
     draft = nested["draft"]
-    services.node_move(node=_node(nested["j4"]), version=_v(draft), parent_key=nested["a1"].key, position=1)
-    services.node_update(
+    node_move(node=_node(nested["j4"]), version=_v(draft), parent_key=nested["a1"].key, position=1)
+    node_update(
         node=_node(nested["j4"]), version=_v(draft), changes={"arguments": {"title": "j4b", "assigneeUser": "userId1"}}
     )
 
@@ -162,7 +164,7 @@ def test_a_node_moved_and_changed_is_reported_in_both(nested):
 def test_diff_between_two_revisions_in_either_direction(nested):
     draft = nested["draft"]
     new = add_job(draft, nested["b"], "late")
-    r2 = review.revision_save_point(draft=draft, actor=nested["owner"])
+    r2 = revision_save_point(draft=draft, actor=nested["owner"])
 
     forward = diff_revisions(nested["base"], r2)
     backward = diff_revisions(r2, nested["base"])

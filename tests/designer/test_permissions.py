@@ -9,9 +9,10 @@ import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
 
-from designer import review
 from designer.models import Membership
 from designer.permissions import RULES, Action, can
+from designer.services.comments import comment_create, comment_resolve
+from designer.services.revisions import revision_save_point
 from tests.factories import UserFactory, add_job, make_draft, root_of
 
 ROLES = ["owner", "editor", "reviewer", "viewer", "stranger"]
@@ -60,10 +61,10 @@ def world(db):
     for role in ("editor", "reviewer", "viewer"):
         Membership.objects.create(draft=draft, user=users[role], role=role)
     spare = Membership.objects.create(draft=draft, user=UserFactory(username="spare"), role="viewer")
-    comment = review.comment_create(draft=draft, actor=users["owner"], body="Open thread")
-    resolved = review.comment_create(draft=draft, actor=users["owner"], body="Done thread")
-    review.comment_resolve(comment=resolved, actor=users["owner"])
-    revision = review.revision_save_point(draft=draft, actor=users["owner"])
+    comment = comment_create(draft=draft, actor=users["owner"], body="Open thread")
+    resolved = comment_create(draft=draft, actor=users["owner"], body="Done thread")
+    comment_resolve(comment=resolved, actor=users["owner"])
+    revision = revision_save_point(draft=draft, actor=users["owner"])
     draft.refresh_from_db()
     values = {
         "member": spare.pk,

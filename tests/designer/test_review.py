@@ -3,19 +3,20 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 
-from designer import review, services
 from designer.errors import DraftConflict, DraftError
 from designer.models import Activity, ApprovalGateChange, Comment, Membership, Node, Revision
-from designer.review_selectors import (
-    approval_status,
-    comment_counts,
-    comment_threads,
-    inbox,
-    inbox_count,
-    publish_gate,
-    with_my_role,
-)
-from designer.selectors import draft_list, draft_tree
+from designer.selectors.comments import comment_counts, comment_threads
+from designer.selectors.drafts import draft_list, with_my_role
+from designer.selectors.reviews import approval_status, inbox, inbox_count, publish_gate
+from designer.selectors.revisions import current_content
+from designer.selectors.trees import draft_tree
+from designer.services.activity import activity_record
+from designer.services.comments import comment_create, comment_reopen, comment_resolve
+from designer.services.drafts import draft_update
+from designer.services.nodes import node_delete, node_move, node_update
+from designer.services.reviews import approval_gate_set, review_approve, review_request_changes, review_request_create
+from designer.services.revisions import revision_restore, revision_save_point
+from designer.services.sharing import membership_add, membership_remove, membership_update, ownership_transfer
 from processes_api.payload import build_payload
 from tests.factories import UserFactory, add_group, add_job, make_draft, root_of
 
@@ -51,7 +52,7 @@ def team():
 def _approve(team):
     draft = team["draft"]
     draft.refresh_from_db()
-    return review.review_approve(draft=draft, actor=team["reviewer"], version=draft.version)
+    return review_approve(draft=draft, actor=team["reviewer"], version=draft.version)
 
 
 def test_membership_add_by_username_and_by_email(team):
@@ -59,8 +60,8 @@ def test_membership_add_by_username_and_by_email(team):
     dana = UserFactory(username="dana", email="Dana@Example.com")
     erin = UserFactory(username="erin")
 
-    review.membership_add(draft=draft, actor=team["owner"], identifier="dana@example.com", role="viewer")
-    review.membership_add(draft=draft, actor=team["owner"], identifier="ERIN", role="editor")
+    membership_add(draft=draft, actor=team["owner"], identifier="dana@example.com", role="viewer")
+    membership_add(draft=draft, actor=team["owner"], identifier="ERIN", role="editor")
 
     assert Membership.objects.get(draft=draft, user=dana).role == "viewer"
     assert Membership.objects.get(draft=draft, user=erin).role == "editor"
@@ -84,7 +85,7 @@ def test_membership_add_refuses_bad_input_and_writes_nothing(team, identifier, r
     before = Membership.objects.count()
 
     with pytest.raises(DraftError) as exc:
-        review.membership_add(draft=team["draft"], actor=team["owner"], identifier=identifier, role=role)
+        membership_add(draft=team["draft"], actor=team["owner"], identifier=identifier, role=role)
 
     assert str(exc.value) == message
     assert Membership.objects.count() == before
@@ -95,8 +96,8 @@ def test_membership_update_and_remove_are_logged(team):
     draft = team["draft"]
     membership = Membership.objects.get(draft=draft, user=team["viewer"])
 
-    review.membership_update(membership=membership, actor=team["owner"], role="reviewer")
-    review.membership_remove(membership=membership, actor=team["owner"])
+    membership_update(membership=membership, actor=team["owner"], role="reviewer")
+    membership_remove(membership=membership, actor=team["owner"])
 
     assert not Membership.objects.filter(draft=draft, user=team["viewer"]).exists()
     verbs = list(Activity.objects.filter(draft=draft).values_list("verb", flat=True))
@@ -106,7 +107,7 @@ def test_membership_update_and_remove_are_logged(team):
 def test_ownership_transfer_makes_previous_owner_an_editor(team):
     draft = team["draft"]
 
-    review.ownership_transfer(draft=draft, actor=team["owner"], new_owner=team["editor"])
+    ownership_transfer(draft=draft, actor=team["owner"], new_owner=team["editor"])
 
     draft.refresh_from_db()
     assert draft.owner == team["editor"]
@@ -116,17 +117,17 @@ def test_ownership_transfer_makes_previous_owner_an_editor(team):
 
 def test_ownership_transfer_to_a_stranger_is_refused(team):
     with pytest.raises(DraftError, match="is not a member of this draft"):
-        review.ownership_transfer(draft=team["draft"], actor=team["owner"], new_owner=UserFactory())
+        ownership_transfer(draft=team["draft"], actor=team["owner"], new_owner=UserFactory())
 
 
 def test_review_request_freezes_a_revision_and_mails_the_reviewers(team, django_capture_on_commit_callbacks):
     draft = team["draft"]
 
     with django_capture_on_commit_callbacks(execute=True):
-        request = review.review_request(draft=draft, actor=team["editor"], reviewers=[team["reviewer"]], note="Q3")
+        request = review_request_create(draft=draft, actor=team["editor"], reviewers=[team["reviewer"]], note="Q3")
 
     assert request.revision.reason == Revision.Reason.REVIEW_REQUEST
-    assert request.revision.content_hash == review.current_content(draft)[2]
+    assert request.revision.content_hash == current_content(draft)[2]
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["rita@example.com"]
     assert "ed asks you to review" in mail.outbox[0].body
@@ -137,7 +138,7 @@ def test_review_request_freezes_a_revision_and_mails_the_reviewers(team, django_
 
 def test_review_request_refuses_a_reviewer_who_is_not_a_member(team):
     with pytest.raises(DraftError) as exc:
-        review.review_request(draft=team["draft"], actor=team["editor"], reviewers=[UserFactory(username="zed")])
+        review_request_create(draft=team["draft"], actor=team["editor"], reviewers=[UserFactory(username="zed")])
 
     assert str(exc.value) == "zed is not a member of this draft; share it with them as a reviewer first."
     assert not Revision.objects.exists()
@@ -145,13 +146,13 @@ def test_review_request_refuses_a_reviewer_who_is_not_a_member(team):
 
 def test_review_request_refuses_a_viewer_as_reviewer_and_an_empty_choice(team):
     with pytest.raises(DraftError, match="vic is viewer of this draft and cannot approve"):
-        review.review_request(draft=team["draft"], actor=team["editor"], reviewers=[team["viewer"]])
+        review_request_create(draft=team["draft"], actor=team["editor"], reviewers=[team["viewer"]])
     with pytest.raises(DraftError, match="Choose at least one reviewer"):
-        review.review_request(draft=team["draft"], actor=team["editor"], reviewers=[])
+        review_request_create(draft=team["draft"], actor=team["editor"], reviewers=[])
 
 
 def test_a_decision_takes_the_request_out_of_the_inbox(team):
-    review.review_request(draft=team["draft"], actor=team["editor"], reviewers=[team["reviewer"]])
+    review_request_create(draft=team["draft"], actor=team["editor"], reviewers=[team["reviewer"]])
 
     _approve(team)
 
@@ -161,7 +162,7 @@ def test_a_decision_takes_the_request_out_of_the_inbox(team):
 def test_approval_records_the_content_hash_and_is_valid(team):
     approval = _approve(team)
 
-    assert approval.content_hash == review.current_content(team["draft"])[2]
+    assert approval.content_hash == current_content(team["draft"])[2]
     assert approval.revision.reason == Revision.Reason.APPROVAL
     assert approval_status(team["draft"]).state == "valid"
 
@@ -171,7 +172,7 @@ def test_an_edit_after_approval_voids_it(team):
     draft = team["draft"]
     draft.refresh_from_db()
 
-    services.node_update(node=team["job"], version=draft.version, changes={"arguments": {"title": "Reconcile all"}})
+    node_update(node=team["job"], version=draft.version, changes={"arguments": {"title": "Reconcile all"}})
 
     status = approval_status(draft)
     assert status.state == "voided"
@@ -182,19 +183,19 @@ def test_approving_a_stale_version_is_refused(team):
     draft = team["draft"]
     draft.refresh_from_db()
     seen = draft.version
-    services.node_update(node=team["job"], version=seen, changes={"arguments": {"title": "Changed"}})
+    node_update(node=team["job"], version=seen, changes={"arguments": {"title": "Changed"}})
 
     with pytest.raises(DraftConflict):
-        review.review_approve(draft=draft, actor=team["reviewer"], version=seen)
+        review_approve(draft=draft, actor=team["reviewer"], version=seen)
 
 
 def test_request_changes_needs_a_note_and_blocks_publishing(team):
     draft = team["draft"]
     draft.refresh_from_db()
     with pytest.raises(DraftError, match="the note is empty"):
-        review.review_request_changes(draft=draft, actor=team["reviewer"], version=draft.version, note="  ")
+        review_request_changes(draft=draft, actor=team["reviewer"], version=draft.version, note="  ")
 
-    review.review_request_changes(draft=draft, actor=team["reviewer"], version=draft.version, note="Add owner")
+    review_request_changes(draft=draft, actor=team["reviewer"], version=draft.version, note="Add owner")
 
     assert approval_status(draft).state == "changes_requested"
     assert publish_gate(draft) == (False, "A reviewer requested changes; publish after a new approval.")
@@ -216,7 +217,7 @@ def test_publish_gate_refuses_after_an_edit_voids_the_approval(team):
     _approve(team)
     draft = team["draft"]
     draft.refresh_from_db()
-    services.node_move(node=team["job"], version=draft.version, parent_key=team["root"].key, position=0)
+    node_move(node=team["job"], version=draft.version, parent_key=team["root"].key, position=0)
 
     allowed, reason = publish_gate(draft)
 
@@ -233,7 +234,7 @@ def test_publish_gate_allows_a_draft_without_reviewers():
 def test_gate_turned_off_by_owner_is_logged_and_lets_publish(team):
     draft = team["draft"]
 
-    review.approval_gate_set(draft=draft, actor=team["owner"], required=False, reason="Urgent fix")
+    approval_gate_set(draft=draft, actor=team["owner"], required=False, reason="Urgent fix")
 
     assert publish_gate(draft) == (True, "The owner turned off the approval requirement for this draft.")
     change = ApprovalGateChange.objects.get(draft=draft)
@@ -241,17 +242,15 @@ def test_gate_turned_off_by_owner_is_logged_and_lets_publish(team):
     entry = Activity.objects.get(draft=draft, verb="gate_changed")
     assert entry.summary == "approval no longer required before publishing: Urgent fix"
     with pytest.raises(DraftError, match="already off"):
-        review.approval_gate_set(draft=draft, actor=team["owner"], required=False)
+        approval_gate_set(draft=draft, actor=team["owner"], required=False)
 
 
 def test_comments_survive_moving_their_node(team):
     draft = team["draft"]
-    comment = review.comment_create(
-        draft=draft, actor=team["reviewer"], body="Who owns this?", node_key=team["job"].key
-    )
+    comment = comment_create(draft=draft, actor=team["reviewer"], body="Who owns this?", node_key=team["job"].key)
     draft.refresh_from_db()
 
-    services.node_move(node=team["job"], version=draft.version, parent_key=team["root"].key, position=0)
+    node_move(node=team["job"], version=draft.version, parent_key=team["root"].key, position=0)
 
     assert comment_counts(draft) == {team["job"].key: 1}
     assert [t.pk for t in comment_threads(draft, node_key=team["job"].key)] == [comment.pk]
@@ -260,7 +259,7 @@ def test_comments_survive_moving_their_node(team):
 
 def test_empty_comment_is_refused_with_a_message(team):
     with pytest.raises(DraftError) as exc:
-        review.comment_create(draft=team["draft"], actor=team["reviewer"], body="   \n ")
+        comment_create(draft=team["draft"], actor=team["reviewer"], body="   \n ")
 
     assert str(exc.value) == "The comment is empty; write something first."
     assert not Comment.objects.exists()
@@ -270,26 +269,26 @@ def test_comment_on_an_unknown_node_is_refused(team):
     other = make_draft()
 
     with pytest.raises(DraftError, match="There is no node"):
-        review.comment_create(draft=team["draft"], actor=team["reviewer"], body="x", node_key=root_of(other).key)
+        comment_create(draft=team["draft"], actor=team["reviewer"], body="x", node_key=root_of(other).key)
 
 
 def test_replies_thread_under_the_first_comment_and_resolve_reopen_the_thread(team):
     draft = team["draft"]
-    first = review.comment_create(draft=draft, actor=team["reviewer"], body="Due date?", node_key=team["job"].key)
-    reply = review.comment_create(draft=draft, actor=team["editor"], body="Fixed", parent=first)
-    nested = review.comment_create(draft=draft, actor=team["reviewer"], body="Thanks", parent=reply)
+    first = comment_create(draft=draft, actor=team["reviewer"], body="Due date?", node_key=team["job"].key)
+    reply = comment_create(draft=draft, actor=team["editor"], body="Fixed", parent=first)
+    nested = comment_create(draft=draft, actor=team["reviewer"], body="Thanks", parent=reply)
 
-    review.comment_resolve(comment=reply, actor=team["reviewer"])
+    comment_resolve(comment=reply, actor=team["reviewer"])
 
     first.refresh_from_db()
     assert nested.parent == first
     assert nested.node_key == team["job"].key
     assert first.resolved
     assert comment_counts(draft) == {}
-    review.comment_reopen(comment=first, actor=team["editor"])
+    comment_reopen(comment=first, actor=team["editor"])
     assert comment_counts(draft) == {team["job"].key: 1}
     with pytest.raises(DraftError, match="open already"):
-        review.comment_reopen(comment=first, actor=team["editor"])
+        comment_reopen(comment=first, actor=team["editor"])
 
 
 def test_drafts_list_shows_my_role_without_a_query_per_draft(team, django_assert_num_queries):
@@ -320,37 +319,37 @@ def _content(draft):
 def test_restore_gives_back_the_revision_exactly_and_can_be_undone(team):
     draft = team["draft"]
     draft.refresh_from_db()
-    services.draft_update(draft=draft, version=draft.version, changes={"due_date": "2026-12-31"})
-    r1 = review.revision_save_point(draft=draft, actor=team["owner"], note="before edits")
-    services.node_update(node=_job(team), version=_v(draft), changes={"arguments": {"title": "Renamed"}})
-    services.node_move(node=_job(team), version=_v(draft), parent_key=team["root"].key, position=0)
+    draft_update(draft=draft, version=draft.version, changes={"due_date": "2026-12-31"})
+    r1 = revision_save_point(draft=draft, actor=team["owner"], note="before edits")
+    node_update(node=_job(team), version=_v(draft), changes={"arguments": {"title": "Renamed"}})
+    node_move(node=_job(team), version=_v(draft), parent_key=team["root"].key, position=0)
     _v(draft)
     add_job(draft, team["group"], "New one")
-    services.draft_update(draft=draft, version=_v(draft), changes={"due_date": None, "name": "Other"})
+    draft_update(draft=draft, version=_v(draft), changes={"due_date": None, "name": "Other"})
     draft.refresh_from_db()
     later = _content(draft)
     version = draft.version
 
-    undo = review.revision_restore(draft=draft, actor=team["owner"], version=version, revision=r1)
+    undo = revision_restore(draft=draft, actor=team["owner"], version=version, revision=r1)
 
     draft.refresh_from_db()
     assert draft.version == version + 1
     assert _content(draft) == (r1.payload, r1.paths)
-    assert review.current_content(draft)[2] == r1.content_hash
+    assert current_content(draft)[2] == r1.content_hash
     assert (undo.payload, undo.paths) == later
-    review.revision_restore(draft=draft, actor=team["owner"], version=draft.version, revision=undo)
+    revision_restore(draft=draft, actor=team["owner"], version=draft.version, revision=undo)
     draft.refresh_from_db()
     assert _content(draft) == later
 
 
 def test_restore_keeps_node_keys_so_comments_stay_attached(team):
     draft = team["draft"]
-    r1 = review.revision_save_point(draft=draft, actor=team["owner"])
-    review.comment_create(draft=draft, actor=team["reviewer"], body="Check", node_key=team["job"].key)
+    r1 = revision_save_point(draft=draft, actor=team["owner"])
+    comment_create(draft=draft, actor=team["reviewer"], body="Check", node_key=team["job"].key)
     draft.refresh_from_db()
-    services.node_delete(node=_job(team), version=_v(draft))
+    node_delete(node=_job(team), version=_v(draft))
 
-    review.revision_restore(draft=draft, actor=team["owner"], version=_v(draft), revision=r1)
+    revision_restore(draft=draft, actor=team["owner"], version=_v(draft), revision=r1)
 
     assert Node.objects.filter(draft=draft, key=team["job"].key).exists()
     assert comment_counts(draft) == {team["job"].key: 1}
@@ -358,11 +357,11 @@ def test_restore_keeps_node_keys_so_comments_stay_attached(team):
 
 def test_restore_of_a_stale_version_is_refused_and_writes_nothing(team):
     draft = team["draft"]
-    r1 = review.revision_save_point(draft=draft, actor=team["owner"])
+    r1 = revision_save_point(draft=draft, actor=team["owner"])
     count = Revision.objects.count()
 
     with pytest.raises(DraftConflict):
-        review.revision_restore(draft=draft, actor=team["owner"], version=draft.version - 1, revision=r1)
+        revision_restore(draft=draft, actor=team["owner"], version=draft.version - 1, revision=r1)
 
     assert Revision.objects.count() == count
 
@@ -370,9 +369,9 @@ def test_restore_of_a_stale_version_is_refused_and_writes_nothing(team):
 def test_edits_by_one_person_fold_into_one_summarised_activity_line(team):
     draft = team["draft"]
 
-    review.activity_record(draft=draft, actor=team["editor"], verb="edited", summary="renamed Close")
-    review.activity_record(draft=draft, actor=team["editor"], verb="edited", summary="moved Reconcile")
-    review.activity_record(draft=draft, actor=team["owner"], verb="edited", summary="added Sign")
+    activity_record(draft=draft, actor=team["editor"], verb="edited", summary="renamed Close")
+    activity_record(draft=draft, actor=team["editor"], verb="edited", summary="moved Reconcile")
+    activity_record(draft=draft, actor=team["owner"], verb="edited", summary="added Sign")
 
     lines = list(Activity.objects.filter(draft=draft).order_by("id"))
     assert [(a.actor, a.count, a.summary) for a in lines] == [
@@ -384,23 +383,23 @@ def test_edits_by_one_person_fold_into_one_summarised_activity_line(team):
 def test_other_verbs_never_fold(team):
     draft = team["draft"]
 
-    review.activity_record(draft=draft, actor=team["owner"], verb="published", summary="p1")
-    review.activity_record(draft=draft, actor=team["owner"], verb="published", summary="p2")
+    activity_record(draft=draft, actor=team["owner"], verb="published", summary="p1")
+    activity_record(draft=draft, actor=team["owner"], verb="published", summary="p2")
 
     assert Activity.objects.filter(draft=draft, verb="published").count() == 2
 
 
 def test_a_reviewer_made_viewer_leaves_the_inbox(team):
-    review.review_request(draft=team["draft"], actor=team["editor"], reviewers=[team["reviewer"]])
+    review_request_create(draft=team["draft"], actor=team["editor"], reviewers=[team["reviewer"]])
     membership = Membership.objects.get(draft=team["draft"], user=team["reviewer"])
 
-    review.membership_update(membership=membership, actor=team["owner"], role="viewer")
+    membership_update(membership=membership, actor=team["owner"], role="viewer")
 
     assert inbox_count(user=team["reviewer"]) == 0
 
 
 def test_restore_round_trips_an_imported_payload_with_unknown_fields():
-    from processes_api.payload import draft_import
+    from designer.services.drafts import draft_import
     from tests.factories import seed_request
 
     owner = UserFactory()
@@ -408,12 +407,12 @@ def test_restore_round_trips_an_imported_payload_with_unknown_fields():
     data["futureField"] = {"kept": True}
     data["root"]["children"][0]["futureWrapper"] = 1
     draft = draft_import(data=data, owner=owner)
-    r1 = review.revision_save_point(draft=draft, actor=owner)
+    r1 = revision_save_point(draft=draft, actor=owner)
     first = Node.objects.filter(draft=draft, kind="job").select_related("draft").first()
-    services.node_delete(node=first, version=_v(draft))
-    services.draft_update(draft=draft, version=_v(draft), changes={"name": "Renamed"})
+    node_delete(node=first, version=_v(draft))
+    draft_update(draft=draft, version=_v(draft), changes={"name": "Renamed"})
 
-    review.revision_restore(draft=draft, actor=owner, version=_v(draft), revision=r1)
+    revision_restore(draft=draft, actor=owner, version=_v(draft), revision=r1)
 
     draft.refresh_from_db()
     assert _content(draft) == (r1.payload, r1.paths)

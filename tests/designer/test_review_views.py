@@ -7,8 +7,12 @@ from django.template import Context, Template
 from django.test import RequestFactory
 from django.urls import reverse
 
-from designer import review, services
 from designer.models import Approval, Comment, Membership, Node, ReviewRequest
+from designer.selectors.comments import comment_counts
+from designer.services.comments import comment_create
+from designer.services.nodes import node_delete, node_update
+from designer.services.reviews import approval_gate_set, review_approve, review_request_create
+from designer.services.revisions import revision_save_point
 from tests.factories import UserFactory, add_group, add_job, make_draft, root_of
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +40,7 @@ def _url(name, team, **kwargs):
 
 
 def test_html_in_comments_is_shown_as_text_on_the_review_page(client, team):
-    review.comment_create(draft=team["draft"], actor=team["reviewer"], body=SCRIPT, node_key=team["job"].key)
+    comment_create(draft=team["draft"], actor=team["reviewer"], body=SCRIPT, node_key=team["job"].key)
     client.force_login(team["editor"])
 
     response = client.get(_url("review-page", team))
@@ -50,8 +54,8 @@ def test_html_in_comments_is_shown_as_text_on_the_review_page(client, team):
 
 def test_html_in_member_names_notes_and_activity_is_escaped(client, team):
     draft = team["draft"]
-    review.review_request(draft=draft, actor=team["editor"], reviewers=[team["reviewer"]], note=SCRIPT)
-    review.approval_gate_set(draft=draft, actor=team["owner"], required=False, reason=SCRIPT)
+    review_request_create(draft=draft, actor=team["editor"], reviewers=[team["reviewer"]], note=SCRIPT)
+    approval_gate_set(draft=draft, actor=team["owner"], required=False, reason=SCRIPT)
     client.force_login(team["owner"])
 
     pages = [
@@ -146,9 +150,9 @@ def test_review_request_naming_a_non_member_is_refused(client, team):
 def test_review_page_shows_the_tree_diff_and_changed_since_approval(client, team):
     draft = team["draft"]
     draft.refresh_from_db()
-    review.review_approve(draft=draft, actor=team["reviewer"], version=draft.version)
+    review_approve(draft=draft, actor=team["reviewer"], version=draft.version)
     draft.refresh_from_db()
-    services.node_update(
+    node_update(
         node=Node.objects.get(key=team["job"].key), version=draft.version, changes={"arguments": {"title": "Renamed"}}
     )
     client.force_login(team["editor"])
@@ -174,9 +178,9 @@ def test_approving_a_version_that_changed_shows_the_conflict(client, team):
 
 def test_restore_through_the_revisions_page_and_read_only_view(client, team):
     draft = team["draft"]
-    r1 = review.revision_save_point(draft=draft, actor=team["owner"])
+    r1 = revision_save_point(draft=draft, actor=team["owner"])
     draft.refresh_from_db()
-    services.node_delete(node=Node.objects.get(key=team["job"].key), version=draft.version)
+    node_delete(node=Node.objects.get(key=team["job"].key), version=draft.version)
     draft.refresh_from_db()
     client.force_login(team["editor"])
 
@@ -200,7 +204,7 @@ def test_diff_with_an_unknown_revision_says_so(client, team):
 
 
 def test_inbox_link_tag_shows_the_count(team):
-    review.review_request(draft=team["draft"], actor=team["editor"], reviewers=[team["reviewer"]])
+    review_request_create(draft=team["draft"], actor=team["editor"], reviewers=[team["reviewer"]])
     request = RequestFactory().get("/")
     request.user = team["reviewer"]
 
@@ -211,8 +215,8 @@ def test_inbox_link_tag_shows_the_count(team):
 
 def test_comments_fragment_for_one_node_for_the_editor(client, team):
     draft = team["draft"]
-    review.comment_create(draft=draft, actor=team["reviewer"], body="On the job", node_key=team["job"].key)
-    review.comment_create(draft=draft, actor=team["reviewer"], body="On the draft")
+    comment_create(draft=draft, actor=team["reviewer"], body="On the job", node_key=team["job"].key)
+    comment_create(draft=draft, actor=team["reviewer"], body="On the draft")
     client.force_login(team["editor"])
 
     html = client.get(_url("review-comments", team) + f"?node={team['job'].key}").content.decode()
@@ -226,7 +230,7 @@ def test_comments_fragment_for_one_node_for_the_editor(client, team):
 def test_comment_added_from_a_node_fragment_stays_scoped_to_the_node(client, team):
     client.force_login(team["reviewer"])
     key = str(team["job"].key)
-    review.comment_create(draft=team["draft"], actor=team["reviewer"], body="On the draft")
+    comment_create(draft=team["draft"], actor=team["reviewer"], body="On the draft")
 
     response = client.post(
         _url("review-comment-add", team), {"body": "Due?", "node": key, "scope": key}, headers={"HX-Request": "true"}
@@ -245,9 +249,9 @@ def _page_queries(client, team, extra_jobs):
     for i in range(extra_jobs):
         draft.refresh_from_db()
         job = add_job(draft, team["group"], f"Job {i}")
-        review.comment_create(draft=draft, actor=team["reviewer"], body=f"c{i}", node_key=job.key)
+        comment_create(draft=draft, actor=team["reviewer"], body=f"c{i}", node_key=job.key)
     draft.refresh_from_db()
-    review.review_request(draft=draft, actor=team["editor"], reviewers=[team["reviewer"]])
+    review_request_create(draft=draft, actor=team["editor"], reviewers=[team["reviewer"]])
     client.force_login(team["reviewer"])
     with CaptureQueriesContext(connection) as queries:
         assert client.get(_url("review-page", team)).status_code == 200
@@ -265,9 +269,9 @@ def test_review_page_queries_do_not_grow_with_the_tree_or_comments(client, team)
 def test_approval_banner_for_the_editor_says_changed_since_approval_with_a_diff_link(team):
     draft = team["draft"]
     draft.refresh_from_db()
-    approval = review.review_approve(draft=draft, actor=team["reviewer"], version=draft.version)
+    approval = review_approve(draft=draft, actor=team["reviewer"], version=draft.version)
     draft.refresh_from_db()
-    services.node_update(
+    node_update(
         node=Node.objects.get(key=team["job"].key), version=draft.version, changes={"arguments": {"title": "<i>x</i>"}}
     )
 
@@ -280,9 +284,7 @@ def test_approval_banner_for_the_editor_says_changed_since_approval_with_a_diff_
 
 
 def test_open_comments_filter_gives_the_marker_count_per_node(team):
-    from designer.review_selectors import comment_counts
-
-    review.comment_create(draft=team["draft"], actor=team["reviewer"], body="a", node_key=team["job"].key)
+    comment_create(draft=team["draft"], actor=team["reviewer"], body="a", node_key=team["job"].key)
     context = Context({"counts": comment_counts(team["draft"]), "job": team["job"], "group": team["group"]})
 
     html = Template("{% load review_tags %}{{ counts|open_comments:job.key }}/{{ counts|open_comments:group.key }}")
@@ -291,7 +293,7 @@ def test_open_comments_filter_gives_the_marker_count_per_node(team):
 
 
 def test_editor_comment_marker_links_to_the_nodes_comments_on_the_review_page(client, team):
-    review.comment_create(draft=team["draft"], actor=team["reviewer"], body="Check this", node_key=team["job"].key)
+    comment_create(draft=team["draft"], actor=team["reviewer"], body="Check this", node_key=team["job"].key)
     client.force_login(team["editor"])
     key = team["job"].key
 
@@ -304,9 +306,9 @@ def test_editor_comment_marker_links_to_the_nodes_comments_on_the_review_page(cl
 
 def test_review_page_filtered_to_a_node_shows_only_that_nodes_comments(client, team):
     draft = team["draft"]
-    review.comment_create(draft=draft, actor=team["reviewer"], body="About the job", node_key=team["job"].key)
-    review.comment_create(draft=draft, actor=team["reviewer"], body="About the group", node_key=team["group"].key)
-    review.comment_create(draft=draft, actor=team["reviewer"], body="About the whole draft")
+    comment_create(draft=draft, actor=team["reviewer"], body="About the job", node_key=team["job"].key)
+    comment_create(draft=draft, actor=team["reviewer"], body="About the group", node_key=team["group"].key)
+    comment_create(draft=draft, actor=team["reviewer"], body="About the whole draft")
     client.force_login(team["editor"])
 
     html = client.get(_url("review-page", team) + f"?node={team['job'].key}").content.decode()
@@ -321,8 +323,8 @@ def test_review_page_filtered_to_a_node_shows_only_that_nodes_comments(client, t
 
 def test_review_page_with_an_unknown_node_shows_every_comment(client, team):
     draft = team["draft"]
-    review.comment_create(draft=draft, actor=team["reviewer"], body="About the job", node_key=team["job"].key)
-    review.comment_create(draft=draft, actor=team["reviewer"], body="About the whole draft")
+    comment_create(draft=draft, actor=team["reviewer"], body="About the job", node_key=team["job"].key)
+    comment_create(draft=draft, actor=team["reviewer"], body="About the whole draft")
     client.force_login(team["editor"])
 
     for node in ("not-a-uuid", "00000000-0000-0000-0000-000000000000"):

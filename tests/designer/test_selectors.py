@@ -8,7 +8,7 @@ from django.db.models.signals import post_init
 from django.test.utils import CaptureQueriesContext
 
 from designer.models import Node
-from designer.selectors import child_counts, draft_tree, path_to, sibling_index, subtree, subtree_size
+from designer.selectors.trees import child_counts, draft_tree, path_to, sibling_index, subtree, subtree_size
 from tests.factories import add_group, add_job, make_draft, root_of
 
 pytestmark = pytest.mark.django_db

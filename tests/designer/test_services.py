@@ -5,10 +5,13 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
-from designer import services
 from designer.errors import DraftConflict, TreeError
 from designer.models import Draft, Node
-from designer.selectors import draft_tree
+from designer.selectors import trees
+from designer.selectors.trees import draft_tree
+from designer.services.drafts import draft_create, draft_duplicate, draft_update
+from designer.services.nodes import node_create, node_delete, node_duplicate, node_move, node_restore, node_update
+from designer.services.revisions import revision_freeze
 from tests.factories import add_group, add_job, make_draft, root_of
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +43,7 @@ def draft(user):
 
 
 def test_draft_create_makes_one_sequential_root_group(user):
-    draft = services.draft_create(owner=user, name="Q4 close")
+    draft = draft_create(owner=user, name="Q4 close")
 
     root = root_of(draft)
     assert (root.kind, root.name, root.parallel, root.trigger_type) == ("group", "Q4 close", False, "whenEligible")
@@ -92,9 +95,7 @@ def test_stale_version_is_refused_with_a_conflict_and_writes_nothing(draft):
     count = Node.objects.count()
 
     with pytest.raises(DraftConflict, match="This draft changed since you opened it") as caught:
-        services.node_create(
-            draft=draft, version=stale, parent_key=root_of(draft).key, position=0, kind="group", name="Late"
-        )
+        node_create(draft=draft, version=stale, parent_key=root_of(draft).key, position=0, kind="group", name="Late")
 
     assert caught.value.actual == draft.version
     assert Node.objects.count() == count
@@ -103,7 +104,7 @@ def test_stale_version_is_refused_with_a_conflict_and_writes_nothing(draft):
 def test_node_update_group_fields(draft):
     prep = Node.objects.get(name="Prep")
 
-    services.node_update(node=prep, version=draft.version, changes={"name": "Preparation", "parallel": True})
+    node_update(node=prep, version=draft.version, changes={"name": "Preparation", "parallel": True})
 
     prep.refresh_from_db()
     assert (prep.name, prep.parallel) == ("Preparation", True)
@@ -114,9 +115,7 @@ def test_node_update_job_keeps_unknown_argument_fields(draft):
     job.arguments = job.arguments | {"futureField": 7}
     job.save()
 
-    services.node_update(
-        node=job, version=draft.version, changes={"arguments": {"title": "Sign off", "assigneeUser": ""}}
-    )
+    node_update(node=job, version=draft.version, changes={"arguments": {"title": "Sign off", "assigneeUser": ""}})
 
     job.refresh_from_db()
     assert job.arguments == {"title": "Sign off", "futureField": 7}
@@ -126,14 +125,14 @@ def test_node_update_rejects_fields_of_the_other_kind(draft):
     job = Node.objects.get(arguments__title="Sign")
 
     with pytest.raises(TreeError, match="A job has no field parallel"):
-        services.node_update(node=job, version=draft.version, changes={"parallel": True})
+        node_update(node=job, version=draft.version, changes={"parallel": True})
 
 
 def test_node_move_into_a_nested_group(draft):
     sign = Node.objects.get(arguments__title="Sign")
     prep = Node.objects.get(name="Prep")
 
-    services.node_move(node=sign, version=draft.version, parent_key=prep.key, position=1)
+    node_move(node=sign, version=draft.version, parent_key=prep.key, position=1)
 
     assert outline(draft) == ["Close", "  Prep", "    Collect", "    Sign", "    Check"]
     assert positions_are_dense(draft)
@@ -142,7 +141,7 @@ def test_node_move_into_a_nested_group(draft):
 def test_node_move_out_of_a_group_to_the_front(draft):
     check = Node.objects.get(arguments__title="Check")
 
-    services.node_move(node=check, version=draft.version, parent_key=root_of(draft).key, position=0)
+    node_move(node=check, version=draft.version, parent_key=root_of(draft).key, position=0)
 
     assert outline(draft) == ["Close", "  Check", "  Prep", "    Collect", "  Sign"]
     assert positions_are_dense(draft)
@@ -151,7 +150,7 @@ def test_node_move_out_of_a_group_to_the_front(draft):
 def test_node_move_within_siblings_down(draft):
     prep = Node.objects.get(name="Prep")
 
-    services.node_move(node=prep, version=draft.version, parent_key=root_of(draft).key, position=5)
+    node_move(node=prep, version=draft.version, parent_key=root_of(draft).key, position=5)
 
     assert outline(draft) == ["Close", "  Sign", "  Prep", "    Collect", "    Check"]
 
@@ -161,16 +160,16 @@ def test_move_into_own_descendant_is_refused(draft):
     inner = add_group(draft, prep, "Inner")
 
     with pytest.raises(TreeError, match="cannot be moved into itself"):
-        services.node_move(node=prep, version=draft.version, parent_key=inner.key, position=0)
+        node_move(node=prep, version=draft.version, parent_key=inner.key, position=0)
     with pytest.raises(TreeError, match="cannot be moved into itself"):
-        services.node_move(node=prep, version=draft.version, parent_key=prep.key, position=0)
+        node_move(node=prep, version=draft.version, parent_key=prep.key, position=0)
 
 
 def test_move_of_the_root_is_refused(draft):
     root = root_of(draft)
 
     with pytest.raises(TreeError, match="The root group cannot be moved"):
-        services.node_move(node=root, version=draft.version, parent_key=root.key, position=0)
+        node_move(node=root, version=draft.version, parent_key=root.key, position=0)
 
 
 def test_move_into_a_job_is_refused(draft):
@@ -178,19 +177,19 @@ def test_move_into_a_job_is_refused(draft):
     collect = Node.objects.get(arguments__title="Collect")
 
     with pytest.raises(TreeError, match="A job cannot hold other nodes"):
-        services.node_move(node=collect, version=draft.version, parent_key=sign.key, position=0)
+        node_move(node=collect, version=draft.version, parent_key=sign.key, position=0)
 
 
 def test_node_delete_removes_the_subtree_and_restore_puts_it_back(draft):
     prep = Node.objects.get(name="Prep")
     keys = set(Node.objects.filter(draft=draft).values_list("key", flat=True))
 
-    snapshot = services.node_delete(node=prep, version=draft.version)
+    snapshot = node_delete(node=prep, version=draft.version)
 
     assert outline(draft) == ["Close", "  Sign"]
     assert positions_are_dense(draft)
 
-    services.node_restore(draft=draft, version=draft.version, snapshot=snapshot)
+    node_restore(draft=draft, version=draft.version, snapshot=snapshot)
 
     assert outline(draft) == ["Close", "  Prep", "    Collect", "    Check", "  Sign"]
     assert set(Node.objects.filter(draft=draft).values_list("key", flat=True)) == keys
@@ -198,23 +197,23 @@ def test_node_delete_removes_the_subtree_and_restore_puts_it_back(draft):
 
 def test_restore_twice_is_refused(draft):
     prep = Node.objects.get(name="Prep")
-    snapshot = services.node_delete(node=prep, version=draft.version)
+    snapshot = node_delete(node=prep, version=draft.version)
     draft.refresh_from_db()
-    services.node_restore(draft=draft, version=draft.version, snapshot=snapshot)
+    node_restore(draft=draft, version=draft.version, snapshot=snapshot)
 
     with pytest.raises(TreeError, match="already undone"):
-        services.node_restore(draft=draft, version=draft.version, snapshot=snapshot)
+        node_restore(draft=draft, version=draft.version, snapshot=snapshot)
 
 
 def test_delete_of_the_root_is_refused(draft):
     with pytest.raises(TreeError, match="The root group cannot be deleted"):
-        services.node_delete(node=root_of(draft), version=draft.version)
+        node_delete(node=root_of(draft), version=draft.version)
 
 
 def test_node_duplicate_copies_the_subtree_with_new_keys_after_the_original(draft):
     prep = Node.objects.get(name="Prep")
 
-    copy = services.node_duplicate(node=prep, version=draft.version)
+    copy = node_duplicate(node=prep, version=draft.version)
 
     assert outline(draft) == [
         "Close",
@@ -235,7 +234,7 @@ def test_draft_duplicate_copies_settings_and_tree(draft, user):
     draft.due_date = "2026-12-31"
     draft.save()
 
-    copy = services.draft_duplicate(draft=draft, owner=user)
+    copy = draft_duplicate(draft=draft, owner=user)
 
     assert copy.due_date == "2026-12-31"
     assert outline(copy) == outline(draft)
@@ -245,7 +244,7 @@ def test_draft_duplicate_copies_settings_and_tree(draft, user):
 
 
 def test_draft_update_changes_settings(draft):
-    services.draft_update(draft=draft, version=draft.version, changes={"due_date": "2027-01-31", "auto_close": True})
+    draft_update(draft=draft, version=draft.version, changes={"due_date": "2027-01-31", "auto_close": True})
 
     draft.refresh_from_db()
     assert (draft.due_date, draft.auto_close) == ("2027-01-31", True)
@@ -253,7 +252,7 @@ def test_draft_update_changes_settings(draft):
 
 def test_draft_update_refuses_unknown_fields(draft):
     with pytest.raises(TreeError, match="Cannot change owner"):
-        services.draft_update(draft=draft, version=draft.version, changes={"owner": None})
+        draft_update(draft=draft, version=draft.version, changes={"owner": None})
 
 
 def test_draft_tree_loads_in_one_query(draft, django_assert_num_queries):
@@ -265,13 +264,13 @@ def test_draft_tree_loads_in_one_query(draft, django_assert_num_queries):
 
 
 def test_revision_freeze_numbers_revisions_and_hashes_content(draft, user):
-    first = services.revision_freeze(draft=draft, author=user, reason="save_point")
-    same = services.revision_freeze(draft=draft, author=user, reason="save_point")
+    first = revision_freeze(draft=draft, author=user, reason="save_point")
+    same = revision_freeze(draft=draft, author=user, reason="save_point")
     prep = Node.objects.get(name="Prep")
-    services.node_update(node=prep, version=draft.version, changes={"name": "Preparation"})
+    node_update(node=prep, version=draft.version, changes={"name": "Preparation"})
     draft.refresh_from_db()
 
-    changed = services.revision_freeze(draft=draft, author=user, reason="save_point")
+    changed = revision_freeze(draft=draft, author=user, reason="save_point")
 
     assert (first.number, same.number, changed.number) == (1, 2, 3)
     assert first.content_hash == same.content_hash != changed.content_hash
@@ -281,12 +280,12 @@ def test_revision_freeze_numbers_revisions_and_hashes_content(draft, user):
 
 
 def test_moving_a_node_changes_the_content_hash(draft, user):
-    before = services.revision_freeze(draft=draft, author=user, reason="save_point")
+    before = revision_freeze(draft=draft, author=user, reason="save_point")
     sign = Node.objects.get(arguments__title="Sign")
-    services.node_move(node=sign, version=draft.version, parent_key=root_of(draft).key, position=0)
+    node_move(node=sign, version=draft.version, parent_key=root_of(draft).key, position=0)
     draft.refresh_from_db()
 
-    after = services.revision_freeze(draft=draft, author=user, reason="save_point")
+    after = revision_freeze(draft=draft, author=user, reason="save_point")
 
     assert before.content_hash != after.content_hash
 
@@ -300,7 +299,7 @@ def test_node_move_returns_the_moved_node_and_the_parent_it_left(draft):
     sign = Node.objects.get(arguments__title="Sign")
     prep = Node.objects.get(name="Prep")
 
-    moved = services.node_move(node=sign, version=draft.version, parent_key=prep.key, position=1)
+    moved = node_move(node=sign, version=draft.version, parent_key=prep.key, position=1)
 
     assert moved.node.parent_id == prep.pk
     assert moved.node.position == 1
@@ -313,7 +312,7 @@ def test_node_move_within_its_own_group(draft):
     collect = Node.objects.get(arguments__title="Collect")
     prep = Node.objects.get(name="Prep")
 
-    services.node_move(node=collect, version=draft.version, parent_key=prep.key, position=1)
+    node_move(node=collect, version=draft.version, parent_key=prep.key, position=1)
 
     assert outline(draft) == ["Close", "  Prep", "    Check", "    Collect", "  Sign"]
     assert positions_are_dense(draft)
@@ -322,7 +321,7 @@ def test_node_move_within_its_own_group(draft):
 def test_node_move_clamps_the_position_to_the_end(draft):
     collect = Node.objects.get(arguments__title="Collect")
 
-    services.node_move(node=collect, version=draft.version, parent_key=root_of(draft).key, position=99)
+    node_move(node=collect, version=draft.version, parent_key=root_of(draft).key, position=99)
 
     assert outline(draft) == ["Close", "  Prep", "    Check", "  Sign", "  Collect"]
     assert positions_are_dense(draft)
@@ -345,8 +344,8 @@ def test_node_move_does_not_load_the_tree(user, monkeypatch):
         draft.refresh_from_db()
 
         with monkeypatch.context() as patched, CaptureQueriesContext(connection) as ctx:
-            patched.setattr(services, "draft_tree", no_tree)
-            services.node_move(node=job, version=draft.version, parent_key=root.key, position=1)
+            patched.setattr(trees, "draft_tree", no_tree)
+            node_move(node=job, version=draft.version, parent_key=root.key, position=1)
 
         counts.append(len(ctx.captured_queries))
         assert [n.label for n in Node.objects.filter(parent=root).order_by("position")][:3] == [
@@ -367,7 +366,7 @@ def test_node_move_keeps_the_tree_consistent_when_positions_have_gaps(draft):
 
     for parent, position in ((root_of(draft), 0), (prep, 0), (prep, 1), (root_of(draft), 9)):
         draft.refresh_from_db()
-        moved = services.node_move(node=check, version=draft.version, parent_key=parent.key, position=position)
+        moved = node_move(node=check, version=draft.version, parent_key=parent.key, position=position)
 
         assert moved.node.parent_id == parent.pk
         tree = draft_tree(draft=draft)
@@ -381,7 +380,7 @@ def test_a_service_brings_the_callers_draft_up_to_date_with_the_row(draft):
     sign = Node.objects.get(arguments__title="Sign")
     sign.draft = draft
 
-    services.node_move(node=sign, version=draft.version, parent_key=root_of(draft).key, position=0)
+    node_move(node=sign, version=draft.version, parent_key=root_of(draft).key, position=0)
 
     assert draft.name == "Renamed elsewhere"
     assert draft.version == Draft.objects.get(pk=draft.pk).version
@@ -392,7 +391,7 @@ def test_node_create_after_a_node_puts_the_new_one_right_after_it_even_with_gaps
     Node.objects.filter(parent=prep).update(position=F("position") * 10 + 5)  # Collect 5, Check 15
     collect = Node.objects.get(arguments__title="Collect")
 
-    services.node_create(
+    node_create(
         draft=draft,
         version=draft.version,
         after_key=collect.key,
@@ -407,9 +406,9 @@ def test_node_create_after_a_node_puts_the_new_one_right_after_it_even_with_gaps
 def test_node_create_refuses_to_add_after_the_root_or_nowhere(draft):
     version = draft.version
     with pytest.raises(TreeError, match="Nothing can be added after the root group"):
-        services.node_create(draft=draft, version=version, after_key=root_of(draft).key, kind="group")
+        node_create(draft=draft, version=version, after_key=root_of(draft).key, kind="group")
     draft.refresh_from_db()
     with pytest.raises(TreeError, match="Say where to add"):
-        services.node_create(draft=draft, version=draft.version, kind="group")
+        node_create(draft=draft, version=draft.version, kind="group")
 
     assert Node.objects.filter(draft=draft).count() == 5

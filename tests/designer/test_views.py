@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from designer.models import Draft, Membership, Node
-from designer.selectors import draft_tree
+from designer.selectors.trees import draft_tree
 from processes_api.payload import build_payload
 from tests.factories import UserFactory, add_group, add_job, make_draft, root_of, seed_request
 

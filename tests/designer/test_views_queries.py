@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from designer.models import Node
-from designer.selectors import draft_tree
+from designer.selectors.trees import draft_tree
 from tests.factories import UserFactory, make_draft, root_of
 
 
@@ -100,15 +100,15 @@ def tree_loads(ctx) -> int:
 
 @pytest.mark.django_db
 def test_moves_never_load_the_tree_and_the_status_loads_it_once_even_with_an_approval_to_compare():
-    from designer import review
     from designer.models import Membership
+    from designer.services.reviews import review_approve
 
     owner, reviewer = UserFactory(), UserFactory()
     owner.save()
     reviewer.save()
     draft = big_draft(owner, 2)
     Membership.objects.create(draft=draft, user=reviewer, role="reviewer")
-    review.review_approve(draft=draft, actor=reviewer, version=draft.version)
+    review_approve(draft=draft, actor=reviewer, version=draft.version)
     draft.refresh_from_db()
     client = Client()
     client.force_login(owner)

@@ -3,9 +3,9 @@ from __future__ import annotations
 import pytest
 
 from designer.models import Node
-from designer.selectors import draft_tree
+from designer.selectors.trees import draft_tree
+from designer.services.drafts import draft_import
 from processes_api import lint, schema
-from processes_api.payload import draft_import
 from tests.factories import seed_request
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,9 @@ import json
 import pytest
 
 from designer.models import Draft, Node
-from designer.selectors import draft_tree
-from processes_api.payload import PayloadError, build_payload, draft_import, dumps, parse_json
+from designer.selectors.trees import draft_tree
+from designer.services.drafts import draft_import
+from processes_api.payload import PayloadError, build_payload, dumps, parse_json
 from tests.factories import seed_request
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ import pytest
 from django.core.cache import cache
 
 from processes_api import schema
-from processes_api.models import SandboxProcess
+from processes_api.sandbox.models import SandboxProcess
 from tests.factories import seed_request
 
 TOKEN_URL = "/sandbox/iam/v1/oauth2/token"

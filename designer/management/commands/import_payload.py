@@ -8,7 +8,8 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from processes_api.payload import PayloadError, draft_import, parse_json
+from designer.services.drafts import draft_import
+from processes_api.payload import PayloadError, parse_json
 
 
 class Command(BaseCommand):

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from designer.management.commands._common import get_draft
-from designer.selectors import draft_tree
+from designer.selectors.trees import draft_tree
 from processes_api.lint import lint_tree
 from processes_api.payload import build_payload
 

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
 from designer.models import Draft
-from processes_api.payload import draft_import
+from designer.services.drafts import draft_import
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "processes_api" / "examples" / "create_process_request.json"
 

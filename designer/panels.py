@@ -1,0 +1,53 @@
+"""Panels that the apps built on the designer add to the editor's side column.
+
+The designer never imports the apps above it (``publishing`` uses the designer, not the other way
+round). Such an app registers a provider here from its ``AppConfig.ready()``; the editor and its
+status request render every panel the providers return, in registration order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from designer.models import Draft
+    from processes_api.lint import Problem
+
+
+@dataclass(frozen=True, slots=True)
+class PanelRequest:
+    """What a provider knows when the editor asks for its panel."""
+
+    request: HttpRequest
+    draft: Draft
+    problems: list[Problem]
+    current_hash: Any  # the draft's content hash, possibly lazy: str() it only when needed
+
+
+@dataclass(frozen=True, slots=True)
+class Panel:
+    """A template (``"page.html#partial"``) and the context it is rendered with, under ``panel``."""
+
+    template: str
+    context: dict[str, Any]
+
+
+Provider = Callable[[PanelRequest], Panel | None]
+_providers: list[Provider] = []
+
+
+def register(provider: Provider) -> Provider:
+    """Add ``provider`` to the editor's panels (idempotent, so a second ``ready()`` adds nothing)."""
+    if provider not in _providers:
+        _providers.append(provider)
+    return provider
+
+
+def editor_panels(*, request: HttpRequest, draft: Draft, problems: list[Problem], current_hash: Any) -> list[Panel]:
+    """Return the panels every registered provider gives for ``draft``."""
+    asked = PanelRequest(request=request, draft=draft, problems=problems, current_hash=current_hash)
+    return [panel for provider in _providers if (panel := provider(asked)) is not None]

@@ -1,0 +1,1 @@
+"""Reads, one module per concept; they never write."""

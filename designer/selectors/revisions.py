@@ -1,0 +1,42 @@
+"""Reads of a draft's content and its frozen revisions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from designer.models import Draft, Revision
+from designer.selectors.trees import Tree, draft_tree
+from processes_api.payload import build_payload, content_hash
+
+
+def current_content(draft: Draft, *, tree: Tree | None = None) -> tuple[dict[str, Any], dict[str, str], str]:
+    """Return the draft's current ``(payload, paths, content_hash)``; pass ``tree`` if loaded."""
+    payload = build_payload(tree if tree is not None else draft_tree(draft=draft))
+    paths = {str(key): path for path, key in payload.paths.key_by_path.items()}
+    return payload.data, paths, content_hash(payload.data, paths)
+
+
+def revision_list(draft: Draft) -> list[Revision]:
+    return list(Revision.objects.filter(draft=draft).select_related("author").defer("payload", "paths"))
+
+
+def review_base(revision: Revision) -> Revision | None:
+    """Return the last approved or published revision before ``revision``: what a review diffs against."""
+    return (
+        Revision.objects.filter(
+            draft_id=revision.draft_id,
+            number__lt=revision.number,
+            reason__in=[Revision.Reason.APPROVAL, Revision.Reason.PUBLISH],
+        )
+        .order_by("-number")
+        .first()
+    )
+
+
+def review_base_latest(draft: Draft) -> Revision | None:
+    """Return the draft's last approved or published revision, if any."""
+    return (
+        Revision.objects.filter(draft=draft, reason__in=[Revision.Reason.APPROVAL, Revision.Reason.PUBLISH])
+        .order_by("-number")
+        .first()
+    )

@@ -1,0 +1,1 @@
+"""Writes, one module per concept: ``<entity>_<action>``, keyword-only, typed, atomic."""

@@ -1,0 +1,314 @@
+"""Writes to a draft's tree: add, change, move, delete, restore and duplicate nodes.
+
+Every service is keyword-only and atomic, takes the draft ``version`` the caller's change was based
+on, refuses a stale one with :class:`DraftConflict`, and bumps the version when it writes."""
+
+from __future__ import annotations
+
+import copy
+import uuid
+from collections.abc import Mapping
+from typing import Any, NamedTuple
+from uuid import UUID
+
+from django.db import transaction
+from django.db.models import F
+
+from designer.errors import TreeError
+from designer.models import Draft, Node
+from designer.selectors.trees import Tree, path_to, subtree
+from designer.services.locking import draft_lock
+from processes_api import schema
+
+GROUP_FIELDS = ("name", "parallel", "read_only", "trigger_type")
+
+
+class Moved(NamedTuple):
+    """What :func:`node_move` did: the moved node (with its new parent) and the parent it left."""
+
+    node: Node
+    old_parent: Node
+
+
+def _insert_at(parent: Node, position: int) -> int:
+    """Make room at ``position`` among ``parent``'s children; return the position clamped to the end."""
+    position = max(0, min(position, Node.objects.filter(parent=parent).count()))
+    Node.objects.filter(parent=parent, position__gte=position).update(position=F("position") + 1)
+    return position
+
+
+def _make_room_after(node: Node) -> int:
+    """Shift the siblings after ``node`` down one place; return the position right after it.
+
+    Exact whatever gaps the positions have (unlike an index among the siblings).
+    """
+    position = node.position + 1
+    Node.objects.filter(parent_id=node.parent_id, position__gte=position).update(position=F("position") + 1)
+    return position
+
+
+def _parent_row(node: Node) -> Node:
+    """Return the group holding ``node`` (not the root), with its draft set."""
+    assert node.parent_id is not None  # only the root has none
+    parent = Node.objects.get(pk=node.parent_id)
+    parent.draft = node.draft
+    return parent
+
+
+def _close_gap(parent: Node, position: int) -> None:
+    Node.objects.filter(parent=parent, position__gt=position).update(position=F("position") - 1)
+
+
+def _clean_job_arguments(job_type: str, arguments: Mapping[str, Any]) -> dict[str, Any]:
+    jt = schema.job_type(job_type)
+    if jt is None:
+        raise TreeError(f'Unknown job type "{job_type}".')
+    if jt.generated:
+        raise TreeError(f'"{job_type}" jobs are created by Workiva and cannot be added by hand.')
+    if not isinstance(arguments, Mapping):
+        raise TreeError("Job arguments must be an object.")
+    return {k: v for k, v in arguments.items() if v not in (None, "")}
+
+
+@transaction.atomic
+def node_create(
+    *,
+    draft: Draft,
+    version: int,
+    parent_key: UUID | str | None = None,
+    position: int = 0,
+    after_key: UUID | str | None = None,
+    kind: str,
+    job_type: str = "",
+    name: str | None = None,
+    arguments: Mapping[str, Any] | None = None,
+) -> Node:
+    """Add a group or a job under ``parent_key`` at ``position`` (clamped to the end), or right
+    after the node ``after_key`` wherever it is when the draft is locked."""
+    draft_lock(draft, version)
+    after = _row(draft, after_key) if after_key is not None else None
+    if after is not None:
+        if after.is_root:
+            raise TreeError("Nothing can be added after the root group; add inside it.")
+        parent = _parent_row(after)
+    elif parent_key is not None:
+        parent = _group_row(draft, parent_key)
+    else:
+        raise TreeError("Say where to add: a parent group, or the item to add after.")
+    if kind == Node.Kind.GROUP:
+        node = Node(
+            draft=draft,
+            parent=parent,
+            kind=kind,
+            name=name if name is not None else "New group",
+            parallel=False,
+            read_only=False,
+            trigger_type=schema.DEFAULT_TRIGGER_TYPE,
+        )
+    elif kind == Node.Kind.JOB:
+        args = _clean_job_arguments(job_type, arguments or {})
+        node = Node(draft=draft, parent=parent, kind=kind, job_type=job_type, arguments=args)
+    else:
+        raise TreeError(f'A node is a group or a job, not "{kind}".')
+    node.position = _make_room_after(after) if after is not None else _insert_at(parent, position)
+    node.full_clean()
+    node.save()
+    return node
+
+
+@transaction.atomic
+def node_update(*, node: Node, version: int, changes: Mapping[str, Any]) -> Node:
+    """Change a node's own fields.
+
+    For a group the keys are ``name``, ``parallel``, ``read_only`` and ``trigger_type``; for a job,
+    ``arguments``, whose unknown fields (not in the schema registry) are kept.
+    """
+    draft = node.draft
+    draft_lock(draft, version)
+    node.refresh_from_db()
+    if node.is_group:
+        unknown = set(changes) - set(GROUP_FIELDS)
+        if unknown:
+            raise TreeError(f"A group has no field {', '.join(sorted(unknown))}.")
+        for name, value in changes.items():
+            setattr(node, name, value)
+    else:
+        unknown = set(changes) - {"arguments"}
+        if unknown:
+            raise TreeError(f"A job has no field {', '.join(sorted(unknown))}; change its arguments.")
+        if "arguments" in changes:
+            jt = schema.job_type(node.job_type)
+            known = set(jt.field_map) if jt else set()
+            kept = {k: v for k, v in node.arguments.items() if k not in known}
+            node.arguments = kept | _clean_job_arguments(node.job_type, changes["arguments"])
+    node.full_clean()
+    node.save()
+    return node
+
+
+@transaction.atomic
+def node_move(*, node: Node, version: int, parent_key: UUID | str, position: int) -> Moved:
+    """Move ``node`` (and its subtree) under ``parent_key`` at ``position`` among its new siblings.
+
+    Reads only the node, the new parent and the new parent's ancestors (to refuse a move into the
+    node's own subtree), never the whole tree: a move on a 3,000-job draft costs what one on a
+    ten-job draft costs.
+    """
+    draft = node.draft
+    draft_lock(draft, version)
+    node = _row(draft, node.key)
+    if node.is_root:
+        raise TreeError("The root group cannot be moved.")
+    parent = _group_row(draft, parent_key)
+    if parent.pk == node.pk or any(a.pk == node.pk for a in path_to(parent)):
+        raise TreeError("A group cannot be moved into itself or into one of its own groups.")
+    old_parent = _parent_row(node)
+    _close_gap(old_parent, node.position)
+    others = Node.objects.filter(parent=parent).exclude(pk=node.pk)
+    new_position = max(0, min(position, others.count()))
+    others.filter(position__gte=new_position).update(position=F("position") + 1)
+    node.parent = parent
+    node.position = new_position
+    node.save(update_fields=["parent", "position"])
+    return Moved(node, old_parent)
+
+
+def _group_row(draft: Draft, key: UUID | str) -> Node:
+    node = _row(draft, key)
+    if not node.is_group:
+        raise TreeError("A job cannot hold other nodes; choose a group.")
+    return node
+
+
+def _row(draft: Draft, key: UUID | str) -> Node:
+    """Return the node ``key`` of ``draft`` as it is in the database, or refuse with TreeError."""
+    try:
+        node = Node.objects.get(draft=draft, key=key if isinstance(key, UUID) else UUID(str(key)))
+    except (Node.DoesNotExist, ValueError):
+        raise TreeError(f"There is no node {key} in this draft.") from None
+    node.draft = draft
+    return node
+
+
+@transaction.atomic
+def node_delete(*, node: Node, version: int) -> dict[str, Any]:
+    """Delete ``node`` and its subtree; return a snapshot that :func:`node_restore` can put back."""
+    draft = node.draft
+    draft_lock(draft, version)
+    node = _row(draft, node.key)
+    if node.is_root:
+        raise TreeError("The root group cannot be deleted.")
+    parent = _parent_row(node)
+    tree = subtree(node=node)
+    snapshot = _snapshot(tree, parent)
+    Node.objects.filter(pk__in=list(tree.by_id)).delete()
+    _close_gap(parent, node.position)
+    return snapshot
+
+
+def _snapshot(tree: Tree, parent: Node) -> dict[str, Any]:
+    """Return what :func:`node_restore` needs to put ``tree`` (a subtree) back under ``parent``."""
+    node = tree.root
+    keys = {n.id: str(n.key) for n in tree.by_id.values()} | {parent.id: str(parent.key)}
+    nodes = [
+        {
+            "key": str(n.key),
+            "parent": keys[n.parent_id] if n.parent_id else None,
+            "position": n.position,
+            "kind": n.kind,
+            "name": n.name,
+            "parallel": n.parallel,
+            "read_only": n.read_only,
+            "trigger_type": n.trigger_type,
+            "job_type": n.job_type,
+            "arguments": n.arguments,
+            "extra": n.extra,
+        }
+        for n, _ in tree.walk(node)
+    ]
+    return {"parent": str(parent.key), "position": node.position, "nodes": nodes}
+
+
+@transaction.atomic
+def node_restore(*, draft: Draft, version: int, snapshot: Mapping[str, Any]) -> Node:
+    """Put back a subtree deleted by :func:`node_delete`, with its keys, where it was."""
+    draft_lock(draft, version)
+    parent = _group_row(draft, snapshot["parent"])
+    records = snapshot["nodes"]
+    if Node.objects.filter(key__in=[r["key"] for r in records]).exists():
+        raise TreeError("That deletion was already undone.")
+    position = _insert_at(parent, snapshot["position"])
+    by_key: dict[str, Node] = {str(parent.key): parent}
+    first: Node | None = None
+    for record in records:  # document order: a parent always comes before its children
+        node = Node.objects.create(
+            draft=draft,
+            parent=by_key[record["parent"]],
+            position=position if first is None else record["position"],
+            **{
+                k: record[k]
+                for k in (
+                    "key",
+                    "kind",
+                    "name",
+                    "parallel",
+                    "read_only",
+                    "trigger_type",
+                    "job_type",
+                    "arguments",
+                    "extra",
+                )
+            },
+        )
+        by_key[record["key"]] = node
+        first = first or node
+    assert first is not None
+    return first
+
+
+@transaction.atomic
+def node_duplicate(*, node: Node, version: int) -> Node:
+    """Copy ``node`` and its subtree, with new keys, right after the original."""
+    draft = node.draft
+    draft_lock(draft, version)
+    node = _row(draft, node.key)
+    if node.is_root:
+        raise TreeError("The root group cannot be duplicated; duplicate the draft instead.")
+    parent = _parent_row(node)
+    position = _make_room_after(node)
+    tree = subtree(node=node)
+    return subtree_copy(tree, tree.root, draft=draft, parent=parent, position=position)
+
+
+def subtree_copy(tree: Tree, start: Node, *, draft: Draft, parent: Node | None, position: int) -> Node:
+    """Copy ``start`` and its descendants under ``parent`` with new keys, level by level."""
+    new_by_old: dict[int, Node] = {}
+    level = [(start, parent, position)]
+    first: Node | None = None
+    while level:
+        created = Node.objects.bulk_create(
+            [
+                Node(
+                    draft=draft,
+                    parent=new_parent,
+                    position=pos,
+                    kind=old.kind,
+                    key=uuid.uuid4(),
+                    name=old.name,
+                    parallel=old.parallel,
+                    read_only=old.read_only,
+                    trigger_type=old.trigger_type,
+                    job_type=old.job_type,
+                    arguments=copy.deepcopy(old.arguments),
+                    extra=copy.deepcopy(old.extra),
+                )
+                for old, new_parent, pos in level
+            ]
+        )
+        if first is None:
+            first = created[0]
+        for (old, _, _), new in zip(level, created, strict=True):
+            new_by_old[old.pk] = new
+        level = [(child, new_by_old[old.pk], child.position) for old, _, _ in level for child in tree.children(old)]
+    assert first is not None
+    return first

@@ -1,0 +1,16 @@
+"""Publishing routes."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from publishing import views
+
+urlpatterns = [
+    path("drafts/<int:draft_id>/publish/", views.publish_view, name="draft-publish"),
+    path("drafts/<int:draft_id>/publishing/", views.history_view, name="publishing-history"),
+    path("submissions/<int:pk>/status/", views.submission_status_view, name="submission-status"),
+    path("submissions/<int:pk>/check/", views.submission_check_view, name="submission-check"),
+    path("publishing/connection/", views.connection_view, name="publishing-connection"),
+    path("publishing/connection/test/", views.connection_test_view, name="publishing-connection-test"),
+]

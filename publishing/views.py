@@ -1,0 +1,97 @@
+"""Publishing pages: the publish endpoint, its status partial, history, and the connection page."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from designer.permissions import Action, can, draft_for, require
+from designer.selectors.trees import draft_tree
+from processes_api.client import ApiError, Client
+from processes_api.lint import lint_tree
+from publishing import selectors, tasks
+from publishing.models import Submission
+from publishing.services import PublishBlocked, draft_publish, submission_recover
+
+STATUS = "publishing/publish.html#submission-status"
+
+
+@login_required
+@require_POST
+def publish_view(request: HttpRequest, draft_id: int) -> HttpResponse:
+    draft = draft_for(request.user, draft_id, Action.PUBLISH)
+    try:
+        submission = draft_publish(draft=draft, user=request.user).submission  # type: ignore[arg-type]
+    except PublishBlocked as exc:
+        if not request.htmx:  # type: ignore[attr-defined]
+            messages.error(request, str(exc))
+            return redirect("publishing-history", draft_id=draft.pk)
+        return render(request, STATUS, {"draft": draft, "blocked": exc})
+    if not request.htmx:  # type: ignore[attr-defined]
+        return redirect("publishing-history", draft_id=draft.pk)
+    return render(request, STATUS, selectors.status_context(submission=submission, user=request.user))
+
+
+@login_required
+@require_GET
+def submission_status_view(request: HttpRequest, pk: int) -> HttpResponse:
+    submission = get_object_or_404(Submission.objects.select_related("draft", "user", "revision"), pk=pk)
+    require(request.user, submission.draft, Action.VIEW)
+    return render(request, STATUS, selectors.status_context(submission=submission, user=request.user))
+
+
+@login_required
+@require_POST
+def submission_check_view(request: HttpRequest, pk: int) -> HttpResponse:
+    submission = get_object_or_404(Submission.objects.select_related("draft"), pk=pk)
+    require(request.user, submission.draft, Action.PUBLISH)
+    next_step = submission_recover(submission=submission)
+    if next_step == "send":
+        tasks.send_submission.enqueue(submission.pk)
+    elif next_step == "reconcile":
+        # Asked by a person: report "not created" rather than sending again behind their back.
+        tasks.reconcile_submission.enqueue(submission.pk, resend=False)
+    submission.refresh_from_db()
+    return render(request, STATUS, selectors.status_context(submission=submission, user=request.user))
+
+
+@login_required
+@require_GET
+def history_view(request: HttpRequest, draft_id: int) -> HttpResponse:
+    draft = draft_for(request.user, draft_id, Action.VIEW)
+    problems = lint_tree(draft_tree(draft=draft))
+    context = {
+        "draft": draft,
+        "problems": problems,
+        "pub": selectors.publish_state(draft=draft, problems=problems, user=request.user),
+        "rows": selectors.submission_history(draft=draft),
+        "can_publish": can(request.user, draft, Action.PUBLISH),
+        **selectors.connection_context(),
+    }
+    return render(request, "publishing/history.html", context)
+
+
+@staff_member_required
+@require_GET
+def connection_view(request: HttpRequest) -> HttpResponse:
+    return render(request, "publishing/connection.html", selectors.connection_context())
+
+
+@staff_member_required
+@require_POST
+def connection_test_view(request: HttpRequest) -> HttpResponse:
+    client = Client.from_settings(retry_budget=min(5.0, float(settings.WORKIVA_RETRY_BUDGET)))
+    try:
+        client.token(fresh=True)
+        processes = list(client.list(page_size=1, limit=1))
+    except ApiError as exc:
+        result = {"ok": False, "message": exc.message}
+    else:
+        found = f"listed {len(processes)} process" + ("" if len(processes) == 1 else "es")
+        result = {"ok": True, "message": f"Connected: fetched a token and {found}."}
+    return render(request, "publishing/connection.html#connection-result", {"result": result})

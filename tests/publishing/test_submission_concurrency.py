@@ -1,0 +1,50 @@
+"""Ten simultaneous publishes of one draft create one process (PostgreSQL; see the skip reason)."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.core.cache import cache
+from django.db import connection, connections
+
+from processes_api.sandbox.models import SandboxProcess
+from publishing.models import Submission
+from publishing.services import draft_publish
+from tests.factories import add_job, make_draft, root_of
+
+
+@pytest.mark.django_db(transaction=True)
+def test_ten_simultaneous_publishes_create_one_process(live_server, settings, user):
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite's shared-cache test database locks whole tables; run with make test-postgres")
+    settings.WORKIVA_API_URL = f"{live_server.url}/sandbox"
+    settings.WORKIVA_TOKEN_URL = f"{live_server.url}/sandbox/iam/v1/oauth2/token"
+    settings.WORKIVA_SANDBOX_FAULT = ""
+    cache.clear()
+    draft = make_draft(user)
+    add_job(draft, root_of(draft), "Only job")
+    barrier = threading.Barrier(10)
+    results: list[int] = []
+    failures: list[BaseException] = []
+
+    def click() -> None:
+        try:
+            barrier.wait()
+            results.append(draft_publish(draft=draft, user=user).submission.pk)
+        except BaseException as exc:
+            failures.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=click) for _ in range(10)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    assert failures == []
+    assert len(set(results)) == 1
+    assert Submission.objects.count() == 1
+    assert SandboxProcess.objects.count() == 1
+    assert Submission.objects.get().status == Submission.Status.CREATED

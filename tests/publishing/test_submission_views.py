@@ -1,0 +1,329 @@
+"""Publishing pages: the publish endpoint, status partial, history, publish area and connection page."""
+
+from __future__ import annotations
+
+import pytest
+from django.template.loader import render_to_string
+from django.test import RequestFactory
+from django.urls import reverse
+
+from designer.models import Membership
+from processes_api.lint import Problem
+from processes_api.sandbox.models import SandboxProcess
+from publishing.models import Submission
+from publishing.selectors import publish_state
+from publishing.services import record_errors, submission_create
+from tests.factories import UserFactory, add_job, make_draft, root_of
+from tests.publishing.test_submission import build, sandbox  # noqa: F401  (fixture)
+
+HX = {"HTTP_HX_REQUEST": "true"}
+
+
+def login(client, user):
+    # UserFactory sets the password after saving and does not save again, so the session hash
+    # computed from the in-memory user would not match the stored one.
+    user.save()
+    client.force_login(user)
+
+
+def test_publish_by_htmx_answers_with_the_process_id(sandbox, user, client):  # noqa: F811
+    draft, _ = build(user)
+    login(client, user)
+
+    response = client.post(reverse("draft-publish", args=[draft.pk]), **HX)
+
+    process_id = SandboxProcess.objects.get().process_id
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="submission-status"' in html
+    assert f'href="/sandbox/view/processes/{process_id}"' in html
+    assert "Created" in html
+
+
+def test_publish_without_htmx_redirects_to_the_history(sandbox, user, client):  # noqa: F811
+    draft, _ = build(user)
+    login(client, user)
+
+    response = client.post(reverse("draft-publish", args=[draft.pk]))
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("publishing-history", args=[draft.pk])
+
+
+def test_rejected_publish_shows_each_error_on_its_node(sandbox, user, client):  # noqa: F811
+    draft, nodes = build(user, second={"assigneeUser": "invalid-user"})
+    login(client, user)
+
+    html = client.post(reverse("draft-publish", args=[draft.pk]), **HX).content.decode()
+
+    assert "Rejected" in html
+    assert f'data-node-key="{nodes["second"].key}"' in html
+    assert "Sign off" in html
+    assert "The provided user is invalid." in html
+
+
+def test_blocked_publish_lists_the_lint_errors(user, client):
+    draft = make_draft(user)
+    add_job(draft, root_of(draft), title="")
+    login(client, user)
+
+    response = client.post(reverse("draft-publish", args=[draft.pk]), **HX)
+
+    assert response.status_code == 200
+    assert "This job needs a title." in response.content.decode()
+    assert not Submission.objects.exists()
+
+
+@pytest.mark.parametrize(("role", "status"), [("viewer", 403), ("reviewer", 403), (None, 404)])
+def test_publish_needs_the_publish_permission(user, client, role, status):
+    draft, _ = build(UserFactory())
+    if role:
+        Membership.objects.create(draft=draft, user=user, role=role)
+    login(client, user)
+
+    response = client.post(reverse("draft-publish", args=[draft.pk]), **HX)
+
+    assert response.status_code == status
+    assert not Submission.objects.exists()
+
+
+def test_publish_needs_login_and_post(user, client):
+    draft, _ = build(user)
+    url = reverse("draft-publish", args=[draft.pk])
+
+    assert client.post(url).status_code == 302
+    login(client, user)
+    assert client.get(url).status_code == 405
+
+
+def test_publish_needs_csrf(user):
+    from django.test import Client
+
+    draft, _ = build(user)
+    strict = Client(enforce_csrf_checks=True)
+    login(strict, user)
+
+    assert strict.post(reverse("draft-publish", args=[draft.pk]), **HX).status_code == 403
+
+
+def test_status_partial_polls_while_queued_and_stops_when_done(user, client):
+    draft, _ = build(user)
+    submission = submission_create(draft=draft, user=user).submission
+    login(client, user)
+    url = reverse("submission-status", args=[submission.pk])
+
+    polling = client.get(url, **HX).content.decode()
+    Submission.objects.filter(pk=submission.pk).update(status="created", process_id="process-9")
+    done = client.get(url, **HX).content.decode()
+
+    assert 'hx-trigger="every 1s"' in polling
+    assert "Sending to Workiva" in polling
+    assert 'hx-trigger="every 1s"' not in done
+    assert "process-9" in done
+
+
+def test_history_lists_attempts_with_payload_raw_response_and_escaped_errors(user, client):
+    draft, nodes = build(user, name="<b>Close</b>")
+    submission = submission_create(draft=draft, user=user).submission
+    record_errors(
+        submission,
+        {"code": "invalidUser", "message": "<script>x</script>", "target": "root.children[1].job.arguments"},
+        status=400,
+    )
+    Submission.objects.filter(pk=submission.pk).update(status="rejected", response_text='{"code": "invalidUser"}')
+    login(client, user)
+
+    html = client.get(reverse("publishing-history", args=[draft.pk])).content.decode()
+
+    assert "Rejected" in html
+    assert user.username in html
+    assert "&lt;script&gt;x&lt;/script&gt;" in html
+    assert "<script>x</script>" not in html
+    assert "&lt;b&gt;Close&lt;/b&gt;" in html
+    assert "sendTaskArgs" in html  # the payload
+    assert "{&quot;code&quot;: &quot;invalidUser&quot;}" in html  # the raw response
+    assert "Sign off" in html
+
+
+def test_history_is_hidden_from_users_without_access(user, client):
+    draft, _ = build(UserFactory())
+    login(client, user)
+
+    assert client.get(reverse("publishing-history", args=[draft.pk])).status_code == 404
+
+
+def render_area(draft, problems, user):
+    request = RequestFactory().get("/")
+    request.user = user
+    state = publish_state(draft=draft, problems=problems, user=user)
+    return render_to_string("publishing/publish.html#publish-area", {"pub": state}, request=request)
+
+
+def test_publish_area_disables_the_button_while_lint_errors_remain(user):
+    draft, _ = build(user)
+    problems = [Problem("error", "title-missing", "This job needs a title."), Problem("warning", "w", "w")]
+
+    html = render_area(draft, problems, user)
+
+    assert '<button type="submit" class="primary publish-button" disabled' in html
+    assert "Fix 1 error in the problems list first." in html
+    assert f'hx-post="{reverse("draft-publish", args=[draft.pk])}"' in html
+
+
+def test_publish_area_enables_the_button_and_shows_the_last_result(user):
+    draft, _ = build(user)
+    Submission.objects.create(
+        draft=draft,
+        revision=submission_create(draft=draft, user=user).submission.revision,
+        user=user,
+        payload_hash="x",
+        api_url="x",
+        status="created",
+        process_id="process-77",
+    )
+
+    html = render_area(draft, [], user)
+
+    assert '<button type="submit" class="primary publish-button">' in html
+    assert "process-77" in html
+
+
+def test_publish_area_explains_a_role_without_publish(user):
+    draft, _ = build(UserFactory())
+    Membership.objects.create(draft=draft, user=user, role="viewer")
+
+    html = render_area(draft, [], user)
+
+    assert "Your role on this draft does not allow publishing." in html
+
+
+def test_connection_page_is_staff_only_and_never_shows_the_secret(user, client, settings):
+    settings.WORKIVA_CLIENT_SECRET = "super-secret-value"
+    login(client, user)
+    assert client.get(reverse("publishing-connection")).status_code == 302
+    user.is_staff = True
+    user.save()
+
+    html = client.get(reverse("publishing-connection")).content.decode()
+
+    assert settings.WORKIVA_API_URL in html
+    assert settings.WORKIVA_CLIENT_ID in html
+    assert "super-secret-value" not in html
+    assert "never shown" in html
+
+
+def test_connection_test_fetches_a_token_and_lists(sandbox, user, client):  # noqa: F811
+    user.is_staff = True
+    user.save()
+    login(client, user)
+
+    html = client.post(reverse("publishing-connection-test"), **HX).content.decode()
+
+    assert "Connected: fetched a token and listed 0 processes." in html
+
+
+def test_connection_test_reports_refused_credentials(sandbox, user, client, settings):  # noqa: F811
+    settings.WORKIVA_SANDBOX_CLIENT_SECRET = "the-right-one"
+    settings.WORKIVA_CLIENT_SECRET = "wrong"
+    user.is_staff = True
+    user.save()
+    login(client, user)
+
+    html = client.post(reverse("publishing-connection-test"), **HX).content.decode()
+
+    assert "The token endpoint refused the credentials: unauthorized_client" in html
+
+
+def test_check_again_reconciles_an_unknown_submission(sandbox, user, client):  # noqa: F811
+    from processes_api.client import Client
+
+    draft, _ = build(user)
+    submission = submission_create(draft=draft, user=user).submission
+    created = Client.from_settings().create(submission.request_body)  # the server did create it
+    Submission.objects.filter(pk=submission.pk).update(status="unknown", attempts=1)
+    login(client, user)
+
+    html = client.post(reverse("submission-check", args=[submission.pk]), **HX).content.decode()
+
+    submission.refresh_from_db()
+    assert submission.status == Submission.Status.RECONCILED
+    assert submission.process_id == created["id"]
+    assert created["id"] in html
+    assert SandboxProcess.objects.count() == 1
+
+
+def test_check_again_on_an_unknown_submission_with_no_process_marks_it_not_created(sandbox, user, client):  # noqa: F811
+    draft, _ = build(user)
+    submission = submission_create(draft=draft, user=user).submission
+    Submission.objects.filter(pk=submission.pk).update(status="unknown", attempts=1)
+    login(client, user)
+
+    client.post(reverse("submission-check", args=[submission.pk]), **HX)
+
+    submission.refresh_from_db()
+    assert submission.status == Submission.Status.FAILED
+    assert submission.message == "Workiva has no process for this submission: it was not created."
+    assert not SandboxProcess.objects.exists()
+
+
+def test_stale_queued_submission_is_sent_when_checked(sandbox, user, client):  # noqa: F811
+    import datetime as dt
+
+    draft, _ = build(user)
+    submission = submission_create(draft=draft, user=user).submission
+    Submission.objects.filter(pk=submission.pk).update(created=submission.created - dt.timedelta(minutes=10))
+    login(client, user)
+
+    status_html = client.get(reverse("submission-status", args=[submission.pk]), **HX).content.decode()
+    client.post(reverse("submission-check", args=[submission.pk]), **HX)
+
+    submission.refresh_from_db()
+    assert "the worker may have stopped" in status_html
+    assert 'hx-trigger="every 1s"' not in status_html
+    assert submission.status == Submission.Status.CREATED
+
+
+def test_stale_sending_submission_is_reconciled_not_resent(sandbox, user, client):  # noqa: F811
+    import datetime as dt
+
+    from processes_api.client import Client
+
+    draft, _ = build(user)
+    submission = submission_create(draft=draft, user=user).submission
+    created = Client.from_settings().create(submission.request_body)
+    Submission.objects.filter(pk=submission.pk).update(
+        status="sending", attempts=1, started=submission.created - dt.timedelta(minutes=10)
+    )
+    login(client, user)
+
+    client.post(reverse("submission-check", args=[submission.pk]), **HX)
+
+    submission.refresh_from_db()
+    assert submission.status == Submission.Status.RECONCILED
+    assert submission.process_id == created["id"]
+    assert SandboxProcess.objects.count() == 1
+
+
+def test_fresh_sending_submission_is_left_alone_when_checked(user, client):
+    draft, _ = build(user)
+    submission = submission_create(draft=draft, user=user).submission
+    Submission.objects.filter(pk=submission.pk).update(status="sending")
+    login(client, user)
+
+    client.post(reverse("submission-check", args=[submission.pk]), **HX)
+
+    submission.refresh_from_db()
+    assert submission.status == Submission.Status.SENDING
+
+
+def test_sandbox_label_only_when_publishing_to_the_sandbox(user, settings):
+    draft, _ = build(user)
+    settings.WORKIVA_SANDBOX = True
+    settings.WORKIVA_API_URL = "http://127.0.0.1:8000/sandbox"
+    to_sandbox = render_area(draft, [], user)
+    settings.WORKIVA_API_URL = "https://api.app.wdesk.com"
+
+    to_workiva = render_area(draft, [], user)
+
+    assert "sandbox-label" in to_sandbox
+    assert "sandbox-label" not in to_workiva
