@@ -42,7 +42,7 @@ from processes_api import schema  # noqa: E402
 from processes_api.client import Client  # noqa: E402
 from processes_api.lint import lint_tree  # noqa: E402
 from processes_api.payload import build_payload, dumps  # noqa: E402
-from publishing.services import draft_publish  # noqa: E402
+from publishing.services.submissions import draft_publish  # noqa: E402
 
 JOBS_PER_GROUP = 30
 

@@ -6,10 +6,15 @@ The tables keep the names they had when these models lived in ``processes_api``.
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
+
+# Longer than a send with all its retries takes; after it a submission in flight is stuck.
+STALE_AFTER = timedelta(minutes=5)
 
 
 class Submission(models.Model):
@@ -71,6 +76,12 @@ class Submission(models.Model):
     @property
     def has_process(self) -> bool:
         return bool(self.process_id)
+
+    @property
+    def is_stale(self) -> bool:
+        """Queued or sending for longer than any send takes: its worker probably died."""
+        since = self.started or self.created
+        return self.polling and since is not None and timezone.now() - since > STALE_AFTER
 
 
 class SubmissionError(models.Model):

@@ -12,7 +12,6 @@ from designer.models import Node
 from designer.permissions import Action, can
 from designer.selectors.reviews import publish_gate
 from publishing.models import Submission, SubmissionError
-from publishing.services import submission_is_stale
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -65,7 +64,7 @@ def status_context(*, submission: Submission, user: AbstractBaseUser | Anonymous
         "errors": error_rows([submission]).get(submission.pk, []),
         "link": process_link(submission.process_id),
         "can_publish": can(user, submission.draft, Action.PUBLISH),
-        "stale": submission_is_stale(submission),
+        "stale": submission.is_stale,
         "sandbox": publishing_to_sandbox(),
     }
 

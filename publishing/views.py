@@ -16,7 +16,8 @@ from processes_api.client import ApiError, Client
 from processes_api.lint import lint_tree
 from publishing import selectors, tasks
 from publishing.models import Submission
-from publishing.services import PublishBlocked, draft_publish, submission_recover
+from publishing.services.sending import submission_recover
+from publishing.services.submissions import PublishBlocked, draft_publish
 
 STATUS = "publishing/publish.html#submission-status"
 

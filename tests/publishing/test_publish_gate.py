@@ -6,7 +6,7 @@ from designer.models import Membership, Node
 from designer.services.nodes import node_update
 from designer.services.reviews import approval_gate_set, review_approve, review_request_create
 from publishing.models import Submission
-from publishing.services import PublishBlocked, submission_create
+from publishing.services.submissions import PublishBlocked, submission_create
 from tests.factories import UserFactory, add_job, make_draft, root_of
 
 pytestmark = pytest.mark.django_db

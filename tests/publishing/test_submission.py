@@ -11,7 +11,8 @@ from designer.services.drafts import draft_delete
 from designer.services.nodes import node_update
 from processes_api.sandbox.models import SandboxProcess
 from publishing.models import ServerId, Submission, SubmissionError
-from publishing.services import PublishBlocked, draft_publish, record_errors, submission_create
+from publishing.services.recording import record_errors
+from publishing.services.submissions import PublishBlocked, draft_publish, submission_create
 from tests.factories import add_group, add_job, make_draft, root_of
 
 Status = Submission.Status

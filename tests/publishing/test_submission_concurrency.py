@@ -10,7 +10,7 @@ from django.db import connection, connections
 
 from processes_api.sandbox.models import SandboxProcess
 from publishing.models import Submission
-from publishing.services import draft_publish
+from publishing.services.submissions import draft_publish
 from tests.factories import add_job, make_draft, root_of
 
 

@@ -12,7 +12,8 @@ from processes_api.lint import Problem
 from processes_api.sandbox.models import SandboxProcess
 from publishing.models import Submission
 from publishing.selectors import publish_state
-from publishing.services import record_errors, submission_create
+from publishing.services.recording import record_errors
+from publishing.services.submissions import submission_create
 from tests.factories import UserFactory, add_job, make_draft, root_of
 from tests.publishing.test_submission import build, sandbox  # noqa: F401  (fixture)
 

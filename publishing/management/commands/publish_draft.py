@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from designer.management.commands._common import get_draft
 from publishing.models import Submission
-from publishing.services import PublishBlocked, draft_publish
+from publishing.services.submissions import PublishBlocked, draft_publish
 
 
 class Command(BaseCommand):

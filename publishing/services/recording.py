@@ -1,0 +1,173 @@
+"""Record what Workiva answered: a submission's final status, its process and server ids, its errors on their nodes."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.utils import timezone
+
+from designer.models import Activity, Revision
+from designer.services.activity import activity_record
+from processes_api.payload import PathMap, dumps
+from publishing.models import ServerId, Submission, SubmissionError
+
+Status = Submission.Status
+
+
+def submission_finish(submission: Submission, status: str, message: str) -> None:
+    if status in (Status.CREATED, Status.RECONCILED) and submission.status != status:
+        activity_record(
+            draft=submission.draft,
+            actor=submission.user,
+            verb=Activity.Verb.PUBLISHED,
+            summary=f"Workiva process {submission.process_id} from revision {submission.revision.number}",
+        )
+    submission.status = status
+    submission.message = message
+    submission.finished = timezone.now() if status in Submission.FINISHED else None
+    # request_body never changes after creation; leave it out of the write.
+    submission.save(
+        update_fields=[
+            "status",
+            "message",
+            "finished",
+            "http_status",
+            "response_text",
+            "process_id",
+            "server_revision",
+            "attempts",
+        ]
+    )
+
+
+def _path_map(revision: Revision) -> PathMap:
+    return PathMap(key_by_path={path: UUID(key) for key, path in revision.paths.items()})
+
+
+def record_process(submission: Submission, process: dict[str, Any]) -> None:
+    """Store the process id, its revision and the server id of every node, walking beside the payload."""
+    submission.process_id = str(process.get("id") or "")
+    revision_value = process.get("revision")
+    submission.server_revision = "" if revision_value is None else str(revision_value)
+    paths = _path_map(submission.revision)
+    rows: list[ServerId] = []
+
+    def visit(group: Any, node_path: str, group_path: str) -> None:
+        if not isinstance(group, dict):
+            return
+        key = paths.key_by_path.get(node_path)
+        if key is not None and group.get("id"):
+            rows.append(ServerId(submission=submission, node_key=key, server_id=str(group["id"])))
+        for index, wrapper in enumerate(group.get("children") or []):
+            child_path = f"{group_path}.children[{index}]"
+            if not isinstance(wrapper, dict):
+                continue
+            if wrapper.get("type") == "group":
+                visit(wrapper.get("group"), child_path, f"{child_path}.group")
+            else:
+                job = wrapper.get("job")
+                job_key = paths.key_by_path.get(child_path)
+                if isinstance(job, dict) and job.get("id") and job_key is not None:
+                    rows.append(ServerId(submission=submission, node_key=job_key, server_id=str(job["id"])))
+
+    visit(process.get("root"), "root", "root")
+    ServerId.objects.filter(submission=submission).delete()
+    ServerId.objects.bulk_create(rows, batch_size=1000)
+
+
+def error_list(body: Any) -> list[dict[str, Any]]:
+    """Return the error objects in an error body: one object, a list, or ``{"errors": [...]}``."""
+    if isinstance(body, dict):
+        if isinstance(body.get("errors"), list):
+            return [e for e in body["errors"] if isinstance(e, dict)]
+        if body.get("code") or body.get("message"):
+            return [body]
+        if isinstance(body.get("error"), str):  # an OAuth error from the token endpoint
+            return [{"code": body["error"], "message": body.get("error_description") or ""}]
+        return []
+    if isinstance(body, list):
+        return [e for e in body if isinstance(e, dict)]
+    return []
+
+
+def record_errors(
+    submission: Submission,
+    body: Any,
+    *,
+    status: int | None,
+    source: str = SubmissionError.Source.CREATE,
+) -> list[SubmissionError]:
+    """Create one error row per error (and per ``details[]`` entry), each mapped to its node."""
+    paths = _path_map(submission.revision)
+    by_path = paths.path_by_key
+    known_ids = dict(
+        ServerId.objects.filter(submission__draft_id=submission.draft_id).values_list("server_id", "node_key")
+    )
+    rows: list[SubmissionError] = []
+
+    def row(error: dict[str, Any], key: UUID | None, how: str, *, detail: bool) -> SubmissionError:
+        meta = _meta(error)
+        return SubmissionError(
+            submission=submission,
+            source=source,
+            node_key=key,
+            path=by_path.get(key, "") if key else "",
+            mapped_by=how,
+            code=_text(error.get("code")),
+            message=_text(error.get("message")),
+            target=_text(error.get("target")),
+            argument_name=_text(meta.get("argumentName")),
+            job_id=_text(meta.get("jobId")),
+            is_detail=detail,
+            raw=error,
+        )
+
+    for error in error_list(body):
+        meta = _meta(error)
+        details = [d for d in (error.get("details") or []) if isinstance(d, dict)]
+        key: UUID | None = None
+        how = SubmissionError.MappedBy.NONE
+        job_id = meta.get("jobId")
+        if job_id and str(job_id) in known_ids:
+            key, how = UUID(str(known_ids[str(job_id)])), SubmissionError.MappedBy.JOB_ID
+        elif (target_key := paths.key_for(_text(error.get("target")))) is not None:
+            key, how = target_key, SubmissionError.MappedBy.TARGET
+        else:
+            for d in details:
+                if (detail_key := paths.key_for(_text(d.get("target")))) is not None:
+                    key, how = detail_key, SubmissionError.MappedBy.DETAILS
+                    break
+        rows.append(row(error, key, how, detail=False))
+        for d in details:
+            detail_key = paths.key_for(_text(d.get("target")))
+            if detail_key is not None:
+                rows.append(row(d, detail_key, SubmissionError.MappedBy.DETAILS, detail=True))
+            else:
+                rows.append(row(d, key, how, detail=True))
+    if not rows and source == SubmissionError.Source.CREATE:
+        rows.append(
+            SubmissionError(
+                submission=submission,
+                source=SubmissionError.Source.TRANSPORT if status is None else source,
+                code=f"http-{status}" if status else "no-response",
+                message=(
+                    f"Workiva answered {status} without an error body we could read; the raw response is kept."
+                    if status
+                    else "No response came back."
+                ),
+            )
+        )
+    SubmissionError.objects.bulk_create(rows)
+    return rows
+
+
+def _meta(error: dict[str, Any]) -> dict[str, Any]:
+    meta = error.get("meta")
+    return meta if isinstance(meta, dict) else {}
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else dumps(value, indent=None)
