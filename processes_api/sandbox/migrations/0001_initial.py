@@ -3,10 +3,22 @@
 from django.db import migrations, models
 
 
+def move_content_type(apps, schema_editor):
+    """Keep admin history and permissions attached: relabel the model's content type."""
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    ContentType.objects.filter(app_label="processes_api", model="sandboxprocess").update(app_label="sandbox")
+
+
+def move_content_type_back(apps, schema_editor):
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    ContentType.objects.filter(app_label="sandbox", model="sandboxprocess").update(app_label="processes_api")
+
+
 class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        ("contenttypes", "0002_remove_content_type_name"),
         ("processes_api", "0002_models_moved_out"),
     ]
 
@@ -37,4 +49,5 @@ class Migration(migrations.Migration):
             ],
             database_operations=[],
         ),
+        migrations.RunPython(move_content_type, move_content_type_back, elidable=True),
     ]
