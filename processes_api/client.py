@@ -281,50 +281,7 @@ class Client:
         )
         while True:
             attempt += 1
-            started = time.monotonic()
-            error: ApiError | None
-            try:
-                response = self.session.request(
-                    method, url, timeout=(self.connect_timeout, self.read_timeout), **kwargs
-                )
-            except requests.ConnectTimeout:
-                error = ApiError(f"{method} {_path_of(url)}: could not connect in time")
-            except requests.Timeout:
-                error = ApiError(
-                    f"{method} {_path_of(url)}: no answer within {self.read_timeout:g} s after sending",
-                    outcome_unknown=True,
-                )
-            except requests.ConnectionError as exc:
-                sent = not _before_sending(exc)
-                error = ApiError(
-                    f"{method} {_path_of(url)}: the connection "
-                    + ("broke after the request was sent" if sent else "could not be opened"),
-                    outcome_unknown=sent,
-                )
-            except (
-                requests.exceptions.InvalidURL,
-                requests.exceptions.MissingSchema,
-                requests.exceptions.InvalidSchema,
-            ):
-                error = ApiError(f"{method} {url}: the URL is not valid; check the connection settings")
-            except requests.RequestException as exc:
-                error = ApiError(
-                    f"{method} {_path_of(url)}: the answer could not be read ({type(exc).__name__})",
-                    outcome_unknown=True,
-                )
-            else:
-                error = None
-            if error is not None:
-                logger.warning("%s (attempt %d)", error.message, attempt)
-                raise error
-            logger.info(
-                "%s %s -> %s in %.0f ms (attempt %d)",
-                method,
-                _path_of(url),
-                response.status_code,
-                (time.monotonic() - started) * 1000,
-                attempt,
-            )
+            response = self._request_once(method, url, attempt, **kwargs)
             if response.status_code not in retry_statuses or attempt >= self.max_attempts:
                 return response
             wait = retry_after_seconds(response.headers.get("Retry-After"))
@@ -342,6 +299,49 @@ class Client:
                 return response
             waited += wait
             self.sleep(wait)
+
+    def _request_once(self, method: str, url: str, attempt: int, **kwargs: Any) -> requests.Response:
+        """Make one HTTP request; raise :class:`ApiError` saying whether it may have reached the server."""
+        started = time.monotonic()
+        try:
+            response = self.session.request(method, url, timeout=(self.connect_timeout, self.read_timeout), **kwargs)
+        except requests.RequestException as exc:
+            error = _transport_error(method, url, exc, self.read_timeout)
+            logger.warning("%s (attempt %d)", error.message, attempt)
+            raise error from None
+        logger.info(
+            "%s %s -> %s in %.0f ms (attempt %d)",
+            method,
+            _path_of(url),
+            response.status_code,
+            (time.monotonic() - started) * 1000,
+            attempt,
+        )
+        return response
+
+
+def _transport_error(method: str, url: str, exc: requests.RequestException, read_timeout: float) -> ApiError:
+    """Return the :class:`ApiError` for a request that got no HTTP answer."""
+    if isinstance(exc, requests.ConnectTimeout):
+        return ApiError(f"{method} {_path_of(url)}: could not connect in time")
+    if isinstance(exc, requests.Timeout):
+        return ApiError(
+            f"{method} {_path_of(url)}: no answer within {read_timeout:g} s after sending", outcome_unknown=True
+        )
+    if isinstance(exc, requests.ConnectionError):
+        sent = not _before_sending(exc)
+        return ApiError(
+            f"{method} {_path_of(url)}: the connection "
+            + ("broke after the request was sent" if sent else "could not be opened"),
+            outcome_unknown=sent,
+        )
+    if isinstance(
+        exc, requests.exceptions.InvalidURL | requests.exceptions.MissingSchema | requests.exceptions.InvalidSchema
+    ):
+        return ApiError(f"{method} {url}: the URL is not valid; check the connection settings")
+    return ApiError(
+        f"{method} {_path_of(url)}: the answer could not be read ({type(exc).__name__})", outcome_unknown=True
+    )
 
 
 def _before_sending(exc: requests.ConnectionError) -> bool:
