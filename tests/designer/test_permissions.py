@@ -9,8 +9,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
 
-from designer.models import Membership
-from designer.permissions import RULES, Action, can
+from designer.models import Draft, Membership
+from designer.permissions import RULES, Action, can, role_of, with_my_role
 from designer.services.comments import comment_create, comment_resolve
 from designer.services.revisions import revision_save_point
 from tests.factories import UserFactory, add_job, make_draft, root_of
@@ -142,3 +142,22 @@ def test_a_forbidden_post_writes_nothing(client, world):
 
     assert response.status_code == 403
     assert Membership.objects.count() == before
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_role_rule_gives_the_same_answer_per_draft_and_per_query(world, role, django_assert_num_queries):
+    user = world["users"][role]
+    expected = None if role == "stranger" else role
+
+    annotated = with_my_role(Draft.objects.filter(pk=world["draft"].pk), user=user).get()
+
+    assert role_of(user, Draft.objects.get(pk=world["draft"].pk)) == expected
+    with django_assert_num_queries(0):
+        assert role_of(user, annotated) == expected
+        assert annotated.my_role == expected
+
+
+def test_a_role_annotated_for_someone_else_is_not_taken_for_mine(world):
+    draft = with_my_role(Draft.objects.filter(pk=world["draft"].pk), user=world["users"]["viewer"]).get()
+
+    assert role_of(world["users"]["editor"], draft) == "editor"

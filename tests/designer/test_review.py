@@ -5,8 +5,9 @@ from django.core import mail
 
 from designer.errors import DraftConflict, DraftError
 from designer.models import Activity, ApprovalGateChange, Comment, Membership, Node, Revision
+from designer.permissions import with_my_role
 from designer.selectors.comments import comment_counts, comment_threads
-from designer.selectors.drafts import draft_list, with_my_role
+from designer.selectors.drafts import draft_list
 from designer.selectors.reviews import approval_status, inbox, inbox_count, publish_gate
 from designer.selectors.revisions import current_content
 from designer.selectors.trees import draft_tree
