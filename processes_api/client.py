@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import email.utils
 import hashlib
+import json
 import logging
 import time
 from collections.abc import Callable, Iterator
@@ -63,18 +64,12 @@ class ApiError(Exception):
         self.text = text
         self.outcome_unknown = outcome_unknown
 
-    @property
-    def retryable(self) -> bool:
-        return self.status in schema.RETRY_STATUSES
-
 
 def parse_body(text: str) -> Any:
     """Return ``text`` parsed as JSON, or None when it is empty or not JSON."""
     if not text or not text.strip():
         return None
     try:
-        import json
-
         return json.loads(text)
     except ValueError:
         return None
