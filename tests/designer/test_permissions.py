@@ -6,14 +6,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import User
 from django.urls import reverse
 
 from designer.models import Draft, Membership
 from designer.permissions import RULES, Action, can, role_of, with_my_role
 from designer.services.comments import comment_create, comment_resolve
 from designer.services.revisions import revision_save_point
-from tests.factories import UserFactory, add_job, make_draft, root_of
+from tests.factories import UserFactory
 
 ROLES = ["owner", "editor", "reviewer", "viewer", "stranger"]
 
@@ -52,14 +51,11 @@ ENDPOINTS = [
 
 
 @pytest.fixture
-def world(db):
-    # Reloaded so that the session's password hash matches the stored user.
-    users = {role: User.objects.get(pk=UserFactory(username=role).pk) for role in ROLES}
+def world(team):
+    """The shared team, a stranger, a spare member and a newcomer, and one of each thing to act on."""
+    users = {role: team[role] for role in ROLES if role != "stranger"} | {"stranger": UserFactory(username="stranger")}
     UserFactory(username="newcomer")
-    draft = make_draft(users["owner"])
-    add_job(draft, root_of(draft), "Reconcile")
-    for role in ("editor", "reviewer", "viewer"):
-        Membership.objects.create(draft=draft, user=users[role], role=role)
+    draft = team["draft"]
     spare = Membership.objects.create(draft=draft, user=UserFactory(username="spare"), role="viewer")
     comment = comment_create(draft=draft, actor=users["owner"], body="Open thread")
     resolved = comment_create(draft=draft, actor=users["owner"], body="Done thread")
