@@ -24,14 +24,16 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import requests
 from django.conf import settings
 from django.core.cache import cache as default_cache
 from django.core.cache.backends.base import BaseCache
+from urllib3.exceptions import NewConnectionError
 
 from processes_api import schema
+from processes_api.payload import dumps
 
 logger = logging.getLogger(__name__)
 
@@ -341,8 +343,6 @@ class Client:
 
 def _before_sending(exc: requests.ConnectionError) -> bool:
     """Return True when a connection error happened before any byte of the request was sent."""
-    from urllib3.exceptions import NewConnectionError
-
     reason: Any = exc.args[0] if exc.args else None
     reason = getattr(reason, "reason", reason)  # MaxRetryError wraps the cause
     return isinstance(reason, NewConnectionError | ConnectionRefusedError)
@@ -368,12 +368,8 @@ def _describe(method: str, url: str, status: int, body: Any) -> str:
 
 
 def _path_of(url: str) -> str:
-    from urllib.parse import urlsplit
-
     return urlsplit(url).path or url
 
 
 def _dumps(data: Any) -> str:
-    from processes_api.payload import dumps
-
     return dumps(data, indent=None)
