@@ -19,16 +19,9 @@ from tests.factories import UserFactory, add_job, make_draft, publishable_draft,
 HX = {"HTTP_HX_REQUEST": "true"}
 
 
-def login(client, user):
-    # UserFactory sets the password after saving and does not save again, so the session hash
-    # computed from the in-memory user would not match the stored one.
-    user.save()
-    client.force_login(user)
-
-
 def test_publish_by_htmx_answers_with_the_process_id(sandbox, user, client):
     draft, _ = publishable_draft(user)
-    login(client, user)
+    client.force_login(user)
 
     response = client.post(reverse("draft-publish", args=[draft.pk]), **HX)
 
@@ -42,7 +35,7 @@ def test_publish_by_htmx_answers_with_the_process_id(sandbox, user, client):
 
 def test_publish_without_htmx_redirects_to_the_history(sandbox, user, client):
     draft, _ = publishable_draft(user)
-    login(client, user)
+    client.force_login(user)
 
     response = client.post(reverse("draft-publish", args=[draft.pk]))
 
@@ -52,7 +45,7 @@ def test_publish_without_htmx_redirects_to_the_history(sandbox, user, client):
 
 def test_rejected_publish_shows_each_error_on_its_node(sandbox, user, client):
     draft, nodes = publishable_draft(user, second={"assigneeUser": "invalid-user"})
-    login(client, user)
+    client.force_login(user)
 
     html = client.post(reverse("draft-publish", args=[draft.pk]), **HX).content.decode()
 
@@ -65,7 +58,7 @@ def test_rejected_publish_shows_each_error_on_its_node(sandbox, user, client):
 def test_blocked_publish_lists_the_lint_errors(user, client):
     draft = make_draft(user)
     add_job(draft, root_of(draft), title="")
-    login(client, user)
+    client.force_login(user)
 
     response = client.post(reverse("draft-publish", args=[draft.pk]), **HX)
 
@@ -79,7 +72,7 @@ def test_publish_needs_the_publish_permission(user, client, role, status):
     draft, _ = publishable_draft(UserFactory())
     if role:
         Membership.objects.create(draft=draft, user=user, role=role)
-    login(client, user)
+    client.force_login(user)
 
     response = client.post(reverse("draft-publish", args=[draft.pk]), **HX)
 
@@ -92,7 +85,7 @@ def test_publish_needs_login_and_post(user, client):
     url = reverse("draft-publish", args=[draft.pk])
 
     assert client.post(url).status_code == 302
-    login(client, user)
+    client.force_login(user)
     assert client.get(url).status_code == 405
 
 
@@ -101,7 +94,7 @@ def test_publish_needs_csrf(user):
 
     draft, _ = publishable_draft(user)
     strict = Client(enforce_csrf_checks=True)
-    login(strict, user)
+    strict.force_login(user)
 
     assert strict.post(reverse("draft-publish", args=[draft.pk]), **HX).status_code == 403
 
@@ -109,7 +102,7 @@ def test_publish_needs_csrf(user):
 def test_status_partial_polls_while_queued_and_stops_when_done(user, client):
     draft, _ = publishable_draft(user)
     submission = submission_create(draft=draft, user=user).submission
-    login(client, user)
+    client.force_login(user)
     url = reverse("submission-status", args=[submission.pk])
 
     polling = client.get(url, **HX).content.decode()
@@ -131,7 +124,7 @@ def test_history_lists_attempts_with_payload_raw_response_and_escaped_errors(use
         status=400,
     )
     Submission.objects.filter(pk=submission.pk).update(status="rejected", response_text='{"code": "invalidUser"}')
-    login(client, user)
+    client.force_login(user)
 
     html = client.get(reverse("publishing-history", args=[draft.pk])).content.decode()
 
@@ -147,7 +140,7 @@ def test_history_lists_attempts_with_payload_raw_response_and_escaped_errors(use
 
 def test_history_is_hidden_from_users_without_access(user, client):
     draft, _ = publishable_draft(UserFactory())
-    login(client, user)
+    client.force_login(user)
 
     assert client.get(reverse("publishing-history", args=[draft.pk])).status_code == 404
 
@@ -199,7 +192,7 @@ def test_publish_area_explains_a_role_without_publish(user):
 
 def test_connection_page_is_staff_only_and_never_shows_the_secret(user, client, settings):
     settings.WORKIVA_CLIENT_SECRET = "super-secret-value"
-    login(client, user)
+    client.force_login(user)
     assert client.get(reverse("publishing-connection")).status_code == 302
     user.is_staff = True
     user.save()
@@ -215,7 +208,7 @@ def test_connection_page_is_staff_only_and_never_shows_the_secret(user, client, 
 def test_connection_test_fetches_a_token_and_lists(sandbox, user, client):
     user.is_staff = True
     user.save()
-    login(client, user)
+    client.force_login(user)
 
     html = client.post(reverse("publishing-connection-test"), **HX).content.decode()
 
@@ -227,7 +220,7 @@ def test_connection_test_reports_refused_credentials(sandbox, user, client, sett
     settings.WORKIVA_CLIENT_SECRET = "wrong"
     user.is_staff = True
     user.save()
-    login(client, user)
+    client.force_login(user)
 
     html = client.post(reverse("publishing-connection-test"), **HX).content.decode()
 
@@ -241,7 +234,7 @@ def test_check_again_reconciles_an_unknown_submission(sandbox, user, client):
     submission = submission_create(draft=draft, user=user).submission
     created = Client.from_settings().create(submission.request_body)  # the server did create it
     Submission.objects.filter(pk=submission.pk).update(status="unknown", attempts=1)
-    login(client, user)
+    client.force_login(user)
 
     html = client.post(reverse("submission-check", args=[submission.pk]), **HX).content.decode()
 
@@ -256,7 +249,7 @@ def test_check_again_on_an_unknown_submission_with_no_process_marks_it_not_creat
     draft, _ = publishable_draft(user)
     submission = submission_create(draft=draft, user=user).submission
     Submission.objects.filter(pk=submission.pk).update(status="unknown", attempts=1)
-    login(client, user)
+    client.force_login(user)
 
     client.post(reverse("submission-check", args=[submission.pk]), **HX)
 
@@ -272,7 +265,7 @@ def test_stale_queued_submission_is_sent_when_checked(sandbox, user, client):
     draft, _ = publishable_draft(user)
     submission = submission_create(draft=draft, user=user).submission
     Submission.objects.filter(pk=submission.pk).update(created=submission.created - dt.timedelta(minutes=10))
-    login(client, user)
+    client.force_login(user)
 
     status_html = client.get(reverse("submission-status", args=[submission.pk]), **HX).content.decode()
     client.post(reverse("submission-check", args=[submission.pk]), **HX)
@@ -294,7 +287,7 @@ def test_stale_sending_submission_is_reconciled_not_resent(sandbox, user, client
     Submission.objects.filter(pk=submission.pk).update(
         status="sending", attempts=1, started=submission.created - dt.timedelta(minutes=10)
     )
-    login(client, user)
+    client.force_login(user)
 
     client.post(reverse("submission-check", args=[submission.pk]), **HX)
 
@@ -308,7 +301,7 @@ def test_fresh_sending_submission_is_left_alone_when_checked(user, client):
     draft, _ = publishable_draft(user)
     submission = submission_create(draft=draft, user=user).submission
     Submission.objects.filter(pk=submission.pk).update(status="sending")
-    login(client, user)
+    client.force_login(user)
 
     client.post(reverse("submission-check", args=[submission.pk]), **HX)
 
