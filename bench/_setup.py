@@ -27,24 +27,38 @@ def start() -> Callable[[], None]:
     return lambda: connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
+# What a local run over plain HTTP changes in a production environment: no proxy ends TLS in front
+# of it, clients reach it on 127.0.0.1, and the benchmarks log many users in from one address.
+PLAIN_HTTP = {
+    "ALLOWED_HOSTS": "127.0.0.1",
+    "SECURE_SSL_REDIRECT": "0",
+    "SESSION_COOKIE_SECURE": "0",
+    "CSRF_COOKIE_SECURE": "0",
+    "SECURE_HSTS_SECONDS": "0",
+    "LOGIN_IP_FAILURE_LIMIT": "100000",
+}
+
+
 def production_env(*, database_url: str, static_root: str, **overrides: str) -> dict[str, str]:
-    """Return an environment for a gunicorn run with the production settings, TLS settings off
-    (TLS ends at the proxy in production), on ``database_url``; ``overrides`` are added last."""
+    """Return the environment of a production deployment (TLS at the proxy) for a subprocess.
+
+    Used by the benchmarks (with ``**PLAIN_HTTP``) and by ``tests/test_production.py``; the
+    settings come from this environment alone, so nothing of the caller's ``DJANGO_*``, ``SECURE_*``,
+    ``SESSION_*``, ``CSRF_*`` or ``WORKIVA_SANDBOX`` leaks in. ``overrides`` are added last.
+    """
     import secrets
 
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SECURE_", "SESSION_", "CSRF_"))}
+    env.pop("WORKIVA_SANDBOX", None)
     env.update(
         DJANGO_SETTINGS_MODULE="designer.settings",
         DEBUG="0",
         SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="127.0.0.1",
+        ALLOWED_HOSTS="designer.example.com",
+        CSRF_TRUSTED_ORIGINS="https://designer.example.com",
         DATABASE_URL=database_url,
         STATIC_ROOT=static_root,
-        SECURE_SSL_REDIRECT="0",
-        SESSION_COOKIE_SECURE="0",
-        CSRF_COOKIE_SECURE="0",
-        SECURE_HSTS_SECONDS="0",
-        LOGIN_IP_FAILURE_LIMIT="100000",
+        EMAIL_HOST="smtp.example.com",
     )
     env.update(overrides)
     return env

@@ -56,7 +56,7 @@ from urllib.parse import urlsplit
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _setup import production_env  # noqa: E402
+from _setup import PLAIN_HTTP, production_env  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "load-test-password-" + "x" * 8
@@ -295,6 +295,7 @@ def load_env(args: argparse.Namespace, database_url: str, static_root: str) -> d
     return production_env(
         database_url=database_url,
         static_root=static_root,
+        **PLAIN_HTTP,
         DATABASE_CONN_MAX_AGE=str(args.conn_max_age),
         WORKIVA_SANDBOX="1",
         LOG_LEVEL="WARNING",

@@ -49,7 +49,7 @@ from urllib.parse import urlsplit
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _setup import production_env  # noqa: E402
+from _setup import PLAIN_HTTP, production_env  # noqa: E402
 from load import create_database, draft_document, drop_database  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -91,6 +91,7 @@ def check_env(args: argparse.Namespace, base: str, database_url: str, static_roo
     return production_env(
         database_url=database_url,
         static_root=static_root,
+        **PLAIN_HTTP,
         TASKS_BACKEND="django_tasks_db.DatabaseBackend",
         WORKIVA_SANDBOX="1",
         WORKIVA_API_URL=f"{base}/sandbox",

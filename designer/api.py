@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from designer.models import Draft
-from designer.permissions import Action, draft_for, role_of
+from designer.permissions import Action, draft_for, role_of, with_my_role
 from designer.selectors.drafts import draft_list
 from designer.selectors.trees import draft_tree
 from designer.services.drafts import draft_import
@@ -27,6 +27,7 @@ class DraftSerializer(serializers.ModelSerializer[Draft]):
         fields = ["id", "name", "owner", "role", "version", "created", "updated"]
 
     def get_role(self, draft: Draft) -> str | None:
+        """Read the ``with_my_role`` annotation when the list made one, else ask for this draft."""
         return role_of(self.context["request"].user, draft)
 
 
@@ -59,7 +60,8 @@ def drafts(request: Request) -> Response:
                 {"detail": str(exc), "path": exc.path, "problem": exc.problem}, status=status.HTTP_400_BAD_REQUEST
             )
         return Response(DraftSerializer(draft, context={"request": request}).data, status=status.HTTP_201_CREATED)
-    found = draft_list(user=request.user, search=request.query_params.get("search", ""))  # type: ignore[arg-type]
+    search = request.query_params.get("search", "")
+    found = with_my_role(draft_list(user=request.user, search=search), user=request.user)  # type: ignore[arg-type]
     return Response(DraftSerializer(found[:200], many=True, context={"request": request}).data)
 
 

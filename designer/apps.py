@@ -1,4 +1,4 @@
-"""The designer app: drafts and their trees, the editor, review."""
+"""The designer app: drafts and their trees, sharing, review, revisions, activity, the editor."""
 
 from django.apps import AppConfig
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
@@ -74,8 +75,6 @@ class Node(models.Model):
 
     def clean(self) -> None:
         """Refuse a parent that is a job, in another draft, or inside this node's own subtree."""
-        from django.core.exceptions import ValidationError
-
         if self.parent_id is None:
             if self.kind != self.Kind.GROUP:
                 raise ValidationError("The root of a process must be a group.")

@@ -18,19 +18,22 @@ from __future__ import annotations
 
 import email.utils
 import hashlib
+import json
 import logging
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import requests
 from django.conf import settings
 from django.core.cache import cache as default_cache
 from django.core.cache.backends.base import BaseCache
+from urllib3.exceptions import NewConnectionError
 
 from processes_api import schema
+from processes_api.payload import dumps
 
 logger = logging.getLogger(__name__)
 
@@ -63,18 +66,12 @@ class ApiError(Exception):
         self.text = text
         self.outcome_unknown = outcome_unknown
 
-    @property
-    def retryable(self) -> bool:
-        return self.status in schema.RETRY_STATUSES
-
 
 def parse_body(text: str) -> Any:
     """Return ``text`` parsed as JSON, or None when it is empty or not JSON."""
     if not text or not text.strip():
         return None
     try:
-        import json
-
         return json.loads(text)
     except ValueError:
         return None
@@ -346,8 +343,6 @@ def _transport_error(method: str, url: str, exc: requests.RequestException, read
 
 def _before_sending(exc: requests.ConnectionError) -> bool:
     """Return True when a connection error happened before any byte of the request was sent."""
-    from urllib3.exceptions import NewConnectionError
-
     reason: Any = exc.args[0] if exc.args else None
     reason = getattr(reason, "reason", reason)  # MaxRetryError wraps the cause
     return isinstance(reason, NewConnectionError | ConnectionRefusedError)
@@ -373,12 +368,8 @@ def _describe(method: str, url: str, status: int, body: Any) -> str:
 
 
 def _path_of(url: str) -> str:
-    from urllib.parse import urlsplit
-
     return urlsplit(url).path or url
 
 
 def _dumps(data: Any) -> str:
-    from processes_api.payload import dumps
-
     return dumps(data, indent=None)

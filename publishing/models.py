@@ -66,16 +66,8 @@ class Submission(models.Model):
         return f"Submission {self.pk} of {self.draft_id} ({self.status})"
 
     @property
-    def in_flight(self) -> bool:
-        return self.status in self.IN_FLIGHT
-
-    @property
     def polling(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.SENDING)
-
-    @property
-    def has_process(self) -> bool:
-        return bool(self.process_id)
 
     @property
     def is_stale(self) -> bool:

@@ -10,13 +10,12 @@ from __future__ import annotations
 from django.tasks import task
 
 from publishing.models import Submission
+from publishing.services.sending import submission_reconcile, submission_send
 
 
 @task
 def send_submission(submission_id: int) -> str:
     """Send a queued submission to Workiva; return its final status."""
-    from publishing.services.sending import submission_send
-
     return str(submission_send(submission_id=submission_id).status)
 
 
@@ -27,7 +26,5 @@ def reconcile_submission(submission_id: int, resend: bool = True) -> str:
     ``resend``: send the create again when no process matches (attempts permitting); without it a
     submission with no matching process is marked failed.
     """
-    from publishing.services.sending import submission_reconcile
-
     submission = Submission.objects.select_related("revision").get(pk=submission_id)
     return str(submission_reconcile(submission=submission, resend=resend).status)

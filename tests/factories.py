@@ -56,5 +56,15 @@ def add_job(
     )
 
 
+def publishable_draft(user: Any, name: str = "Quarter close", **job_args: Any) -> tuple[Draft, dict[str, Node]]:
+    """A draft of ``user``: root > Review > Collect, then Sign off; ``first``/``second`` add job arguments."""
+    draft = make_draft(user, name)
+    root = root_of(draft)
+    group = add_group(draft, root, "Review")
+    first = add_job(draft, group, "Collect", **job_args.get("first", {}))
+    second = add_job(draft, root, "Sign off", **job_args.get("second", {}))
+    return draft, {"root": root, "group": group, "first": first, "second": second}
+
+
 def root_of(draft: Draft) -> Node:
     return Node.objects.get(draft=draft, parent=None)

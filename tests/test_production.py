@@ -7,7 +7,6 @@ import json
 import logging
 import os
 import re
-import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -22,27 +21,17 @@ from django.db import connection
 from django.urls import reverse
 from pythonjsonlogger.json import JsonFormatter
 
+from bench._setup import production_env
 from designer.logsafe import REDACTED, RedactSecretsFilter, redact
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def production_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
-    """The environment of a production deployment (TLS at the proxy), for a subprocess."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SECURE_", "SESSION_", "CSRF_"))}
-    env.update(
-        DJANGO_SETTINGS_MODULE="designer.settings",
-        DEBUG="0",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="designer.example.com",
-        CSRF_TRUSTED_ORIGINS="https://designer.example.com",
-        DATABASE_URL=f"sqlite:///{tmp_path / 'prod.sqlite3'}",
-        STATIC_ROOT=str(tmp_path / "static"),
-        EMAIL_HOST="smtp.example.com",
+def prod_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
+    """``production_env`` on a SQLite file and a static root under ``tmp_path``."""
+    return production_env(
+        database_url=f"sqlite:///{tmp_path / 'prod.sqlite3'}", static_root=str(tmp_path / "static"), **overrides
     )
-    env.pop("WORKIVA_SANDBOX", None)
-    env.update(overrides)
-    return env
 
 
 def manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -65,21 +54,21 @@ def settings_in(env: dict[str, str], *names: str) -> dict[str, object]:
 
 
 def test_check_deploy_is_clean_under_production_settings(tmp_path):
-    done = manage(production_env(tmp_path), "check", "--deploy", "--fail-level", "WARNING")
+    done = manage(prod_env(tmp_path), "check", "--deploy", "--fail-level", "WARNING")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "System check identified no issues" in done.stdout
 
 
 def test_check_deploy_reports_a_relaxed_security_setting(tmp_path):
     # The clean run above means something only if the check notices a weakened setting.
-    done = manage(production_env(tmp_path, SESSION_COOKIE_SECURE="0"), "check", "--deploy", "--fail-level", "WARNING")
+    done = manage(prod_env(tmp_path, SESSION_COOKIE_SECURE="0"), "check", "--deploy", "--fail-level", "WARNING")
     assert done.returncode != 0
     assert "security.W012" in done.stdout + done.stderr
 
 
 def test_collectstatic_builds_hashed_compressed_files_in_production(tmp_path):
     # The release step: fails when a static file (e.g. a vendored script) references a missing file.
-    done = manage(production_env(tmp_path), "collectstatic", "--no-input", "-v0")
+    done = manage(prod_env(tmp_path), "collectstatic", "--no-input", "-v0")
     assert done.returncode == 0, done.stdout + done.stderr
     manifest = json.loads((tmp_path / "static" / "staticfiles.json").read_text())
     hashed_css = manifest["paths"]["css/app.css"]
@@ -88,7 +77,7 @@ def test_collectstatic_builds_hashed_compressed_files_in_production(tmp_path):
 
 
 def test_missing_secret_key_stops_start_up_with_a_clear_message(tmp_path):
-    env = production_env(tmp_path)
+    env = prod_env(tmp_path)
     del env["SECRET_KEY"]
     done = manage(env, "check")
     assert done.returncode != 0
@@ -99,7 +88,7 @@ def test_missing_secret_key_stops_start_up_with_a_clear_message(tmp_path):
 
 def test_production_defaults_are_strict(tmp_path):
     values = settings_in(
-        production_env(tmp_path),
+        prod_env(tmp_path),
         "DEBUG",
         "WORKIVA_SANDBOX",
         "SECURE_SSL_REDIRECT",
@@ -127,7 +116,7 @@ def test_production_defaults_are_strict(tmp_path):
 
 def test_sandbox_and_proxy_header_are_opt_in_in_production(tmp_path):
     values = settings_in(
-        production_env(tmp_path, WORKIVA_SANDBOX="1", SECURE_PROXY_SSL_HEADER="1"),
+        prod_env(tmp_path, WORKIVA_SANDBOX="1", SECURE_PROXY_SSL_HEADER="1"),
         "WORKIVA_SANDBOX",
         "SECURE_PROXY_SSL_HEADER",
     )

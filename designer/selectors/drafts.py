@@ -1,12 +1,12 @@
-"""Reads of drafts: the list a user sees, with their role on each."""
+"""Reads of drafts: the list a user sees (their role on each comes from ``permissions.with_my_role``)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Case, CharField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Q, QuerySet
 
-from designer.models import Draft, Membership
+from designer.models import Draft
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -18,15 +18,3 @@ def draft_list(*, user: AbstractBaseUser, search: str = "") -> QuerySet[Draft]:
     if search:
         drafts = drafts.filter(name__icontains=search)
     return drafts.select_related("owner").order_by("-updated", "-id")
-
-
-def with_my_role(drafts: QuerySet[Draft], *, user: AbstractBaseUser) -> QuerySet[Draft]:
-    """Annotate each draft with ``my_role`` for ``user`` in the same query (no query per draft)."""
-    role = Membership.objects.filter(draft=OuterRef("pk"), user_id=user.pk).values("role")[:1]
-    return drafts.annotate(
-        my_role=Case(
-            When(owner_id=user.pk, then=Value(Membership.Role.OWNER)),
-            default=Subquery(role),
-            output_field=CharField(),
-        )
-    )

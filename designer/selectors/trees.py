@@ -42,9 +42,6 @@ class Tree:
         # Cached: looked up once per problem, row and selected node.
         return {node.key: node for node in self.by_id.values()}
 
-    def job_count(self) -> int:
-        return sum(1 for node in self.by_id.values() if node.kind == Node.Kind.JOB)
-
     def parent(self, node: Node) -> Node | None:
         return self.by_id.get(node.parent_id) if node.parent_id is not None else None
 

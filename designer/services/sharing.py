@@ -10,7 +10,7 @@ from django.db import transaction
 from designer import permissions
 from designer.errors import DraftError
 from designer.models import Activity, Draft, Membership, ReviewRequest
-from designer.permissions import Action
+from designer.permissions import Action, forget_roles
 from designer.services.activity import activity_record, display_name
 
 if TYPE_CHECKING:
@@ -107,7 +107,7 @@ def ownership_transfer(*, draft: Draft, actor: User, new_owner: User) -> Draft:
     locked.owner = new_owner
     locked.save(update_fields=["owner"])
     draft.owner = new_owner
-    draft.__dict__.pop("_role_cache", None)
+    forget_roles(draft)
     activity_record(
         draft=locked,
         actor=actor,

@@ -1,0 +1,1 @@
+"""The sandbox app: a local stand-in of the Workiva Processes API, mounted at ``/sandbox/``."""

@@ -23,6 +23,7 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
+import copy
 import functools
 import hashlib
 import json
@@ -37,9 +38,12 @@ from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from processes_api import schema
+from processes_api.payload import dumps
 from processes_api.sandbox.models import SandboxProcess
 
 TOKEN_SALT = "processes_api.sandbox.token"
@@ -392,10 +396,6 @@ def _new_id(prefix: str) -> str:
 
 def _with_ids(data: dict[str, Any]) -> dict[str, Any]:
     """Return the stored document: the request with ids, a revision and timestamps."""
-    import copy
-
-    from django.utils import timezone
-
     document = copy.deepcopy(data)
     stamp = {"dateTime": timezone.now().strftime("%Y-%m-%dT%H:%M:%SZ"), "user": {"id": "sandbox-user"}}
     document.update(id=_new_id("process"), revision=1, created=stamp, modified=stamp)
@@ -416,8 +416,6 @@ def _with_ids(data: dict[str, Any]) -> dict[str, Any]:
 
 def _public(document: dict[str, Any]) -> dict[str, Any]:
     """Return the document as the API answers it: job arguments reduced to their type."""
-    import copy
-
     out = copy.deepcopy(document)
 
     def visit(group: dict[str, Any]) -> None:
@@ -439,9 +437,5 @@ def _summary(document: dict[str, Any]) -> dict[str, Any]:
 @sandbox_endpoint
 def process_page(request: HttpRequest, process_id: str) -> HttpResponse:
     """A human-readable page for a sandbox process (the link the publish result shows)."""
-    from django.shortcuts import get_object_or_404, render
-
-    from processes_api.payload import dumps
-
     row = get_object_or_404(SandboxProcess, process_id=process_id)
     return render(request, "sandbox/process.html", {"row": row, "document": dumps(_public(row.document))})

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 
 from tests.factories import UserFactory, add_group, add_job, make_draft, root_of
 
@@ -11,11 +10,8 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def logged_in_page(browser, live_server, settings):
-    settings.WORKIVA_API_URL = f"{live_server.url}/sandbox"
-    settings.WORKIVA_TOKEN_URL = f"{live_server.url}/sandbox/iam/v1/oauth2/token"
-    settings.WORKIVA_SANDBOX_FAULT = ""
-    cache.clear()
+def logged_in_page(browser, sandbox):
+    live_server = sandbox
     user = UserFactory(username="publisher")
     user.set_password("pw-123456")
     user.save()

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from designer.models import Draft, Membership, Node
@@ -75,3 +77,25 @@ def test_problems_carry_the_node_path(api, user):
     problems = api.get(f"/api/drafts/{draft_id}/").data["problems"]
 
     assert [(p["code"], p["path"], p["field"]) for p in problems] == [("title-missing", "root.children[0]", "title")]
+
+
+def _queries_for_list(api):
+    with CaptureQueriesContext(connection) as queries:
+        response = api.get("/api/drafts/")
+    assert response.status_code == 200
+    return len(queries), len(response.data)
+
+
+def test_listing_costs_the_same_queries_for_1_or_10_drafts(api, user):
+    Membership.objects.create(draft=make_draft(name="Shared 0"), user=user, role="viewer")
+    one = _queries_for_list(api)
+    for n in range(1, 10):
+        if n % 2:
+            make_draft(user, name=f"Mine {n}")
+        else:
+            Membership.objects.create(draft=make_draft(name=f"Shared {n}"), user=user, role="editor")
+
+    ten = _queries_for_list(api)
+
+    assert (one[1], ten[1]) == (1, 10)
+    assert ten[0] == one[0] == 1

@@ -6,14 +6,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import User
 from django.urls import reverse
 
-from designer.models import Membership
-from designer.permissions import RULES, Action, can
+from designer.models import Draft, Membership
+from designer.permissions import RULES, Action, can, role_of, with_my_role
 from designer.services.comments import comment_create, comment_resolve
 from designer.services.revisions import revision_save_point
-from tests.factories import UserFactory, add_job, make_draft, root_of
+from tests.factories import UserFactory
 
 ROLES = ["owner", "editor", "reviewer", "viewer", "stranger"]
 
@@ -52,14 +51,11 @@ ENDPOINTS = [
 
 
 @pytest.fixture
-def world(db):
-    # Reloaded so that the session's password hash matches the stored user.
-    users = {role: User.objects.get(pk=UserFactory(username=role).pk) for role in ROLES}
+def world(team):
+    """The shared team, a stranger, a spare member and a newcomer, and one of each thing to act on."""
+    users = {role: team[role] for role in ROLES if role != "stranger"} | {"stranger": UserFactory(username="stranger")}
     UserFactory(username="newcomer")
-    draft = make_draft(users["owner"])
-    add_job(draft, root_of(draft), "Reconcile")
-    for role in ("editor", "reviewer", "viewer"):
-        Membership.objects.create(draft=draft, user=users[role], role=role)
+    draft = team["draft"]
     spare = Membership.objects.create(draft=draft, user=UserFactory(username="spare"), role="viewer")
     comment = comment_create(draft=draft, actor=users["owner"], body="Open thread")
     resolved = comment_create(draft=draft, actor=users["owner"], body="Done thread")
@@ -142,3 +138,22 @@ def test_a_forbidden_post_writes_nothing(client, world):
 
     assert response.status_code == 403
     assert Membership.objects.count() == before
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_role_rule_gives_the_same_answer_per_draft_and_per_query(world, role, django_assert_num_queries):
+    user = world["users"][role]
+    expected = None if role == "stranger" else role
+
+    annotated = with_my_role(Draft.objects.filter(pk=world["draft"].pk), user=user).get()
+
+    assert role_of(user, Draft.objects.get(pk=world["draft"].pk)) == expected
+    with django_assert_num_queries(0):
+        assert role_of(user, annotated) == expected
+        assert annotated.my_role == expected
+
+
+def test_a_role_annotated_for_someone_else_is_not_taken_for_mine(world):
+    draft = with_my_role(Draft.objects.filter(pk=world["draft"].pk), user=world["users"]["viewer"]).get()
+
+    assert role_of(world["users"]["editor"], draft) == "editor"

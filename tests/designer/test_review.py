@@ -5,8 +5,9 @@ from django.core import mail
 
 from designer.errors import DraftConflict, DraftError
 from designer.models import Activity, ApprovalGateChange, Comment, Membership, Node, Revision
+from designer.permissions import with_my_role
 from designer.selectors.comments import comment_counts, comment_threads
-from designer.selectors.drafts import draft_list, with_my_role
+from designer.selectors.drafts import draft_list
 from designer.selectors.reviews import approval_status, inbox, inbox_count, publish_gate
 from designer.selectors.revisions import current_content
 from designer.selectors.trees import draft_tree
@@ -18,35 +19,9 @@ from designer.services.reviews import approval_gate_set, review_approve, review_
 from designer.services.revisions import revision_restore, revision_save_point
 from designer.services.sharing import membership_add, membership_remove, membership_update, ownership_transfer
 from processes_api.payload import build_payload
-from tests.factories import UserFactory, add_group, add_job, make_draft, root_of
+from tests.factories import UserFactory, add_job, make_draft, root_of
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def team():
-    owner = UserFactory(username="olivia")
-    editor = UserFactory(username="ed")
-    reviewer = UserFactory(username="rita", email="rita@example.com")
-    viewer = UserFactory(username="vic")
-    draft = make_draft(owner)
-    root = root_of(draft)
-    group = add_group(draft, root, "Close")
-    job = add_job(draft, group, "Reconcile")
-    add_job(draft, root, "Sign off")
-    Membership.objects.create(draft=draft, user=editor, role="editor")
-    Membership.objects.create(draft=draft, user=reviewer, role="reviewer")
-    Membership.objects.create(draft=draft, user=viewer, role="viewer")
-    return {
-        "owner": owner,
-        "editor": editor,
-        "reviewer": reviewer,
-        "viewer": viewer,
-        "draft": draft,
-        "job": job,
-        "group": group,
-        "root": root,
-    }
 
 
 def _approve(team):

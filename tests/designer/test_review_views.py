@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import User
 from django.core import mail
 from django.template import Context, Template
 from django.test import RequestFactory
@@ -13,26 +12,11 @@ from designer.services.comments import comment_create
 from designer.services.nodes import node_delete, node_update
 from designer.services.reviews import approval_gate_set, review_approve, review_request_create
 from designer.services.revisions import revision_save_point
-from tests.factories import UserFactory, add_group, add_job, make_draft, root_of
+from tests.factories import UserFactory, add_job
 
 pytestmark = pytest.mark.django_db
 
 SCRIPT = '<script>alert("x")</script><b>bold</b>'
-
-
-def _user(name, **kwargs):
-    return User.objects.get(pk=UserFactory(username=name, **kwargs).pk)
-
-
-@pytest.fixture
-def team():
-    owner, editor, reviewer = _user("olivia"), _user("ed"), _user("rita", email="rita@example.com")
-    draft = make_draft(owner)
-    group = add_group(draft, root_of(draft), "Close")
-    job = add_job(draft, group, "Reconcile")
-    Membership.objects.create(draft=draft, user=editor, role="editor")
-    Membership.objects.create(draft=draft, user=reviewer, role="reviewer")
-    return {"owner": owner, "editor": editor, "reviewer": reviewer, "draft": draft, "group": group, "job": job}
 
 
 def _url(name, team, **kwargs):
@@ -115,7 +99,7 @@ def test_sharing_with_an_unknown_user_shows_the_message(client, team):
     assert (
         "There is no user &quot;nobody@x.org&quot;. Check the username or e-mail address." in response.content.decode()
     )
-    assert Membership.objects.filter(draft=team["draft"]).count() == 2
+    assert Membership.objects.filter(draft=team["draft"]).count() == 3
 
 
 def test_request_review_approve_and_inbox_through_the_pages(client, team, django_capture_on_commit_callbacks):
@@ -138,7 +122,7 @@ def test_request_review_approve_and_inbox_through_the_pages(client, team, django
 
 
 def test_review_request_naming_a_non_member_is_refused(client, team):
-    stranger = _user("zed")
+    stranger = UserFactory(username="zed")
     client.force_login(team["editor"])
 
     response = client.post(_url("review-request", team), {"reviewers": [stranger.pk]}, follow=True)

@@ -139,7 +139,7 @@ def test_viewer_sees_a_read_only_editor(draft):
     content = response.content.decode()
     assert response.status_code == 200
     assert "You can view this draft but not change it." in content
-    assert 'hx-trigger="end"' not in content
+    assert 'data-editable="false"' in content  # editor.js wires no drag and drop and no keyboard moves
     assert 'class="handle"' not in content
 
 

@@ -1,4 +1,4 @@
-"""The sandbox API, through Django's test client (the live-socket paths are in test_submission.py)."""
+"""The sandbox API, through Django's test client (the live-socket paths are in tests/publishing/test_submission.py)."""
 
 from __future__ import annotations
 

@@ -13,33 +13,13 @@ from processes_api.sandbox.models import SandboxProcess
 from publishing.models import ServerId, Submission, SubmissionError
 from publishing.services.recording import record_errors
 from publishing.services.submissions import PublishBlocked, draft_publish, submission_create
-from tests.factories import add_group, add_job, make_draft, root_of
+from tests.factories import add_job, make_draft, publishable_draft, root_of
 
 Status = Submission.Status
 
 
-@pytest.fixture
-def sandbox(live_server, settings):
-    settings.WORKIVA_API_URL = f"{live_server.url}/sandbox"
-    settings.WORKIVA_TOKEN_URL = f"{live_server.url}/sandbox/iam/v1/oauth2/token"
-    settings.WORKIVA_RETRY_BUDGET = 5
-    settings.WORKIVA_READ_TIMEOUT = 5
-    settings.WORKIVA_SANDBOX_FAULT = ""
-    cache.clear()
-    return live_server
-
-
-def build(user, name="Quarter close", **job_args):
-    draft = make_draft(user, name)
-    root = root_of(draft)
-    group = add_group(draft, root, "Review")
-    first = add_job(draft, group, "Collect", **job_args.get("first", {}))
-    second = add_job(draft, root, "Sign off", **job_args.get("second", {}))
-    return draft, {"root": root, "group": group, "first": first, "second": second}
-
-
 def test_publish_creates_the_process_and_records_every_server_id(sandbox, user):
-    draft, nodes = build(user)
+    draft, nodes = publishable_draft(user)
 
     result = draft_publish(draft=draft, user=user)
 
@@ -65,7 +45,7 @@ def test_publish_creates_the_process_and_records_every_server_id(sandbox, user):
 
 
 def test_rejected_user_is_mapped_to_its_job_by_target(sandbox, user):
-    draft, nodes = build(user, second={"assigneeUser": "invalid-user"})
+    draft, nodes = publishable_draft(user, second={"assigneeUser": "invalid-user"})
 
     submission = draft_publish(draft=draft, user=user).submission
 
@@ -83,7 +63,9 @@ def test_rejected_user_is_mapped_to_its_job_by_target(sandbox, user):
 
 
 def test_several_rejections_are_mapped_by_details_targets(sandbox, user):
-    draft, nodes = build(user, first={"assigneeUser": "invalid-user"}, second={"assigneeUser": "invalid-user"})
+    draft, nodes = publishable_draft(
+        user, first={"assigneeUser": "invalid-user"}, second={"assigneeUser": "invalid-user"}
+    )
 
     submission = draft_publish(draft=draft, user=user).submission
 
@@ -98,7 +80,7 @@ def test_several_rejections_are_mapped_by_details_targets(sandbox, user):
 
 
 def test_validation_errors_are_mapped_by_meta_job_id(sandbox, user):
-    draft, nodes = build(user, first={"assigneeUser": "unverified-user"})
+    draft, nodes = publishable_draft(user, first={"assigneeUser": "unverified-user"})
 
     submission = draft_publish(draft=draft, user=user).submission
 
@@ -113,7 +95,7 @@ def test_validation_errors_are_mapped_by_meta_job_id(sandbox, user):
 
 def test_dropped_connection_after_create_is_reconciled_without_a_duplicate(sandbox, user, settings):
     settings.WORKIVA_SANDBOX_FAULT = "drop-afterx1"
-    draft, nodes = build(user)
+    draft, nodes = publishable_draft(user)
 
     submission = draft_publish(draft=draft, user=user).submission
 
@@ -129,7 +111,7 @@ def test_dropped_connection_after_create_is_reconciled_without_a_duplicate(sandb
 
 def test_dropped_connection_before_create_is_checked_then_sent_again(sandbox, user, settings):
     settings.WORKIVA_SANDBOX_FAULT = "dropx1"
-    draft, _ = build(user)
+    draft, _ = publishable_draft(user)
 
     submission = draft_publish(draft=draft, user=user).submission
 
@@ -140,7 +122,7 @@ def test_dropped_connection_before_create_is_checked_then_sent_again(sandbox, us
 
 
 def test_reconcile_does_not_claim_a_process_another_submission_created(sandbox, user, settings):
-    draft, nodes = build(user)
+    draft, nodes = publishable_draft(user)
     first = draft_publish(draft=draft, user=user).submission
     node_update(
         node=nodes["first"], version=draft.version, changes={"arguments": {"title": "Collect v2", "assigneeUser": "u2"}}
@@ -157,7 +139,7 @@ def test_reconcile_does_not_claim_a_process_another_submission_created(sandbox, 
 
 def test_throttled_create_is_retried_after_retry_after(sandbox, user, settings):
     settings.WORKIVA_SANDBOX_FAULT = "429x1"
-    draft, _ = build(user)
+    draft, _ = publishable_draft(user)
 
     submission = draft_publish(draft=draft, user=user).submission
 
@@ -167,7 +149,7 @@ def test_throttled_create_is_retried_after_retry_after(sandbox, user, settings):
 
 def test_maintenance_503_is_retried(sandbox, user, settings):
     settings.WORKIVA_SANDBOX_FAULT = "503x1"
-    draft, _ = build(user)
+    draft, _ = publishable_draft(user)
 
     submission = draft_publish(draft=draft, user=user).submission
 
@@ -176,7 +158,7 @@ def test_maintenance_503_is_retried(sandbox, user, settings):
 
 def test_persistent_500_fails_without_creating(sandbox, user, settings):
     settings.WORKIVA_SANDBOX_FAULT = "500"
-    draft, _ = build(user)
+    draft, _ = publishable_draft(user)
 
     submission = draft_publish(draft=draft, user=user).submission
 
@@ -189,7 +171,7 @@ def test_persistent_500_fails_without_creating(sandbox, user, settings):
 def test_wrong_secret_fails_with_a_message_for_the_admin(sandbox, user, settings):
     settings.WORKIVA_SANDBOX_CLIENT_SECRET = "the-right-one"
     settings.WORKIVA_CLIENT_SECRET = "wrong"
-    draft, _ = build(user)
+    draft, _ = publishable_draft(user)
 
     submission = draft_publish(draft=draft, user=user).submission
 
@@ -200,7 +182,7 @@ def test_wrong_secret_fails_with_a_message_for_the_admin(sandbox, user, settings
 
 
 def test_publishing_unchanged_content_again_returns_the_created_submission(sandbox, user):
-    draft, nodes = build(user)
+    draft, nodes = publishable_draft(user)
     first = draft_publish(draft=draft, user=user)
 
     again = draft_publish(draft=draft, user=user)
@@ -226,7 +208,7 @@ def test_lint_errors_block_publishing_and_write_nothing(user):
 
 
 def test_second_publish_while_in_flight_returns_the_same_submission(user):
-    draft, _ = build(user)
+    draft, _ = publishable_draft(user)
 
     first = submission_create(draft=draft, user=user)
     second = submission_create(draft=draft, user=user)
@@ -238,7 +220,7 @@ def test_second_publish_while_in_flight_returns_the_same_submission(user):
 
 
 def test_database_refuses_a_second_in_flight_submission(user):
-    draft, _ = build(user)
+    draft, _ = publishable_draft(user)
     first = submission_create(draft=draft, user=user).submission
 
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -246,7 +228,7 @@ def test_database_refuses_a_second_in_flight_submission(user):
 
 
 def test_finished_submissions_do_not_block_a_new_one(user):
-    draft, _ = build(user)
+    draft, _ = publishable_draft(user)
     first = submission_create(draft=draft, user=user).submission
     Submission.objects.filter(pk=first.pk).update(status=Status.REJECTED)
 
@@ -257,7 +239,7 @@ def test_finished_submissions_do_not_block_a_new_one(user):
 
 @pytest.mark.parametrize("body", [None, "", [], {"unexpected": True}, "not json"])
 def test_unreadable_error_bodies_become_one_process_level_error(user, body):
-    draft, _ = build(user)
+    draft, _ = publishable_draft(user)
     submission = submission_create(draft=draft, user=user).submission
 
     [error] = record_errors(submission, body, status=502)
@@ -267,7 +249,7 @@ def test_unreadable_error_bodies_become_one_process_level_error(user, body):
 
 
 def test_error_with_unknown_job_id_and_target_stays_at_process_level(user):
-    draft, _ = build(user)
+    draft, _ = publishable_draft(user)
     submission = submission_create(draft=draft, user=user).submission
 
     [error] = record_errors(
@@ -283,7 +265,7 @@ def test_database_task_backend_queues_and_the_worker_sends(sandbox, user, settin
     from django.core.management import call_command
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
-    draft, _ = build(user)
+    draft, _ = publishable_draft(user)
 
     queued = draft_publish(draft=draft, user=user).submission
     call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
@@ -300,7 +282,7 @@ def test_publish_logs_neither_secret_nor_token(sandbox, user, settings, caplog):
 
     caplog.set_level(logging.DEBUG)
     settings.WORKIVA_SANDBOX_FAULT = "drop-afterx1"
-    draft, _ = build(user, second={"assigneeUser": "unverified-user"})
+    draft, _ = publishable_draft(user, second={"assigneeUser": "unverified-user"})
 
     draft_publish(draft=draft, user=user)
 
@@ -313,7 +295,7 @@ def test_publish_logs_neither_secret_nor_token(sandbox, user, settings, caplog):
 
 
 def test_deleting_a_draft_deletes_its_submissions(user):
-    draft, _ = build(user)
+    draft, _ = publishable_draft(user)
     submission_create(draft=draft, user=user)
 
     draft_delete(draft=draft)
@@ -322,7 +304,7 @@ def test_deleting_a_draft_deletes_its_submissions(user):
 
 
 def test_same_content_published_elsewhere_is_a_new_submission(user, settings):
-    draft, _ = build(user)
+    draft, _ = publishable_draft(user)
     first = submission_create(draft=draft, user=user).submission
     Submission.objects.filter(pk=first.pk).update(status=Status.CREATED, process_id="process-1")
     settings.WORKIVA_API_URL = "https://api.eu.wdesk.com"

@@ -7,20 +7,19 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from processes_api.sandbox.models import SandboxProcess
-from tests.factories import add_job, make_draft, root_of
-from tests.publishing.test_submission import build, sandbox  # noqa: F401  (fixture)
+from tests.factories import add_job, make_draft, publishable_draft, root_of
 
 
-def test_prints_the_process_id(sandbox, user, capsys):  # noqa: F811
-    draft, _ = build(user)
+def test_prints_the_process_id(sandbox, user, capsys):
+    draft, _ = publishable_draft(user)
 
     call_command("publish_draft", str(draft.pk))
 
     assert capsys.readouterr().out.strip() == SandboxProcess.objects.get().process_id
 
 
-def test_rejection_prints_each_error_with_its_node_path_and_exits_1(sandbox, user, capsys):  # noqa: F811
-    draft, _ = build(user, second={"assigneeUser": "invalid-user"})
+def test_rejection_prints_each_error_with_its_node_path_and_exits_1(sandbox, user, capsys):
+    draft, _ = publishable_draft(user, second={"assigneeUser": "invalid-user"})
 
     with pytest.raises(SystemExit) as exited:
         call_command("publish_draft", str(draft.pk))

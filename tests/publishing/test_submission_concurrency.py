@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 
 import pytest
-from django.core.cache import cache
 from django.db import connection, connections
 
 from processes_api.sandbox.models import SandboxProcess
@@ -15,13 +14,9 @@ from tests.factories import add_job, make_draft, root_of
 
 
 @pytest.mark.django_db(transaction=True)
-def test_ten_simultaneous_publishes_create_one_process(live_server, settings, user):
+def test_ten_simultaneous_publishes_create_one_process(sandbox, user):
     if connection.vendor == "sqlite":
         pytest.skip("SQLite's shared-cache test database locks whole tables; run with make test-postgres")
-    settings.WORKIVA_API_URL = f"{live_server.url}/sandbox"
-    settings.WORKIVA_TOKEN_URL = f"{live_server.url}/sandbox/iam/v1/oauth2/token"
-    settings.WORKIVA_SANDBOX_FAULT = ""
-    cache.clear()
     draft = make_draft(user)
     add_job(draft, root_of(draft), "Only job")
     barrier = threading.Barrier(10)

@@ -14,22 +14,14 @@ from publishing.models import Submission
 from publishing.selectors import publish_state
 from publishing.services.recording import record_errors
 from publishing.services.submissions import submission_create
-from tests.factories import UserFactory, add_job, make_draft, root_of
-from tests.publishing.test_submission import build, sandbox  # noqa: F401  (fixture)
+from tests.factories import UserFactory, add_job, make_draft, publishable_draft, root_of
 
 HX = {"HTTP_HX_REQUEST": "true"}
 
 
-def login(client, user):
-    # UserFactory sets the password after saving and does not save again, so the session hash
-    # computed from the in-memory user would not match the stored one.
-    user.save()
+def test_publish_by_htmx_answers_with_the_process_id(sandbox, user, client):
+    draft, _ = publishable_draft(user)
     client.force_login(user)
-
-
-def test_publish_by_htmx_answers_with_the_process_id(sandbox, user, client):  # noqa: F811
-    draft, _ = build(user)
-    login(client, user)
 
     response = client.post(reverse("draft-publish", args=[draft.pk]), **HX)
 
@@ -41,9 +33,9 @@ def test_publish_by_htmx_answers_with_the_process_id(sandbox, user, client):  # 
     assert "Created" in html
 
 
-def test_publish_without_htmx_redirects_to_the_history(sandbox, user, client):  # noqa: F811
-    draft, _ = build(user)
-    login(client, user)
+def test_publish_without_htmx_redirects_to_the_history(sandbox, user, client):
+    draft, _ = publishable_draft(user)
+    client.force_login(user)
 
     response = client.post(reverse("draft-publish", args=[draft.pk]))
 
@@ -51,9 +43,9 @@ def test_publish_without_htmx_redirects_to_the_history(sandbox, user, client):  
     assert response["Location"] == reverse("publishing-history", args=[draft.pk])
 
 
-def test_rejected_publish_shows_each_error_on_its_node(sandbox, user, client):  # noqa: F811
-    draft, nodes = build(user, second={"assigneeUser": "invalid-user"})
-    login(client, user)
+def test_rejected_publish_shows_each_error_on_its_node(sandbox, user, client):
+    draft, nodes = publishable_draft(user, second={"assigneeUser": "invalid-user"})
+    client.force_login(user)
 
     html = client.post(reverse("draft-publish", args=[draft.pk]), **HX).content.decode()
 
@@ -66,7 +58,7 @@ def test_rejected_publish_shows_each_error_on_its_node(sandbox, user, client):  
 def test_blocked_publish_lists_the_lint_errors(user, client):
     draft = make_draft(user)
     add_job(draft, root_of(draft), title="")
-    login(client, user)
+    client.force_login(user)
 
     response = client.post(reverse("draft-publish", args=[draft.pk]), **HX)
 
@@ -77,10 +69,10 @@ def test_blocked_publish_lists_the_lint_errors(user, client):
 
 @pytest.mark.parametrize(("role", "status"), [("viewer", 403), ("reviewer", 403), (None, 404)])
 def test_publish_needs_the_publish_permission(user, client, role, status):
-    draft, _ = build(UserFactory())
+    draft, _ = publishable_draft(UserFactory())
     if role:
         Membership.objects.create(draft=draft, user=user, role=role)
-    login(client, user)
+    client.force_login(user)
 
     response = client.post(reverse("draft-publish", args=[draft.pk]), **HX)
 
@@ -89,28 +81,28 @@ def test_publish_needs_the_publish_permission(user, client, role, status):
 
 
 def test_publish_needs_login_and_post(user, client):
-    draft, _ = build(user)
+    draft, _ = publishable_draft(user)
     url = reverse("draft-publish", args=[draft.pk])
 
     assert client.post(url).status_code == 302
-    login(client, user)
+    client.force_login(user)
     assert client.get(url).status_code == 405
 
 
 def test_publish_needs_csrf(user):
     from django.test import Client
 
-    draft, _ = build(user)
+    draft, _ = publishable_draft(user)
     strict = Client(enforce_csrf_checks=True)
-    login(strict, user)
+    strict.force_login(user)
 
     assert strict.post(reverse("draft-publish", args=[draft.pk]), **HX).status_code == 403
 
 
 def test_status_partial_polls_while_queued_and_stops_when_done(user, client):
-    draft, _ = build(user)
+    draft, _ = publishable_draft(user)
     submission = submission_create(draft=draft, user=user).submission
-    login(client, user)
+    client.force_login(user)
     url = reverse("submission-status", args=[submission.pk])
 
     polling = client.get(url, **HX).content.decode()
@@ -124,7 +116,7 @@ def test_status_partial_polls_while_queued_and_stops_when_done(user, client):
 
 
 def test_history_lists_attempts_with_payload_raw_response_and_escaped_errors(user, client):
-    draft, nodes = build(user, name="<b>Close</b>")
+    draft, nodes = publishable_draft(user, name="<b>Close</b>")
     submission = submission_create(draft=draft, user=user).submission
     record_errors(
         submission,
@@ -132,7 +124,7 @@ def test_history_lists_attempts_with_payload_raw_response_and_escaped_errors(use
         status=400,
     )
     Submission.objects.filter(pk=submission.pk).update(status="rejected", response_text='{"code": "invalidUser"}')
-    login(client, user)
+    client.force_login(user)
 
     html = client.get(reverse("publishing-history", args=[draft.pk])).content.decode()
 
@@ -147,8 +139,8 @@ def test_history_lists_attempts_with_payload_raw_response_and_escaped_errors(use
 
 
 def test_history_is_hidden_from_users_without_access(user, client):
-    draft, _ = build(UserFactory())
-    login(client, user)
+    draft, _ = publishable_draft(UserFactory())
+    client.force_login(user)
 
     assert client.get(reverse("publishing-history", args=[draft.pk])).status_code == 404
 
@@ -161,7 +153,7 @@ def render_area(draft, problems, user):
 
 
 def test_publish_area_disables_the_button_while_lint_errors_remain(user):
-    draft, _ = build(user)
+    draft, _ = publishable_draft(user)
     problems = [Problem("error", "title-missing", "This job needs a title."), Problem("warning", "w", "w")]
 
     html = render_area(draft, problems, user)
@@ -172,7 +164,7 @@ def test_publish_area_disables_the_button_while_lint_errors_remain(user):
 
 
 def test_publish_area_enables_the_button_and_shows_the_last_result(user):
-    draft, _ = build(user)
+    draft, _ = publishable_draft(user)
     Submission.objects.create(
         draft=draft,
         revision=submission_create(draft=draft, user=user).submission.revision,
@@ -190,7 +182,7 @@ def test_publish_area_enables_the_button_and_shows_the_last_result(user):
 
 
 def test_publish_area_explains_a_role_without_publish(user):
-    draft, _ = build(UserFactory())
+    draft, _ = publishable_draft(UserFactory())
     Membership.objects.create(draft=draft, user=user, role="viewer")
 
     html = render_area(draft, [], user)
@@ -200,7 +192,7 @@ def test_publish_area_explains_a_role_without_publish(user):
 
 def test_connection_page_is_staff_only_and_never_shows_the_secret(user, client, settings):
     settings.WORKIVA_CLIENT_SECRET = "super-secret-value"
-    login(client, user)
+    client.force_login(user)
     assert client.get(reverse("publishing-connection")).status_code == 302
     user.is_staff = True
     user.save()
@@ -213,36 +205,36 @@ def test_connection_page_is_staff_only_and_never_shows_the_secret(user, client, 
     assert "never shown" in html
 
 
-def test_connection_test_fetches_a_token_and_lists(sandbox, user, client):  # noqa: F811
+def test_connection_test_fetches_a_token_and_lists(sandbox, user, client):
     user.is_staff = True
     user.save()
-    login(client, user)
+    client.force_login(user)
 
     html = client.post(reverse("publishing-connection-test"), **HX).content.decode()
 
     assert "Connected: fetched a token and listed 0 processes." in html
 
 
-def test_connection_test_reports_refused_credentials(sandbox, user, client, settings):  # noqa: F811
+def test_connection_test_reports_refused_credentials(sandbox, user, client, settings):
     settings.WORKIVA_SANDBOX_CLIENT_SECRET = "the-right-one"
     settings.WORKIVA_CLIENT_SECRET = "wrong"
     user.is_staff = True
     user.save()
-    login(client, user)
+    client.force_login(user)
 
     html = client.post(reverse("publishing-connection-test"), **HX).content.decode()
 
     assert "The token endpoint refused the credentials: unauthorized_client" in html
 
 
-def test_check_again_reconciles_an_unknown_submission(sandbox, user, client):  # noqa: F811
+def test_check_again_reconciles_an_unknown_submission(sandbox, user, client):
     from processes_api.client import Client
 
-    draft, _ = build(user)
+    draft, _ = publishable_draft(user)
     submission = submission_create(draft=draft, user=user).submission
     created = Client.from_settings().create(submission.request_body)  # the server did create it
     Submission.objects.filter(pk=submission.pk).update(status="unknown", attempts=1)
-    login(client, user)
+    client.force_login(user)
 
     html = client.post(reverse("submission-check", args=[submission.pk]), **HX).content.decode()
 
@@ -253,11 +245,11 @@ def test_check_again_reconciles_an_unknown_submission(sandbox, user, client):  #
     assert SandboxProcess.objects.count() == 1
 
 
-def test_check_again_on_an_unknown_submission_with_no_process_marks_it_not_created(sandbox, user, client):  # noqa: F811
-    draft, _ = build(user)
+def test_check_again_on_an_unknown_submission_with_no_process_marks_it_not_created(sandbox, user, client):
+    draft, _ = publishable_draft(user)
     submission = submission_create(draft=draft, user=user).submission
     Submission.objects.filter(pk=submission.pk).update(status="unknown", attempts=1)
-    login(client, user)
+    client.force_login(user)
 
     client.post(reverse("submission-check", args=[submission.pk]), **HX)
 
@@ -267,13 +259,13 @@ def test_check_again_on_an_unknown_submission_with_no_process_marks_it_not_creat
     assert not SandboxProcess.objects.exists()
 
 
-def test_stale_queued_submission_is_sent_when_checked(sandbox, user, client):  # noqa: F811
+def test_stale_queued_submission_is_sent_when_checked(sandbox, user, client):
     import datetime as dt
 
-    draft, _ = build(user)
+    draft, _ = publishable_draft(user)
     submission = submission_create(draft=draft, user=user).submission
     Submission.objects.filter(pk=submission.pk).update(created=submission.created - dt.timedelta(minutes=10))
-    login(client, user)
+    client.force_login(user)
 
     status_html = client.get(reverse("submission-status", args=[submission.pk]), **HX).content.decode()
     client.post(reverse("submission-check", args=[submission.pk]), **HX)
@@ -284,18 +276,18 @@ def test_stale_queued_submission_is_sent_when_checked(sandbox, user, client):  #
     assert submission.status == Submission.Status.CREATED
 
 
-def test_stale_sending_submission_is_reconciled_not_resent(sandbox, user, client):  # noqa: F811
+def test_stale_sending_submission_is_reconciled_not_resent(sandbox, user, client):
     import datetime as dt
 
     from processes_api.client import Client
 
-    draft, _ = build(user)
+    draft, _ = publishable_draft(user)
     submission = submission_create(draft=draft, user=user).submission
     created = Client.from_settings().create(submission.request_body)
     Submission.objects.filter(pk=submission.pk).update(
         status="sending", attempts=1, started=submission.created - dt.timedelta(minutes=10)
     )
-    login(client, user)
+    client.force_login(user)
 
     client.post(reverse("submission-check", args=[submission.pk]), **HX)
 
@@ -306,10 +298,10 @@ def test_stale_sending_submission_is_reconciled_not_resent(sandbox, user, client
 
 
 def test_fresh_sending_submission_is_left_alone_when_checked(user, client):
-    draft, _ = build(user)
+    draft, _ = publishable_draft(user)
     submission = submission_create(draft=draft, user=user).submission
     Submission.objects.filter(pk=submission.pk).update(status="sending")
-    login(client, user)
+    client.force_login(user)
 
     client.post(reverse("submission-check", args=[submission.pk]), **HX)
 
@@ -318,7 +310,7 @@ def test_fresh_sending_submission_is_left_alone_when_checked(user, client):
 
 
 def test_sandbox_label_only_when_publishing_to_the_sandbox(user, settings):
-    draft, _ = build(user)
+    draft, _ = publishable_draft(user)
     settings.WORKIVA_SANDBOX = True
     settings.WORKIVA_API_URL = "http://127.0.0.1:8000/sandbox"
     to_sandbox = render_area(draft, [], user)
