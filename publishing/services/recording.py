@@ -10,6 +10,7 @@ from django.utils import timezone
 from designer.models import Activity, Revision
 from designer.services.activity import activity_record
 from processes_api.payload import PathMap, dumps
+from processes_api.walk import walk
 from publishing.models import ServerId, Submission, SubmissionError
 
 Status = Submission.Status
@@ -50,28 +51,12 @@ def record_process(submission: Submission, process: dict[str, Any]) -> None:
     submission.process_id = str(process.get("id") or "")
     revision_value = process.get("revision")
     submission.server_revision = "" if revision_value is None else str(revision_value)
-    paths = _path_map(submission.revision)
+    key_by_path = _path_map(submission.revision).key_by_path
     rows: list[ServerId] = []
-
-    def visit(group: Any, node_path: str, group_path: str) -> None:
-        if not isinstance(group, dict):
-            return
-        key = paths.key_by_path.get(node_path)
-        if key is not None and group.get("id"):
-            rows.append(ServerId(submission=submission, node_key=key, server_id=str(group["id"])))
-        for index, wrapper in enumerate(group.get("children") or []):
-            child_path = f"{group_path}.children[{index}]"
-            if not isinstance(wrapper, dict):
-                continue
-            if wrapper.get("type") == "group":
-                visit(wrapper.get("group"), child_path, f"{child_path}.group")
-            else:
-                job = wrapper.get("job")
-                job_key = paths.key_by_path.get(child_path)
-                if isinstance(job, dict) and job.get("id") and job_key is not None:
-                    rows.append(ServerId(submission=submission, node_key=job_key, server_id=str(job["id"])))
-
-    visit(process.get("root"), "root", "root")
+    for step in walk(process.get("root")):
+        node, key = step.node, key_by_path.get(step.path)
+        if key is not None and isinstance(node, dict) and node.get("id"):
+            rows.append(ServerId(submission=submission, node_key=key, server_id=str(node["id"])))
     ServerId.objects.filter(submission=submission).delete()
     ServerId.objects.bulk_create(rows, batch_size=1000)
 
