@@ -174,7 +174,8 @@ class Field:
     any other, which lets a new API field be added here without a database migration. ``kind`` is
     both the JSON type the payload checks and the widget the editor shows. ``required`` fields must
     be filled in the editor and are reported by lint when empty; an import refuses a process
-    without its required fields. ``default`` is the value a new group or draft starts with.
+    without its required fields. ``default`` is the value a new group or draft starts with;
+    ``known`` lists the values Workiva is known to accept, when others may exist (lint warns).
     """
 
     key: str
@@ -186,6 +187,7 @@ class Field:
     help: str = ""
     max_length: int = 500
     default: Any = None
+    known: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -226,6 +228,7 @@ GROUP_FIELDS: tuple[Field, ...] = (
         help=f"Known: {', '.join(KNOWN_TRIGGER_TYPES)}.",
         max_length=100,
         default=DEFAULT_TRIGGER_TYPE,
+        known=KNOWN_TRIGGER_TYPES,
     ),
 )
 # Where each level keeps the fields without a model attribute, inside its ``extra``.
