@@ -227,30 +227,30 @@ def _lint_job(problems: list[Problem], node: ProcessNode, process_due: dt.date |
                 )
             )
     if node.job_type == "sendTask":
-        approver = _present(args.get("approverUser"))
-        approver_due = parse_date(args.get("approverDueDate"))
-        if approver and not _present(args.get("approverDueDate")):
-            add(
-                Problem("warning", "approver-due-date-missing", "The approver has no due date.", key, "approverDueDate")
-            )
-        if _present(args.get("approverDueDate")) and not approver:
-            add(
-                Problem(
-                    "error", "approver-missing", "An approver due date is set but no approver.", key, "approverUser"
-                )
-            )
-        if approver_due and due and approver_due < due:
-            add(
-                Problem(
-                    "error",
-                    "approver-due-before-task",
-                    f"The approver is due {approver_due.isoformat()}, before the task itself ({due.isoformat()}).",
-                    key,
-                    "approverDueDate",
-                )
-            )
+        _lint_approver(problems, args, due, key)
     if jt.certainty == "inferred":
         add(Problem("warning", "arguments-unconfirmed", jt.note, key))
+
+
+def _lint_approver(problems: list[Problem], args: dict[str, Any], due: dt.date | None, key: UUID) -> None:
+    """Report a send-task's approver without a due date, a due date without an approver, or one due too early."""
+    add = problems.append
+    approver = _present(args.get("approverUser"))
+    approver_due = parse_date(args.get("approverDueDate"))
+    if approver and not _present(args.get("approverDueDate")):
+        add(Problem("warning", "approver-due-date-missing", "The approver has no due date.", key, "approverDueDate"))
+    if _present(args.get("approverDueDate")) and not approver:
+        add(Problem("error", "approver-missing", "An approver due date is set but no approver.", key, "approverUser"))
+    if approver_due and due and approver_due < due:
+        add(
+            Problem(
+                "error",
+                "approver-due-before-task",
+                f"The approver is due {approver_due.isoformat()}, before the task itself ({due.isoformat()}).",
+                key,
+                "approverDueDate",
+            )
+        )
 
 
 def _present(value: Any) -> bool:

@@ -109,20 +109,8 @@ def record_errors(
         )
 
     for error in error_list(body):
-        meta = _meta(error)
         details = [d for d in (error.get("details") or []) if isinstance(d, dict)]
-        key: UUID | None = None
-        how = SubmissionError.MappedBy.NONE
-        job_id = meta.get("jobId")
-        if job_id and str(job_id) in known_ids:
-            key, how = UUID(str(known_ids[str(job_id)])), SubmissionError.MappedBy.JOB_ID
-        elif (target_key := paths.key_for(_text(error.get("target")))) is not None:
-            key, how = target_key, SubmissionError.MappedBy.TARGET
-        else:
-            for d in details:
-                if (detail_key := paths.key_for(_text(d.get("target")))) is not None:
-                    key, how = detail_key, SubmissionError.MappedBy.DETAILS
-                    break
+        key, how = _error_node(error, details, paths, known_ids)
         rows.append(row(error, key, how, detail=False))
         for d in details:
             detail_key = paths.key_for(_text(d.get("target")))
@@ -145,6 +133,21 @@ def record_errors(
         )
     SubmissionError.objects.bulk_create(rows)
     return rows
+
+
+def _error_node(
+    error: dict[str, Any], details: list[dict[str, Any]], paths: PathMap, known_ids: dict[str, Any]
+) -> tuple[UUID | None, str]:
+    """Return the node an error is about and how it was found: its job id, its target, a detail's target."""
+    job_id = _meta(error).get("jobId")
+    if job_id and str(job_id) in known_ids:
+        return UUID(str(known_ids[str(job_id)])), SubmissionError.MappedBy.JOB_ID
+    if (target_key := paths.key_for(_text(error.get("target")))) is not None:
+        return target_key, SubmissionError.MappedBy.TARGET
+    for d in details:
+        if (detail_key := paths.key_for(_text(d.get("target")))) is not None:
+            return detail_key, SubmissionError.MappedBy.DETAILS
+    return None, SubmissionError.MappedBy.NONE
 
 
 def _meta(error: dict[str, Any]) -> dict[str, Any]:
