@@ -206,20 +206,21 @@ def _parse_tree(root: Any) -> ParsedNode:
     group_fields = schema.field_by_key(schema.GROUP_FIELDS)
     for step in walk(root):
         parsed = _parse_step(step, group_fields)
-        if step.parent is None:
+        path, parent = step[1], step[2]
+        if parent is None:
             top = parsed
         else:
-            groups[step.parent].children.append(parsed)
+            groups[parent].children.append(parsed)
         if parsed.kind == "group":
-            groups[step.path] = parsed
+            groups[path] = parsed
     assert top is not None  # the walk always starts at the root
     return top
 
 
 def _parse_step(step: Step, group_fields: dict[str, schema.Field]) -> ParsedNode:
-    path, wrapper, kind = step.path, step.wrapper, step.kind
+    node, path, _, kind, wrapper, _, _ = step
     if wrapper is None:
-        return _parse_group(step.node, path, group_fields)
+        return _parse_group(node, path, group_fields)
     if not isinstance(wrapper, dict):
         raise PayloadError(path, f"a child must be an object, not {_type_name(wrapper)}")
     if kind not in schema.CHILD_TYPES:
@@ -229,7 +230,7 @@ def _parse_step(step: Step, group_fields: dict[str, schema.Field]) -> ParsedNode
     if kind not in wrapper:
         raise PayloadError(body, f'is required when type is "{kind}"')
     wrapper_extra = {k: v for k, v in wrapper.items() if k not in ("type", kind)}
-    parsed = _parse_group(step.node, body, group_fields) if kind == "group" else _parse_job(step.node, body)
+    parsed = _parse_group(node, body, group_fields) if kind == "group" else _parse_job(node, body)
     if wrapper_extra:
         parsed.fields["extra"] = parsed.fields["extra"] | {"wrapper": wrapper_extra}
     return parsed

@@ -128,13 +128,14 @@ def _parse_revision(revision: Revision) -> tuple[dict[str, Any], list[dict[str, 
     root = data.pop("root")
     fields["extra"] = data
     group_fields = [(f.attr, f.key) for f in schema.GROUP_FIELDS if f.attr]
-    records = [_node_record(step, key_by_path[step.path], group_fields) for step in walk(root)]
+    records = [_node_record(step, key_by_path, group_fields) for step in walk(root)]
     return fields, records
 
 
-def _node_record(step: Step, key: UUID, group_fields: list[tuple[str, str]]) -> dict[str, Any]:
+def _node_record(step: Step, key_by_path: dict[str, UUID], group_fields: list[tuple[str, str]]) -> dict[str, Any]:
     """Return the ``Node`` fields of one revision node, with its path, parent path and depth."""
     node, path, parent, kind, wrapper, position, depth = step
+    key = key_by_path[path]
     obj = dict(node)
     rest = {k: v for k, v in wrapper.items() if k != "type" and k != kind} if wrapper else None
     if kind == "group":

@@ -325,15 +325,14 @@ def _check_process(data: Any) -> list[tuple[str, str, str | None, str | None]]:
 
 
 def _check_tree(root: dict[str, Any], problems: list[tuple[str, str, str | None, str | None]]) -> None:
-    for step in walk(root):
-        kind, node = step.kind, step.node
-        if step.wrapper is not None and (kind not in schema.CHILD_TYPES or not isinstance(node, dict)):
+    for node, path, _, kind, wrapper, _, _ in walk(root):
+        if wrapper is not None and (kind not in schema.CHILD_TYPES or not isinstance(node, dict)):
             message = 'A child needs type "job" or "group" and that object.'
-            problems.append(("invalidRequest", message, step.path, None))
+            problems.append(("invalidRequest", message, path, None))
         elif kind == "job":
-            _check_job(node, body_path(step.path, "job"), problems)
+            _check_job(node, body_path(path, "job"), problems)
         elif not isinstance(node.get("children", []), list):
-            target = f"{body_path(step.path, 'group')}.children"
+            target = f"{body_path(path, 'group')}.children"
             problems.append(("invalidRequest", "children must be a list.", target, None))
 
 
@@ -364,10 +363,9 @@ def _check_job(job: dict[str, Any], path: str, problems: list[tuple[str, str, st
 def _user_arguments(document: dict[str, Any]) -> list[tuple[str, str, str, Any]]:
     """Return (job id, args key, field, user id) for every user argument in a stored process."""
     found: list[tuple[str, str, str, Any]] = []
-    for step in walk(document.get("root")):
-        if step.kind != "job":
+    for job, _, _, kind, *_ in walk(document.get("root")):
+        if kind != "job":
             continue
-        job = step.node
         args = job["_arguments"]
         jt = schema.job_type(args.get("type"))
         values = args.get(jt.args_key, {}) if jt else {}
@@ -393,10 +391,9 @@ def _with_ids(data: dict[str, Any]) -> dict[str, Any]:
     stamp = {"dateTime": timezone.now().strftime("%Y-%m-%dT%H:%M:%SZ"), "user": {"id": "sandbox-user"}}
     document.update(id=_new_id("process"), revision=1, created=stamp, modified=stamp)
 
-    for step in walk(document["root"]):
-        node = step.node
-        if step.kind == "group":
-            node["id"] = _new_id("root-group" if step.wrapper is None else "group")
+    for node, _, parent, kind, *_ in walk(document["root"]):
+        if kind == "group":
+            node["id"] = _new_id("root-group" if parent is None else "group")
         else:
             node["id"] = _new_id("job")
             # Kept for validation; the public answer echoes only the type, as the seed shows.
@@ -410,9 +407,8 @@ def _public(document: dict[str, Any]) -> dict[str, Any]:
 
     out = copy.deepcopy(document)
 
-    for step in walk(out["root"]):
-        if step.kind == "job":
-            job = step.node
+    for job, _, _, kind, *_ in walk(out["root"]):
+        if kind == "job":
             job["arguments"] = {"type": job.pop("_arguments").get("type")}
     return out
 

@@ -53,8 +53,8 @@ def record_process(submission: Submission, process: dict[str, Any]) -> None:
     submission.server_revision = "" if revision_value is None else str(revision_value)
     key_by_path = _path_map(submission.revision).key_by_path
     rows: list[ServerId] = []
-    for step in walk(process.get("root")):
-        node, key = step.node, key_by_path.get(step.path)
+    for node, path, *_ in walk(process.get("root")):
+        key = key_by_path.get(path)
         if key is not None and isinstance(node, dict) and node.get("id"):
             rows.append(ServerId(submission=submission, node_key=key, server_id=str(node["id"])))
     ServerId.objects.filter(submission=submission).delete()

@@ -200,16 +200,16 @@ def structure(process: Any) -> Any:
 
 def _shape(step: Step) -> Any:
     """Return one node's part of :func:`structure`, or None for a generated job."""
-    if step.wrapper is not None and not isinstance(step.wrapper, dict):
-        return (step.depth, None)
-    if step.kind == "group":
-        group = step.node
-        if not isinstance(group, dict):
-            return (step.depth, "group", None)
-        return (step.depth, "group", group.get("name"), bool(group.get("parallel")))
-    job = (step.wrapper or {}).get("job") or {}
+    node, _, _, kind, wrapper, _, depth = step
+    if wrapper is not None and not isinstance(wrapper, dict):
+        return (depth, None)
+    if kind == "group":
+        if not isinstance(node, dict):
+            return (depth, "group", None)
+        return (depth, "group", node.get("name"), bool(node.get("parallel")))
+    job = (wrapper or {}).get("job") or {}
     args = job.get("arguments") if isinstance(job, dict) else None
     job_type = args.get("type") if isinstance(args, dict) else None
     if isinstance(job_type, str) and job_type.endswith("Generated"):
         return None
-    return (step.depth, "job", job_type)
+    return (depth, "job", job_type)

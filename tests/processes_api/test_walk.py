@@ -25,16 +25,16 @@ ROOT = {
 def test_walk_yields_every_node_in_document_order_with_path_parent_position_and_depth():
     steps = list(walk(ROOT))
 
-    assert [(s.path, s.parent, s.kind, s.position, s.depth) for s in steps] == [
+    assert [(path, parent, kind, position, depth) for _, path, parent, kind, _, position, depth in steps] == [
         ("root", None, "group", 0, 0),
         ("root.children[0]", "root", "group", 0, 1),
         ("root.children[0].group.children[0]", "root.children[0]", "job", 0, 2),
         ("root.children[0].group.children[1]", "root.children[0]", "job", 1, 2),
         ("root.children[1]", "root", "job", 1, 1),
     ]
-    assert steps[1].node is ROOT["children"][0]["group"]
-    assert steps[1].wrapper is ROOT["children"][0]
-    assert steps[0].wrapper is None
+    assert steps[1][0] is ROOT["children"][0]["group"]
+    assert steps[1][4] is ROOT["children"][0]
+    assert steps[0][4] is None
 
 
 def test_walk_yields_malformed_parts_as_they_are_and_does_not_enter_them():
@@ -42,14 +42,14 @@ def test_walk_yields_malformed_parts_as_they_are_and_does_not_enter_them():
 
     steps = list(walk(root))
 
-    assert [(s.path, s.kind, s.node) for s in steps[1:]] == [
+    assert [(path, kind, node) for node, path, _, kind, *_ in steps[1:]] == [
         ("root.children[0]", None, None),
         ("root.children[1]", "task", None),
         ("root.children[2]", "group", []),
         ("root.children[3]", "group", None),
     ]
-    assert [s.path for s in walk({"children": {"not": "a list"}})] == ["root"]
-    assert [s.path for s in walk(None)] == ["root"]
+    assert [path for _, path, *_ in walk({"children": {"not": "a list"}})] == ["root"]
+    assert [path for _, path, *_ in walk(None)] == ["root"]
 
 
 def test_a_caller_that_stops_at_a_group_never_reads_its_children():
@@ -61,7 +61,7 @@ def test_a_caller_that_stops_at_a_group_never_reads_its_children():
 
     steps = walk(Exploding())
 
-    assert next(steps).path == "root"
+    assert next(steps)[1] == "root"
 
 
 def test_paths_are_built_in_one_grammar():
@@ -101,7 +101,7 @@ def test_the_payload_path_map_uses_the_walks_paths(user):
 
     payload = build_payload(tree)
 
-    assert set(payload.paths.key_by_path) == {s.path for s in walk(payload.data["root"])}
+    assert set(payload.paths.key_by_path) == {path for _, path, *_ in walk(payload.data["root"])}
     assert (
         PathMap(payload.paths.key_by_path).key_for("/root/children/0/group/children/1/job")
         == (payload.paths.key_by_path["root.children[0].group.children[1]"])
