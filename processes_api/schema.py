@@ -2,9 +2,10 @@
 
 Every fact here comes from ``shared/docs/workiva-processes-api.md`` and carries its certainty:
 ``seed`` (the Create a Process page), ``doc`` (a schema table), ``example`` (only seen in an
-example), ``inferred`` (our reading). Job types and their argument fields are data: the editor's
-forms, the payload translation and lint are all generated from this registry, so a field or a job
-type is added here and nowhere else.
+example), ``inferred`` (our reading). Process and group fields (``PROCESS_FIELDS``,
+``GROUP_FIELDS``), job types and their argument fields are data: the editor's forms, the payload
+translation both ways, lint, the review diff's labels and values, the copy routines and revision
+restore all read this registry, so a field or a job type is added here and nowhere else.
 """
 
 from __future__ import annotations
@@ -231,8 +232,8 @@ GROUP_FIELDS: tuple[Field, ...] = (
         known=KNOWN_TRIGGER_TYPES,
     ),
 )
-# Where each level keeps the fields without a model attribute, inside its ``extra``.
 Level = Literal["process", "group"]
+# Where each level keeps the fields without a model attribute, inside its ``extra``.
 _EXTRA_PART: dict[str, str | None] = {"process": None, "group": "node"}
 
 

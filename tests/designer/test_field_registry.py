@@ -53,6 +53,30 @@ def draft(owner):
     return draft
 
 
+def test_every_registry_attribute_is_a_model_field():
+    draft_fields = {f.name for f in Draft._meta.get_fields()}
+    node_fields = {f.name for f in Node._meta.get_fields()}
+
+    assert set(schema.model_attrs(schema.PROCESS_FIELDS)) <= draft_fields
+    assert set(schema.model_attrs(schema.GROUP_FIELDS)) <= node_fields
+
+
+def test_the_parallel_wording_is_the_registrys_in_the_group_form():
+    group = Node(kind=Node.Kind.GROUP, parallel=True)
+
+    field = GroupForm.for_node(group).fields["parallel"]
+
+    assert (field.label, field.help_text) == (
+        "All at the same time",
+        "Off: the children run one after another, in order.",
+    )
+    assert [schema.parallel_mode(v) for v in (None, False, True)] == [
+        "one after another",
+        "one after another",
+        "all at the same time",
+    ]
+
+
 def test_a_process_field_in_the_registry_is_in_the_settings_form_and_saved(notify, owner, draft):
     client = Client()
     client.force_login(owner)
