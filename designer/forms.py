@@ -103,17 +103,13 @@ class FieldsForm(forms.Form):
     level: schema.Level
 
     def __init__(self, data: Any = None, *, obj: Any, prefix: str) -> None:
-        self.registry = self.registry_fields()
+        self.registry = schema.fields_of(self.level)
         initial = {f.name: _initial_setting(f.kind, schema.field_value(obj, f, self.level)) for f in self.registry}
         super().__init__(data=data, initial=initial, prefix=prefix)
         for f in self.registry:
             self.fields[f.name] = _form_field(
                 f.kind, label=f.label, required=f.required, help_text=f.help, max_length=f.max_length
             )
-
-    @staticmethod
-    def registry_fields() -> tuple[schema.Field, ...]:
-        raise NotImplementedError
 
     def changes(self) -> dict[str, Any]:
         """Return the changed fields by registry name (model attribute, or API key when kept in ``extra``)."""
@@ -135,10 +131,6 @@ class DraftSettingsForm(FieldsForm):
 
     level = "process"
 
-    @staticmethod
-    def registry_fields() -> tuple[schema.Field, ...]:
-        return schema.PROCESS_FIELDS
-
     @classmethod
     def for_draft(cls, draft: Draft, data: Any = None) -> DraftSettingsForm:
         return cls(data, obj=draft, prefix="settings")
@@ -148,10 +140,6 @@ class GroupForm(FieldsForm):
     """A group's fields (``schema.GROUP_FIELDS``)."""
 
     level = "group"
-
-    @staticmethod
-    def registry_fields() -> tuple[schema.Field, ...]:
-        return schema.GROUP_FIELDS
 
     @classmethod
     def for_node(cls, node: Node, data: Any = None) -> GroupForm:

@@ -135,7 +135,7 @@ def _lint_fields(problems: list[Problem], obj: Any, level: schema.Level, key: UU
     weekdays and values outside the known ones."""
     add = problems.append
     owner, whose = ("The process", "The process") if level == "process" else ("This group", "This group's")
-    for f in schema.PROCESS_FIELDS if level == "process" else schema.GROUP_FIELDS:
+    for f in schema.fields_of(level):
         value = schema.field_value(obj, f, level)
         if f.required and not (value.strip() if isinstance(value, str) else value):
             add(Problem("error", f"{level}-{f.key}-missing", f"{owner} needs a {f.label.lower()}.", key, f.key))

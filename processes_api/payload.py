@@ -46,6 +46,10 @@ class PathMap:
     def path_by_key(self) -> dict[UUID, str]:
         return {key: path for path, key in self.key_by_path.items()}
 
+    def stored(self) -> dict[str, str]:
+        """Return the map as a revision stores it and :func:`content_hash` reads it: key text → path."""
+        return {str(key): path for path, key in self.key_by_path.items()}
+
     def key_for(self, target: str | None) -> UUID | None:
         """Return the key of the deepest node whose path starts ``target``, or None."""
         if not target:
@@ -63,6 +67,10 @@ class Payload:
 
     def to_json(self, *, indent: int | None = 2) -> str:
         return dumps(self.data, indent=indent)
+
+    def content_hash(self) -> str:
+        """Return the :func:`content_hash` of this payload and its path map."""
+        return content_hash(self.data, self.paths.stored())
 
 
 def dumps(data: Any, *, indent: int | None = 2) -> str:

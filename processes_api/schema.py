@@ -237,6 +237,11 @@ Level = Literal["process", "group"]
 _EXTRA_PART: dict[str, str | None] = {"process": None, "group": "node"}
 
 
+def fields_of(level: Level) -> tuple[Field, ...]:
+    """Return the registry's fields of a process or of a group, as the module holds them now."""
+    return PROCESS_FIELDS if level == "process" else GROUP_FIELDS
+
+
 def model_attrs(fields: tuple[Field, ...]) -> tuple[str, ...]:
     """Return the model attributes that store ``fields`` (those kept in ``extra`` have none)."""
     return tuple(f.attr for f in fields if f.attr)

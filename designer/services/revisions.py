@@ -32,7 +32,7 @@ def revision_freeze(
     locked = Draft.objects.select_for_update().get(pk=draft.pk)
     if payload is None:
         payload = build_payload(draft_tree(draft=locked))
-    paths = {str(key): path for path, key in payload.paths.key_by_path.items()}
+    paths = payload.paths.stored()
     last = Revision.objects.filter(draft=locked).order_by("-number").values_list("number", flat=True).first()
     return Revision.objects.create(
         draft=locked,
