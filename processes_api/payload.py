@@ -4,6 +4,8 @@ Export builds exactly the API's shape: only fields the API defines, unset option
 and the unknown fields a draft kept (``extra``) merged back where they came from. Import checks the
 whole document first and creates nothing when any part of it is malformed; its error names the
 path and the problem, e.g. ``root.children[3].job.arguments.type: unknown job type "sendTsk"``.
+Which fields exist, their JSON types and where a draft keeps them come from ``schema``'s registry;
+import walks the document with :func:`~processes_api.walk.walk`, whose grammar every path follows.
 """
 
 from __future__ import annotations
