@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING, Any
 from designer.models import Draft
 from designer.selectors.revisions import current_content
 from processes_api import schema
-from processes_api.payload import GROUP_KEYS, dumps
+from processes_api.payload import dumps
+from processes_api.walk import walk
 
 if TYPE_CHECKING:
     from designer.models import Revision
     from designer.selectors.trees import Tree
 
-_GROUP_LABELS = dict(GROUP_KEYS)
 _MISSING = object()
 
 
@@ -43,7 +43,7 @@ class SnapNode:
     def details(self) -> list[tuple[str, str]]:
         """Return the fields worth showing beside the label, as text, for read-only views."""
         hidden = {"type", "arguments.title", "name", "children"}
-        return [(name, _show(value)) for name, value in self.fields.items() if name not in hidden]
+        return [(name, field_text(name, value)) for name, value in self.fields.items() if name not in hidden]
 
 
 @dataclass
@@ -70,25 +70,21 @@ def snapshot(payload: Mapping[str, Any], paths: Mapping[str, str]) -> Snapshot:
     key_by_path = {path: key for key, path in paths.items()}
     process = {k: v for k, v in payload.items() if k != "root"}
     nodes: list[SnapNode] = []
-
-    def visit(obj: Mapping[str, Any], kind: str, path: str, parent: str | None, position: int, depth: int) -> None:
-        key = key_by_path.get(path, f"path:{path}")
+    key_of: dict[str, str] = {}
+    for node, path, parent_path, kind, _, position, depth in walk(payload.get("root", {})):
+        obj = node if isinstance(node, dict) else {}
+        key = key_by_path.get(path) or f"path:{path}"
+        parent = None if parent_path is None else key_of[parent_path]
+        key_of[path] = key
         if kind == "group":
-            fields = {_key: v for _key, v in obj.items() if _key != "children"}
+            fields = {name: v for name, v in obj.items() if name != "children"}
             label = str(obj.get("name") or "Untitled group")
         else:
+            kind = "job"
             fields = _job_fields(obj)
             title = fields.get("arguments.title")
             label = title if isinstance(title, str) and title else "Untitled job"
         nodes.append(SnapNode(key, kind, path, parent, position, depth, label, fields))
-        if kind != "group":
-            return
-        inner = path if parent is None else f"{path}.group"
-        for index, wrapper in enumerate(obj.get("children", [])):
-            child_kind = wrapper.get("type", "job")
-            visit(wrapper.get(child_kind, {}), child_kind, f"{inner}.children[{index}]", key, index, depth + 1)
-
-    visit(payload.get("root", {}), "group", "root", None, 0, 0)
     return Snapshot(process=process, nodes=nodes)
 
 
@@ -113,11 +109,11 @@ class FieldChange:
 
     @property
     def before_text(self) -> str:
-        return _show(self.before)
+        return field_text(self.field, self.before)
 
     @property
     def after_text(self) -> str:
-        return _show(self.after)
+        return field_text(self.field, self.after)
 
 
 @dataclass
@@ -221,7 +217,7 @@ def _field_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[
 
 
 def _field_order(name: str) -> tuple[int, str]:
-    if name == "type" or name in _GROUP_LABELS.values():
+    if name == "type" or any(f.key == name for f in schema.GROUP_FIELDS):
         return (0, name)
     if name == "arguments.title":
         return (1, name)
@@ -266,14 +262,34 @@ def _longest_increasing(keys: list[str], ranks: list[int]) -> set[str]:
     return kept
 
 
-def _show(value: Any) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, str):
-        return value
-    if isinstance(value, dict) and set(value) <= {"id", "type"} and "id" in value:
-        return str(value["id"])
-    return dumps(value, indent=None)
+def field_label(name: str) -> str:
+    """Return a snapshot field's name for people from the registry: ``arguments.dueDate`` -> "Due date"."""
+    if name == "type":
+        return "Job type"
+    if name.startswith("arguments."):
+        arg = _argument(name)
+        return arg.label if arg else name.removeprefix("arguments.")
+    f = _setting(name)
+    return f.label if f else name
+
+
+def field_text(name: str, value: Any) -> str:
+    """Return a snapshot field's value as a reviewer reads it, shown as the registry says for its kind."""
+    if name.startswith("arguments."):
+        arg = _argument(name)
+        return schema.shown(arg.kind if arg else None, value)
+    f = _setting(name)
+    return schema.shown(f.kind if f else None, value)
+
+
+def _setting(key: str) -> schema.Field | None:
+    # Process and group fields share one name space in a snapshot; a key means the same in both.
+    return next((f for f in (*schema.PROCESS_FIELDS, *schema.GROUP_FIELDS) if f.key == key), None)
+
+
+def _argument(name: str) -> schema.ArgField | None:
+    argument = name.removeprefix("arguments.")
+    return next((jt.field_map[argument] for jt in schema.JOB_TYPES.values() if argument in jt.field_map), None)
 
 
 def revision_snapshot(revision: Revision) -> Snapshot:

@@ -66,93 +66,89 @@ def _initial_date(value: Any) -> Any:
     return value if isinstance(value, str) else None
 
 
-class DraftSettingsForm(forms.Form):
-    """The process settings. Only the fields a user changed are written, so "not set" stays unset."""
+WEEKDAY_CHOICES = [(d, d[:3].title()) for d in schema.WEEKDAYS]
 
-    name = forms.CharField(max_length=500, label="Name")
-    due_date = IsoDateField(required=False, label="Due date")
-    business_start_date = IsoDateField(required=False, label="Business start date")
-    business_days = forms.MultipleChoiceField(
-        required=False,
-        label="Business days",
-        choices=[(d, d[:3].title()) for d in schema.WEEKDAYS],
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "days"}),
-    )
-    relative_dates = forms.BooleanField(required=False, label="Relative dates", widget=Switch())
-    auto_close = forms.BooleanField(required=False, label="Close automatically", widget=Switch())
-    cert_auto_approve = forms.BooleanField(
-        required=False, label="Approve certifications automatically", widget=Switch()
-    )
+
+def _form_field(kind: str, *, label: str, required: bool, help_text: str, max_length: int) -> forms.Field:
+    """Return the editor's form field for a registry field of ``kind`` (the kind is the widget)."""
+    common: dict[str, Any] = {"label": label, "required": required, "help_text": help_text}
+    if kind == "date":
+        return IsoDateField(**common)
+    if kind == "bool":
+        return forms.BooleanField(widget=Switch(), **(common | {"required": False}))
+    if kind == "weekdays":
+        widget = forms.CheckboxSelectMultiple(attrs={"class": "days"})
+        return forms.MultipleChoiceField(choices=WEEKDAY_CHOICES, widget=widget, **(common | {"required": False}))
+    if kind in ("user", "principal"):
+        return UserIdField(max_length=200, **common)
+    if kind == "text":
+        return forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=20000, **common)
+    return forms.CharField(max_length=max_length, **common)
+
+
+def _initial_setting(kind: str, value: Any) -> Any:
+    if kind == "date":
+        return _initial_date(value)
+    if kind == "weekdays":
+        return list(value or [])
+    if kind == "bool":
+        return bool(value)
+    return "" if value is None else value
+
+
+class FieldsForm(forms.Form):
+    """The registry's fields of one level, built when the form is: only changed fields are written,
+    so "not set" stays unset."""
+
+    level: schema.Level
+
+    def __init__(self, data: Any = None, *, obj: Any, prefix: str) -> None:
+        self.registry = schema.fields_of(self.level)
+        initial = {f.name: _initial_setting(f.kind, schema.field_value(obj, f, self.level)) for f in self.registry}
+        super().__init__(data=data, initial=initial, prefix=prefix)
+        for f in self.registry:
+            self.fields[f.name] = _form_field(
+                f.kind, label=f.label, required=f.required, help_text=f.help, max_length=f.max_length
+            )
+
+    def changes(self) -> dict[str, Any]:
+        """Return the changed fields by registry name (model attribute, or API key when kept in ``extra``)."""
+        out: dict[str, Any] = {}
+        for f in self.registry:
+            if f.name not in self.changed_data:
+                continue
+            value = self.cleaned_data[f.name]
+            if f.kind == "weekdays":
+                value = [d for d in schema.WEEKDAYS if d in value]
+            elif value == "" and not f.required:
+                value = None
+            out[f.name] = value
+        return out
+
+
+class DraftSettingsForm(FieldsForm):
+    """The process settings (``schema.PROCESS_FIELDS``)."""
+
+    level = "process"
 
     @classmethod
     def for_draft(cls, draft: Draft, data: Any = None) -> DraftSettingsForm:
-        initial = {
-            "name": draft.name,
-            "due_date": _initial_date(draft.due_date),
-            "business_start_date": _initial_date(draft.business_start_date),
-            "business_days": list(draft.business_days or []),
-            "relative_dates": bool(draft.relative_dates),
-            "auto_close": bool(draft.auto_close),
-            "cert_auto_approve": bool(draft.cert_auto_approve),
-        }
-        return cls(data=data, initial=initial, prefix="settings")
-
-    def changes(self) -> dict[str, Any]:
-        """Return the changed fields as ``Draft`` field values."""
-        out: dict[str, Any] = {}
-        for name in self.changed_data:
-            value = self.cleaned_data[name]
-            if name == "business_days":
-                value = [d for d in schema.WEEKDAYS if d in value]
-            out[name] = value
-        return out
+        return cls(data, obj=draft, prefix="settings")
 
 
-class GroupForm(forms.Form):
-    name = forms.CharField(max_length=500, label="Name")
-    parallel = forms.BooleanField(
-        required=False,
-        label="All at the same time",
-        widget=Switch(),
-        help_text="Off: the children run one after another, in order.",
-    )
-    read_only = forms.BooleanField(required=False, label="Read only", widget=Switch())
-    trigger_type = forms.CharField(
-        max_length=100,
-        required=False,
-        label="Trigger",
-        help_text=f"Known: {', '.join(schema.KNOWN_TRIGGER_TYPES)}.",
-    )
+class GroupForm(FieldsForm):
+    """A group's fields (``schema.GROUP_FIELDS``)."""
+
+    level = "group"
 
     @classmethod
     def for_node(cls, node: Node, data: Any = None) -> GroupForm:
-        initial = {
-            "name": node.name or "",
-            "parallel": bool(node.parallel),
-            "read_only": bool(node.read_only),
-            "trigger_type": node.trigger_type or "",
-        }
-        return cls(data=data, initial=initial, prefix="node")
-
-    def changes(self) -> dict[str, Any]:
-        out = {name: self.cleaned_data[name] for name in self.changed_data}
-        if out.get("trigger_type") == "":
-            out["trigger_type"] = None
-        return out
+        return cls(data, obj=node, prefix="node")
 
 
 def _arg_field(arg: schema.ArgField) -> forms.Field:
     """Return the form field for one schema argument (title is the only one a form insists on)."""
-    common: dict[str, Any] = {"label": arg.label, "required": arg.name == "title", "help_text": arg.help}
-    if arg.kind == "date":
-        return IsoDateField(**common)
-    if arg.kind == "bool":
-        return forms.BooleanField(widget=Switch(), **(common | {"required": False}))
-    if arg.kind in ("user", "principal"):
-        return UserIdField(max_length=200, **common)
-    if arg.kind == "text":
-        return forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=20000, **common)
-    return forms.CharField(max_length=1000, **common)
+    return _form_field(arg.kind, label=arg.label, required=arg.name == "title", help_text=arg.help, max_length=1000)
 
 
 class JobForm(forms.Form):

@@ -59,24 +59,8 @@ def lint_tree(tree: ProcessTree, payload: Payload | None = None) -> list[Problem
     problems: list[Problem] = []
     add = problems.append
 
-    if not (draft.name or "").strip():
-        add(Problem("error", "process-name-missing", "The process needs a name.", field="name"))
-    process_due = _date_field(problems, draft.due_date, "dueDate", "The process due date", None)
-    _date_field(problems, draft.business_start_date, "businessStartDate", "The business start date", None)
-    days = draft.business_days
-    if days is not None:
-        if not days:
-            add(Problem("error", "no-business-days", "Choose at least one business day.", field="businessDaysOfWeek"))
-        bad = [d for d in days if d not in schema.WEEKDAYS]
-        if bad:
-            add(
-                Problem(
-                    "error",
-                    "business-day-unknown",
-                    f"{', '.join(map(str, bad))} is not a weekday name (use monday … sunday in lower case).",
-                    field="businessDaysOfWeek",
-                )
-            )
+    _lint_fields(problems, draft, "process", None)
+    process_due = process_due_date(draft)
 
     jobs = 0
     children = tree.children
@@ -146,20 +130,54 @@ def _date_field(problems: list[Problem], value: Any, field: str, label: str, key
     return parsed
 
 
-def _lint_group(problems: list[Problem], node: ProcessNode, child_count: int) -> None:
-    if not (node.name or "").strip():
-        problems.append(Problem("error", "group-name-missing", "This group needs a name.", node.key, "name"))
-    if node.trigger_type is not None and node.trigger_type not in schema.KNOWN_TRIGGER_TYPES:
+def _lint_fields(problems: list[Problem], obj: Any, level: schema.Level, key: UUID | None) -> None:
+    """Report the registry's rules on a process's or a group's own fields: required, dates,
+    weekdays and values outside the known ones."""
+    add = problems.append
+    owner, whose = ("The process", "The process") if level == "process" else ("This group", "This group's")
+    for f in schema.fields_of(level):
+        value = schema.field_value(obj, f, level)
+        if f.required and not (value.strip() if isinstance(value, str) else value):
+            add(Problem("error", f"{level}-{f.key}-missing", f"{owner} needs a {f.label.lower()}.", key, f.key))
+        elif f.kind == "date":
+            _date_field(problems, value, f.key, f"{whose} {f.label.lower()}", key)
+        elif f.kind == "weekdays" and value is not None:
+            _weekdays(problems, value, f.key, key)
+        elif f.known and value is not None and value not in f.known:
+            add(
+                Problem(
+                    "warning",
+                    f"{_kebab(f.key)}-unknown",
+                    f'The {f.label.lower()} "{value}" is not one we know Workiva accepts '
+                    f"(known: {', '.join(f.known)}).",
+                    key,
+                    f.key,
+                )
+            )
+
+
+def _weekdays(problems: list[Problem], days: Any, field: str, key: UUID | None) -> None:
+    if not days:
+        problems.append(Problem("error", "no-business-days", "Choose at least one business day.", key, field))
+    bad = [d for d in days if d not in schema.WEEKDAYS]
+    if bad:
         problems.append(
             Problem(
-                "warning",
-                "trigger-type-unknown",
-                f'The trigger "{node.trigger_type}" is not one we know Workiva accepts '
-                f"(known: {', '.join(schema.KNOWN_TRIGGER_TYPES)}).",
-                node.key,
-                "triggerType",
+                "error",
+                "business-day-unknown",
+                f"{', '.join(map(str, bad))} is not a weekday name (use monday … sunday in lower case).",
+                key,
+                field,
             )
         )
+
+
+def _kebab(key: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "-", key).lower()
+
+
+def _lint_group(problems: list[Problem], node: ProcessNode, child_count: int) -> None:
+    _lint_fields(problems, node, "group", node.key)
     if not node.is_root and not child_count:
         problems.append(
             Problem("warning", "group-empty", "This group is empty; add jobs to it or delete it.", node.key)
@@ -209,30 +227,30 @@ def _lint_job(problems: list[Problem], node: ProcessNode, process_due: dt.date |
                 )
             )
     if node.job_type == "sendTask":
-        approver = _present(args.get("approverUser"))
-        approver_due = parse_date(args.get("approverDueDate"))
-        if approver and not _present(args.get("approverDueDate")):
-            add(
-                Problem("warning", "approver-due-date-missing", "The approver has no due date.", key, "approverDueDate")
-            )
-        if _present(args.get("approverDueDate")) and not approver:
-            add(
-                Problem(
-                    "error", "approver-missing", "An approver due date is set but no approver.", key, "approverUser"
-                )
-            )
-        if approver_due and due and approver_due < due:
-            add(
-                Problem(
-                    "error",
-                    "approver-due-before-task",
-                    f"The approver is due {approver_due.isoformat()}, before the task itself ({due.isoformat()}).",
-                    key,
-                    "approverDueDate",
-                )
-            )
+        _lint_approver(problems, args, due, key)
     if jt.certainty == "inferred":
         add(Problem("warning", "arguments-unconfirmed", jt.note, key))
+
+
+def _lint_approver(problems: list[Problem], args: dict[str, Any], due: dt.date | None, key: UUID) -> None:
+    """Report a send-task's approver without a due date, a due date without an approver, or one due too early."""
+    add = problems.append
+    approver = _present(args.get("approverUser"))
+    approver_due = parse_date(args.get("approverDueDate"))
+    if approver and not _present(args.get("approverDueDate")):
+        add(Problem("warning", "approver-due-date-missing", "The approver has no due date.", key, "approverDueDate"))
+    if _present(args.get("approverDueDate")) and not approver:
+        add(Problem("error", "approver-missing", "An approver due date is set but no approver.", key, "approverUser"))
+    if approver_due and due and approver_due < due:
+        add(
+            Problem(
+                "error",
+                "approver-due-before-task",
+                f"The approver is due {approver_due.isoformat()}, before the task itself ({due.isoformat()}).",
+                key,
+                "approverDueDate",
+            )
+        )
 
 
 def _present(value: Any) -> bool:

@@ -4,6 +4,8 @@ Export builds exactly the API's shape: only fields the API defines, unset option
 and the unknown fields a draft kept (``extra``) merged back where they came from. Import checks the
 whole document first and creates nothing when any part of it is malformed; its error names the
 path and the problem, e.g. ``root.children[3].job.arguments.type: unknown job type "sendTsk"``.
+Which fields exist, their JSON types and where a draft keeps them come from ``schema``'s registry;
+import walks the document with :func:`~processes_api.walk.walk`, whose grammar every path follows.
 """
 
 from __future__ import annotations
@@ -11,30 +13,20 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from processes_api import schema
+from processes_api.walk import ROOT, Step, body_path, child_path, target_prefixes, walk
 
 if TYPE_CHECKING:
     from processes_api.tree import ProcessNode, ProcessTree
 
-# Draft model field ↔ Process key, for the scalar process settings.
-PROCESS_KEYS = (
-    ("name", "name"),
-    ("due_date", "dueDate"),
-    ("business_start_date", "businessStartDate"),
-    ("business_days", "businessDaysOfWeek"),
-    ("relative_dates", "relativeDates"),
-    ("auto_close", "autoClose"),
-    ("cert_auto_approve", "certAutoApprove"),
-)
-GROUP_KEYS = (("name", "name"), ("parallel", "parallel"), ("read_only", "readOnly"), ("trigger_type", "triggerType"))
-_BOOL_KEYS = {"relativeDates", "autoClose", "certAutoApprove", "parallel", "readOnly"}
-_STRING_KEYS = {"name", "dueDate", "businessStartDate", "triggerType"}
+
+# Kinds whose JSON value is a string.
+_TEXT_KINDS = frozenset({"string", "text", "date", "user", "file"})
 
 
 class PayloadError(ValueError):
@@ -56,31 +48,18 @@ class PathMap:
     def path_by_key(self) -> dict[UUID, str]:
         return {key: path for path, key in self.key_by_path.items()}
 
+    def stored(self) -> dict[str, str]:
+        """Return the map as a revision stores it and :func:`content_hash` reads it: key text → path."""
+        return {str(key): path for path, key in self.key_by_path.items()}
+
     def key_for(self, target: str | None) -> UUID | None:
         """Return the key of the deepest node whose path starts ``target``, or None."""
         if not target:
             return None
-        path = _normalise_target(target)
-        while path:
+        for path in target_prefixes(target):
             if path in self.key_by_path:
                 return self.key_by_path[path]
-            cut = max(path.rfind("."), path.rfind("["))
-            if cut <= 0:
-                return None
-            path = path[:cut]
         return None
-
-
-def _normalise_target(target: str) -> str:
-    target = target.strip()
-    if target.startswith("/"):  # JSON pointer: /root/children/2/group
-        parts = target.strip("/").split("/")
-        out = ""
-        for part in parts:
-            out += f"[{part}]" if part.isdigit() else (f".{part}" if out else part)
-        target = out
-    target = re.sub(r"^\$\.?", "", target)
-    return target
 
 
 @dataclass
@@ -90,6 +69,10 @@ class Payload:
 
     def to_json(self, *, indent: int | None = 2) -> str:
         return dumps(self.data, indent=indent)
+
+    def content_hash(self) -> str:
+        """Return the :func:`content_hash` of this payload and its path map."""
+        return content_hash(self.data, self.paths.stored())
 
 
 def dumps(data: Any, *, indent: int | None = 2) -> str:
@@ -111,33 +94,40 @@ def build_payload(tree: ProcessTree) -> Payload:
     """
     draft = tree.draft
     data: dict[str, Any] = copy.deepcopy(draft.extra) if draft.extra else {}
-    for attr, key in PROCESS_KEYS:
-        value = getattr(draft, attr)
-        if value is not None or key == "name":
-            data[key] = copy.copy(value) if isinstance(value, list) else (value if value is not None else "")
+    for f in schema.PROCESS_FIELDS:
+        if not f.attr:  # kept in ``extra``, copied above
+            continue
+        value = getattr(draft, f.attr)
+        if value is not None:
+            data[f.key] = copy.copy(value) if isinstance(value, list) else value
+        elif f.required:
+            data[f.key] = ""
     paths = PathMap()
-    data["root"] = _group_object(tree, tree.root, "root", paths)
+    group_fields = [(f.attr, f.key) for f in schema.GROUP_FIELDS if f.attr]
+    data["root"] = _group_object(tree, tree.root, ROOT, paths, group_fields)
     return Payload(data=data, paths=paths)
 
 
-def _group_object(tree: ProcessTree, node: ProcessNode, path: str, paths: PathMap) -> dict[str, Any]:
-    paths.key_by_path[path if node.is_root else path.removesuffix(".group")] = node.key
+def _group_object(
+    tree: ProcessTree, node: ProcessNode, path: str, paths: PathMap, group_fields: list[tuple[str, str]]
+) -> dict[str, Any]:
+    paths.key_by_path[path] = node.key
     extra = node.extra or {}
     obj: dict[str, Any] = dict(extra["node"]) if "node" in extra else {}
-    for attr, key in GROUP_KEYS:
+    for attr, key in group_fields:
         value = getattr(node, attr)
         if value is not None:
             obj[key] = value
     children = []
     for index, child in enumerate(tree.children(node)):
-        child_path = f"{path}.children[{index}]"
+        path_of_child = child_path(path, index)
         child_extra = child.extra or {}
         wrapper: dict[str, Any] = dict(child_extra["wrapper"]) if "wrapper" in child_extra else {}
         wrapper["type"] = child.kind
         if child.kind == "group":
-            wrapper["group"] = _group_object(tree, child, f"{child_path}.group", paths)
+            wrapper["group"] = _group_object(tree, child, path_of_child, paths, group_fields)
         else:
-            paths.key_by_path[child_path] = child.key
+            paths.key_by_path[path_of_child] = child.key
             wrapper["job"] = _job_object(child)
         children.append(wrapper)
     obj["children"] = children
@@ -177,40 +167,86 @@ def parse_json(text: str | bytes) -> Any:
 
 
 def parse_payload(data: Any) -> tuple[dict[str, Any], ParsedNode]:
-    """Check a Process document; return the draft fields and the parsed tree, or raise."""
+    """Check a Process document; return the draft fields and the parsed tree, or raise.
+
+    The draft fields are keyed by model attribute; fields the registry keeps in ``extra`` are
+    checked like the others and returned inside ``extra``.
+    """
     if not isinstance(data, dict):
         raise PayloadError("", f"a process must be a JSON object, not {_type_name(data)}")
+    known = schema.field_by_key(schema.PROCESS_FIELDS)
     fields: dict[str, Any] = {}
     extra: dict[str, Any] = {}
     for key, value in data.items():
         if key == "root" or key in schema.READ_ONLY_PROCESS_FIELDS:
             continue
-        attr = next((a for a, k in PROCESS_KEYS if k == key), None)
-        if attr is None:
-            extra[key] = value
-            continue
-        if key == "businessDaysOfWeek":
-            if not isinstance(value, list) or not all(isinstance(d, str) for d in value):
-                raise PayloadError(key, "must be a list of weekday names")
+        f = known.get(key)
+        if f is not None:
+            _check_value(f.kind, value, key)
+        if f is not None and f.attr:
+            fields[f.attr] = value
         else:
-            _check_scalar(key, value, key)
-        fields[attr] = value
-    if "name" not in fields:
-        raise PayloadError("name", "is required")
+            extra[key] = value
+    for f in schema.PROCESS_FIELDS:
+        if f.required and f.key not in data:
+            raise PayloadError(f.key, "is required")
     fields["extra"] = extra
     if "root" not in data:
         raise PayloadError("root", "is required: a process holds its jobs in one root group")
-    return fields, _parse_group(data["root"], "root")
+    return fields, _parse_tree(data["root"])
 
 
-def _check_scalar(key: str, value: Any, path: str) -> None:
-    if key in _BOOL_KEYS and not isinstance(value, bool):
-        raise PayloadError(path, f"must be true or false, not {_type_name(value)}")
-    if key in _STRING_KEYS and not isinstance(value, str):
+def _check_value(kind: str, value: Any, path: str) -> None:
+    if kind == "bool":
+        if not isinstance(value, bool):
+            raise PayloadError(path, f"must be true or false, not {_type_name(value)}")
+    elif kind == "weekdays":
+        if not isinstance(value, list) or not all(isinstance(d, str) for d in value):
+            raise PayloadError(path, "must be a list of weekday names")
+    elif kind == "principal":
+        if not isinstance(value, dict) or not isinstance(value.get("id"), str):
+            raise PayloadError(path, 'must be an object like {"id": "userId1234", "type": "user"}')
+    elif not isinstance(value, str):
         raise PayloadError(path, f"must be a string, not {_type_name(value)}")
 
 
-def _parse_group(obj: Any, path: str) -> ParsedNode:
+def _parse_tree(root: Any) -> ParsedNode:
+    groups: dict[str, ParsedNode] = {}
+    top: ParsedNode | None = None
+    group_fields = schema.field_by_key(schema.GROUP_FIELDS)
+    for step in walk(root):
+        parsed = _parse_step(step, group_fields)
+        path, parent = step[1], step[2]
+        if parent is None:
+            top = parsed
+        else:
+            groups[parent].children.append(parsed)
+        if parsed.kind == "group":
+            groups[path] = parsed
+    assert top is not None  # the walk always starts at the root
+    return top
+
+
+def _parse_step(step: Step, group_fields: dict[str, schema.Field]) -> ParsedNode:
+    node, path, _, kind, wrapper, _, _ = step
+    if wrapper is None:
+        return _parse_group(node, path, group_fields)
+    if not isinstance(wrapper, dict):
+        raise PayloadError(path, f"a child must be an object, not {_type_name(wrapper)}")
+    if kind not in schema.CHILD_TYPES:
+        shown = json.dumps(kind) if kind is not None else "missing"
+        raise PayloadError(f"{path}.type", f'must be "job" or "group", not {shown}')
+    body = body_path(path, kind)
+    if kind not in wrapper:
+        raise PayloadError(body, f'is required when type is "{kind}"')
+    wrapper_extra = {k: v for k, v in wrapper.items() if k not in ("type", kind)}
+    parsed = _parse_group(node, body, group_fields) if kind == "group" else _parse_job(node, body)
+    if wrapper_extra:
+        parsed.fields["extra"] = parsed.fields["extra"] | {"wrapper": wrapper_extra}
+    return parsed
+
+
+def _parse_group(obj: Any, path: str, known: dict[str, schema.Field]) -> ParsedNode:
     if not isinstance(obj, dict):
         raise PayloadError(path, f"a group must be an object, not {_type_name(obj)}")
     fields: dict[str, Any] = {}
@@ -218,38 +254,17 @@ def _parse_group(obj: Any, path: str) -> ParsedNode:
     for key, value in obj.items():
         if key == "children" or key in schema.READ_ONLY_NODE_FIELDS:
             continue
-        attr = next((a for a, k in GROUP_KEYS if k == key), None)
-        if attr is None:
+        f = known.get(key)
+        if f is not None:
+            _check_value(f.kind, value, f"{path}.{key}")
+        if f is not None and f.attr:
+            fields[f.attr] = value
+        else:
             node_extra[key] = value
-            continue
-        _check_scalar(key, value, f"{path}.{key}")
-        fields[attr] = value
     children = obj.get("children", [])
     if not isinstance(children, list):
         raise PayloadError(f"{path}.children", f"must be a list, not {_type_name(children)}")
-    parsed = ParsedNode(kind="group", fields=fields | {"extra": _extra(node=node_extra)})
-    for index, wrapper in enumerate(children):
-        parsed.children.append(_parse_child(wrapper, f"{path}.children[{index}]"))
-    return parsed
-
-
-def _parse_child(wrapper: Any, path: str) -> ParsedNode:
-    if not isinstance(wrapper, dict):
-        raise PayloadError(path, f"a child must be an object, not {_type_name(wrapper)}")
-    kind = wrapper.get("type")
-    if kind not in schema.CHILD_TYPES:
-        shown = json.dumps(kind) if kind is not None else "missing"
-        raise PayloadError(f"{path}.type", f'must be "job" or "group", not {shown}')
-    if kind not in wrapper:
-        raise PayloadError(f"{path}.{kind}", f'is required when type is "{kind}"')
-    wrapper_extra = {k: v for k, v in wrapper.items() if k not in ("type", kind)}
-    if kind == "group":
-        parsed = _parse_group(wrapper["group"], f"{path}.group")
-    else:
-        parsed = _parse_job(wrapper["job"], f"{path}.job")
-    if wrapper_extra:
-        parsed.fields["extra"] = parsed.fields["extra"] | {"wrapper": wrapper_extra}
-    return parsed
+    return ParsedNode(kind="group", fields=fields | {"extra": _extra(node=node_extra)})
 
 
 def _parse_job(obj: Any, path: str) -> ParsedNode:
@@ -280,18 +295,12 @@ def _parse_job(obj: Any, path: str) -> ParsedNode:
     if not isinstance(values, dict):
         problem = "is required" if values is None else f"must be an object, not {_type_name(values)}"
         raise PayloadError(f"{path}.arguments.{jt.args_key}", problem)
+    field_map = jt.field_map
     for name, value in values.items():
-        arg = jt.field_map.get(name)
-        if arg is None:
+        arg = field_map.get(name)
+        if arg is None or (isinstance(value, str) and arg.kind in _TEXT_KINDS):  # the common case, checked inline
             continue
-        arg_path = f"{path}.arguments.{jt.args_key}.{name}"
-        if arg.kind == "principal":
-            if not isinstance(value, dict) or not isinstance(value.get("id"), str):
-                raise PayloadError(arg_path, 'must be an object like {"id": "userId1234", "type": "user"}')
-        elif arg.kind == "bool":
-            _check_scalar("parallel", value, arg_path)
-        elif not isinstance(value, str):
-            raise PayloadError(arg_path, f"must be a string, not {_type_name(value)}")
+        _check_value(arg.kind, value, f"{path}.arguments.{jt.args_key}.{name}")
     args_extra = {k: v for k, v in args.items() if k not in ("type", jt.args_key)}
     return ParsedNode(
         kind="job",

@@ -2,15 +2,17 @@
 
 Every fact here comes from ``shared/docs/workiva-processes-api.md`` and carries its certainty:
 ``seed`` (the Create a Process page), ``doc`` (a schema table), ``example`` (only seen in an
-example), ``inferred`` (our reading). Job types and their argument fields are data: the editor's
-forms, the payload translation and lint are all generated from this registry, so a field or a job
-type is added here and nowhere else.
+example), ``inferred`` (our reading). Process and group fields (``PROCESS_FIELDS``,
+``GROUP_FIELDS``), job types and their argument fields are data: the editor's forms, the payload
+translation both ways, lint, the review diff's labels and values, the copy routines and revision
+restore all read this registry, so a field or a job type is added here and nowhere else.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 API_VERSION = "2026-04-01.processes.preview"
 DEFAULT_API_URL = "https://api.app.wdesk.com"
@@ -24,7 +26,7 @@ MAX_REQUEST_SECONDS = 29
 MAX_PAGE_SIZE = 1000
 
 Certainty = Literal["seed", "doc", "example", "inferred"]
-FieldKind = Literal["string", "text", "date", "user", "principal", "file", "bool"]
+FieldKind = Literal["string", "text", "date", "user", "principal", "file", "bool", "weekdays"]
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 DEFAULT_BUSINESS_DAYS = WEEKDAYS[:5]
@@ -155,21 +157,144 @@ JOB_TYPES: dict[str, JobType] = {
 
 EDITABLE_JOB_TYPES: tuple[JobType, ...] = tuple(jt for jt in JOB_TYPES.values() if not jt.generated)
 
-# The process settings, in the order the editor shows them: (API key, label, kind).
-PROCESS_FIELDS: tuple[ArgField, ...] = (
-    ArgField("name", "Name", "string", "seed", required=True),
-    ArgField("dueDate", "Due date", "date", "seed"),
-    ArgField("businessStartDate", "Business start date", "date", "seed"),
-    ArgField("relativeDates", "Relative dates", "bool", "seed"),
-    ArgField("autoClose", "Close automatically", "bool", "seed"),
-    ArgField("certAutoApprove", "Approve certifications automatically", "bool", "seed"),
+# How a group's children run, off and on: the one wording of ``parallel`` for people.
+PARALLEL_MODES = ("one after another", "all at the same time")
+
+
+def parallel_mode(parallel: bool | None) -> str:
+    """Return how a group's children run, in the editor's words ("one after another" when unset)."""
+    return PARALLEL_MODES[bool(parallel)]
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """A process or group field: its API key, where a draft keeps it, how it is edited and shown.
+
+    ``attr`` names the model attribute that stores the value; None keeps it with the unknown
+    fields instead (``extra`` of a process, ``extra["node"]`` of a group), typed and labelled like
+    any other, which lets a new API field be added here without a database migration. ``kind`` is
+    both the JSON type the payload checks and the widget the editor shows. ``required`` fields must
+    be filled in the editor and are reported by lint when empty; an import refuses a process
+    without its required fields. ``default`` is the value a new group or draft starts with;
+    ``known`` lists the values Workiva is known to accept, when others may exist (lint warns).
+    """
+
+    key: str
+    label: str
+    kind: FieldKind
+    certainty: Certainty
+    attr: str | None = None
+    required: bool = False
+    help: str = ""
+    max_length: int = 500
+    default: Any = None
+    known: tuple[str, ...] = ()
+
+    @property
+    def name(self) -> str:
+        """Return the name the editor's form and the services use: the attribute, else the key."""
+        return self.attr or self.key
+
+
+# The process settings, in the order the editor shows them. Code reads these tuples through the
+# module (``schema.PROCESS_FIELDS``) at call time, never copied, so that one added here (or in a
+# test) reaches forms, payload, lint, diff, copies and restore.
+PROCESS_FIELDS: tuple[Field, ...] = (
+    Field("name", "Name", "string", "seed", attr="name", required=True),
+    Field("dueDate", "Due date", "date", "seed", attr="due_date"),
+    Field("businessStartDate", "Business start date", "date", "seed", attr="business_start_date"),
+    Field("businessDaysOfWeek", "Business days", "weekdays", "seed", attr="business_days"),
+    Field("relativeDates", "Relative dates", "bool", "seed", attr="relative_dates"),
+    Field("autoClose", "Close automatically", "bool", "seed", attr="auto_close"),
+    Field("certAutoApprove", "Approve certifications automatically", "bool", "seed", attr="cert_auto_approve"),
 )
-GROUP_FIELDS: tuple[ArgField, ...] = (
-    ArgField("name", "Name", "string", "seed", required=True),
-    ArgField("parallel", "All at the same time", "bool", "seed"),
-    ArgField("readOnly", "Read only", "bool", "seed"),
-    ArgField("triggerType", "Trigger", "string", "seed"),
+GROUP_FIELDS: tuple[Field, ...] = (
+    Field("name", "Name", "string", "seed", attr="name", required=True, default="New group"),
+    Field(
+        "parallel",
+        PARALLEL_MODES[1].capitalize(),
+        "bool",
+        "seed",
+        attr="parallel",
+        help=f"Off: the children run {PARALLEL_MODES[0]}, in order.",
+        default=False,
+    ),
+    Field("readOnly", "Read only", "bool", "seed", attr="read_only", default=False),
+    Field(
+        "triggerType",
+        "Trigger",
+        "string",
+        "seed",
+        attr="trigger_type",
+        help=f"Known: {', '.join(KNOWN_TRIGGER_TYPES)}.",
+        max_length=100,
+        default=DEFAULT_TRIGGER_TYPE,
+        known=KNOWN_TRIGGER_TYPES,
+    ),
 )
+Level = Literal["process", "group"]
+# Where each level keeps the fields without a model attribute, inside its ``extra``.
+_EXTRA_PART: dict[str, str | None] = {"process": None, "group": "node"}
+
+
+def fields_of(level: Level) -> tuple[Field, ...]:
+    """Return the registry's fields of a process or of a group, as the module holds them now."""
+    return PROCESS_FIELDS if level == "process" else GROUP_FIELDS
+
+
+def model_attrs(fields: tuple[Field, ...]) -> tuple[str, ...]:
+    """Return the model attributes that store ``fields`` (those kept in ``extra`` have none)."""
+    return tuple(f.attr for f in fields if f.attr)
+
+
+def field_value(obj: Any, field: Field, level: Level) -> Any:
+    """Return ``field``'s value on a draft (``level`` "process") or a group node ("group")."""
+    if field.attr:
+        return getattr(obj, field.attr)
+    extra = obj.extra or {}
+    part = _EXTRA_PART[level]
+    kept = (extra.get(part) or {}) if part else extra
+    return kept.get(field.key)
+
+
+def field_store(obj: Any, field: Field, level: Level, value: Any) -> None:
+    """Set ``field`` on a draft or a group node to ``value``; None unsets a field kept in ``extra``."""
+    if field.attr:
+        setattr(obj, field.attr, value)
+        return
+    extra = dict(obj.extra or {})
+    part = _EXTRA_PART[level]
+    kept = dict(extra.get(part) or {}) if part else extra
+    if value is None:
+        kept.pop(field.key, None)
+    else:
+        kept[field.key] = value
+    if part:
+        extra = extra | {part: kept} if kept else {k: v for k, v in extra.items() if k != part}
+    obj.extra = extra
+
+
+def field_by_key(fields: tuple[Field, ...]) -> dict[str, Field]:
+    """Return ``fields`` by API key."""
+    return {f.key: f for f in fields}
+
+
+def shown(kind: str | None, value: Any) -> str:
+    """Return a value as a reviewer reads it: Yes/No, weekdays joined, a principal as its id.
+
+    ``kind`` is the field's kind, or None for a field the registry does not know.
+    """
+    if value is None:
+        return "—"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if kind == "weekdays" and isinstance(value, list):
+        return ", ".join(str(day).title() for day in value) or "none"
+    if isinstance(value, dict) and set(value) <= {"id", "type"} and "id" in value:
+        return str(value["id"])
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
 
 
 def job_type(name: str) -> JobType | None:

@@ -3,7 +3,8 @@
 ``processes_api`` knows nothing of the designer's database: :func:`~processes_api.payload.build_payload`
 and :func:`~processes_api.lint.lint_tree` take any object with these attributes (the designer's
 ``Tree`` of ``Draft`` and ``Node`` rows is one). The attributes mirror the API's process, group and
-job fields under their Python names (see ``schema``).
+job fields under their Python names: the registry (``schema.PROCESS_FIELDS``, ``GROUP_FIELDS``)
+names each attribute, and code reads them through it rather than through this protocol.
 """
 
 from __future__ import annotations
@@ -14,28 +15,17 @@ from uuid import UUID
 
 
 class ProcessSettings(Protocol):
-    """The process-level fields of a draft."""
+    """A draft: its unknown fields, its due date (jobs are checked against it) and, under their
+    ``schema.PROCESS_FIELDS`` attribute names, the other process settings."""
 
     @property
-    def name(self) -> str: ...
-    @property
     def due_date(self) -> str | None: ...
-    @property
-    def business_start_date(self) -> str | None: ...
-    @property
-    def business_days(self) -> Any: ...
-    @property
-    def relative_dates(self) -> bool | None: ...
-    @property
-    def auto_close(self) -> bool | None: ...
-    @property
-    def cert_auto_approve(self) -> bool | None: ...
     @property
     def extra(self) -> Any: ...
 
 
 class ProcessNode(Protocol):
-    """A group or a job; group fields are None on a job and job fields empty on a group."""
+    """A group or a job; a group also has the ``schema.GROUP_FIELDS`` attributes, a job's are empty."""
 
     @property
     def key(self) -> UUID: ...
@@ -45,14 +35,6 @@ class ProcessNode(Protocol):
     def is_group(self) -> bool: ...
     @property
     def is_root(self) -> bool: ...
-    @property
-    def name(self) -> str | None: ...
-    @property
-    def parallel(self) -> bool | None: ...
-    @property
-    def read_only(self) -> bool | None: ...
-    @property
-    def trigger_type(self) -> str | None: ...
     @property
     def job_type(self) -> str: ...
     @property

@@ -12,7 +12,7 @@ from processes_api.payload import build_payload, content_hash
 def current_content(draft: Draft, *, tree: Tree | None = None) -> tuple[dict[str, Any], dict[str, str], str]:
     """Return the draft's current ``(payload, paths, content_hash)``; pass ``tree`` if loaded."""
     payload = build_payload(tree if tree is not None else draft_tree(draft=draft))
-    paths = {str(key): path for path, key in payload.paths.key_by_path.items()}
+    paths = payload.paths.stored()
     return payload.data, paths, content_hash(payload.data, paths)
 
 

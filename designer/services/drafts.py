@@ -11,8 +11,8 @@ from django.db import transaction
 from designer.errors import TreeError
 from designer.models import Draft, Node
 from designer.selectors.trees import draft_tree
-from designer.services.locking import DRAFT_FIELDS, draft_lock
-from designer.services.nodes import subtree_copy
+from designer.services.locking import draft_attrs, draft_lock
+from designer.services.nodes import group_new, subtree_copy
 from processes_api import schema
 from processes_api.payload import ParsedNode, parse_payload
 
@@ -23,32 +23,30 @@ if TYPE_CHECKING:
 @transaction.atomic
 def draft_create(*, owner: User, name: str, root_name: str | None = None) -> Draft:
     """Create an empty draft with its root group."""
-    draft = Draft(owner=owner, name=name.strip())
+    draft = Draft(owner=owner)
+    for f in schema.PROCESS_FIELDS:
+        if f.default is not None:
+            schema.field_store(draft, f, "process", f.default)
+    draft.name = name.strip()
     draft.full_clean()
     draft.save()
-    Node.objects.create(
-        draft=draft,
-        kind=Node.Kind.GROUP,
-        name=root_name or draft.name or "Process",
-        parallel=False,
-        read_only=False,
-        trigger_type=schema.DEFAULT_TRIGGER_TYPE,
-    )
+    group_new(draft=draft, parent=None, name=root_name or draft.name or "Process").save()
     return draft
 
 
 @transaction.atomic
 def draft_update(*, draft: Draft, version: int, changes: Mapping[str, Any]) -> Draft:
-    """Change process settings; keys of ``changes`` are ``Draft`` field names."""
-    unknown = set(changes) - set(DRAFT_FIELDS)
+    """Change process settings; keys of ``changes`` are registry names (``schema.Field.name``)."""
+    fields = {f.name: f for f in schema.PROCESS_FIELDS}
+    unknown = set(changes) - set(fields)
     if unknown:
         raise TreeError(f"Cannot change {', '.join(sorted(unknown))} on a draft.")
     locked = draft_lock(draft, version)
     for name, value in changes.items():
-        setattr(locked, name, value)
+        schema.field_store(locked, fields[name], "process", value)
     locked.full_clean(exclude=["owner"])
     locked.save()
-    for name in (*DRAFT_FIELDS, "version", "updated"):
+    for name in (*draft_attrs(), "version", "updated"):
         setattr(draft, name, getattr(locked, name))
     return draft
 
@@ -60,8 +58,7 @@ def draft_duplicate(*, draft: Draft, owner: User, name: str | None = None) -> Dr
     copy_ = Draft.objects.create(
         owner=owner,
         name=name or f"Copy of {draft.name}"[:500],
-        **{f: copy.deepcopy(getattr(draft, f)) for f in DRAFT_FIELDS if f != "name"},
-        extra=copy.deepcopy(draft.extra),
+        **{attr: copy.deepcopy(getattr(draft, attr)) for attr in draft_attrs() if attr != "name"},
     )
     subtree_copy(tree, tree.root, draft=copy_, parent=None, position=0)
     return copy_

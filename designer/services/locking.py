@@ -4,16 +4,12 @@ from __future__ import annotations
 
 from designer.errors import DraftConflict
 from designer.models import Draft
+from processes_api import schema
 
-DRAFT_FIELDS = (
-    "name",
-    "due_date",
-    "business_start_date",
-    "business_days",
-    "relative_dates",
-    "auto_close",
-    "cert_auto_approve",
-)
+
+def draft_attrs() -> tuple[str, ...]:
+    """Return the ``Draft`` attributes that hold process settings and unknown fields (the registry's)."""
+    return (*schema.model_attrs(schema.PROCESS_FIELDS), "extra")
 
 
 def draft_lock(draft: Draft, version: int) -> Draft:
@@ -27,6 +23,6 @@ def draft_lock(draft: Draft, version: int) -> Draft:
         raise DraftConflict(expected=version, actual=locked.version)
     locked.version += 1
     locked.save(update_fields=["version", "updated"])
-    for name in (*DRAFT_FIELDS, "extra", "version", "updated"):
+    for name in (*draft_attrs(), "version", "updated"):
         setattr(draft, name, getattr(locked, name))
     return locked

@@ -20,7 +20,27 @@ from designer.selectors.trees import Tree, path_to, subtree
 from designer.services.locking import draft_lock
 from processes_api import schema
 
-GROUP_FIELDS = ("name", "parallel", "read_only", "trigger_type")
+
+def node_attrs() -> tuple[str, ...]:
+    """Return the ``Node`` attributes a copy of a node carries over: its kind, the registry's group
+    fields, and the job's type, arguments and unknown fields."""
+    return ("kind", *schema.model_attrs(schema.GROUP_FIELDS), "job_type", "arguments", "extra")
+
+
+def group_new(*, draft: Draft, parent: Node | None, name: str | None = None) -> Node:
+    """Return an unsaved group with the registry's defaults, called ``name`` when given."""
+    node = Node(draft=draft, parent=parent, kind=Node.Kind.GROUP)
+    for f in schema.GROUP_FIELDS:
+        if f.default is not None:
+            schema.field_store(node, f, "group", f.default)
+    if name is not None:
+        node.name = name
+    return node
+
+
+def _copied(value: Any) -> Any:
+    # Only JSON containers need a deep copy; a copy of every scalar costs a call per field per node.
+    return copy.deepcopy(value) if isinstance(value, dict | list) else value
 
 
 class Moved(NamedTuple):
@@ -96,15 +116,7 @@ def node_create(
     else:
         raise TreeError("Say where to add: a parent group, or the item to add after.")
     if kind == Node.Kind.GROUP:
-        node = Node(
-            draft=draft,
-            parent=parent,
-            kind=kind,
-            name=name if name is not None else "New group",
-            parallel=False,
-            read_only=False,
-            trigger_type=schema.DEFAULT_TRIGGER_TYPE,
-        )
+        node = group_new(draft=draft, parent=parent, name=name)
     elif kind == Node.Kind.JOB:
         args = _clean_job_arguments(job_type, arguments or {})
         node = Node(draft=draft, parent=parent, kind=kind, job_type=job_type, arguments=args)
@@ -120,18 +132,19 @@ def node_create(
 def node_update(*, node: Node, version: int, changes: Mapping[str, Any]) -> Node:
     """Change a node's own fields.
 
-    For a group the keys are ``name``, ``parallel``, ``read_only`` and ``trigger_type``; for a job,
+    For a group the keys are the registry's names (``schema.GROUP_FIELDS``); for a job,
     ``arguments``, whose unknown fields (not in the schema registry) are kept.
     """
     draft = node.draft
     draft_lock(draft, version)
     node.refresh_from_db()
     if node.is_group:
-        unknown = set(changes) - set(GROUP_FIELDS)
+        fields = {f.name: f for f in schema.GROUP_FIELDS}
+        unknown = set(changes) - set(fields)
         if unknown:
             raise TreeError(f"A group has no field {', '.join(sorted(unknown))}.")
         for name, value in changes.items():
-            setattr(node, name, value)
+            schema.field_store(node, fields[name], "group", value)
     else:
         unknown = set(changes) - {"arguments"}
         if unknown:
@@ -210,19 +223,13 @@ def _snapshot(tree: Tree, parent: Node) -> dict[str, Any]:
     """Return what :func:`node_restore` needs to put ``tree`` (a subtree) back under ``parent``."""
     node = tree.root
     keys = {n.id: str(n.key) for n in tree.by_id.values()} | {parent.id: str(parent.key)}
+    attrs = node_attrs()
     nodes = [
         {
             "key": str(n.key),
             "parent": keys[n.parent_id] if n.parent_id else None,
             "position": n.position,
-            "kind": n.kind,
-            "name": n.name,
-            "parallel": n.parallel,
-            "read_only": n.read_only,
-            "trigger_type": n.trigger_type,
-            "job_type": n.job_type,
-            "arguments": n.arguments,
-            "extra": n.extra,
+            **{attr: getattr(n, attr) for attr in attrs},
         }
         for n, _ in tree.walk(node)
     ]
@@ -240,25 +247,14 @@ def node_restore(*, draft: Draft, version: int, snapshot: Mapping[str, Any]) -> 
     position = _insert_at(parent, snapshot["position"])
     by_key: dict[str, Node] = {str(parent.key): parent}
     first: Node | None = None
+    attrs = node_attrs()
     for record in records:  # document order: a parent always comes before its children
         node = Node.objects.create(
             draft=draft,
             parent=by_key[record["parent"]],
             position=position if first is None else record["position"],
-            **{
-                k: record[k]
-                for k in (
-                    "key",
-                    "kind",
-                    "name",
-                    "parallel",
-                    "read_only",
-                    "trigger_type",
-                    "job_type",
-                    "arguments",
-                    "extra",
-                )
-            },
+            key=record["key"],
+            **{attr: record[attr] for attr in attrs if attr in record},
         )
         by_key[record["key"]] = node
         first = first or node
@@ -283,6 +279,7 @@ def node_duplicate(*, node: Node, version: int) -> Node:
 def subtree_copy(tree: Tree, start: Node, *, draft: Draft, parent: Node | None, position: int) -> Node:
     """Copy ``start`` and its descendants under ``parent`` with new keys, level by level."""
     new_by_old: dict[int, Node] = {}
+    attrs = node_attrs()
     level = [(start, parent, position)]
     first: Node | None = None
     while level:
@@ -292,15 +289,8 @@ def subtree_copy(tree: Tree, start: Node, *, draft: Draft, parent: Node | None, 
                     draft=draft,
                     parent=new_parent,
                     position=pos,
-                    kind=old.kind,
                     key=uuid.uuid4(),
-                    name=old.name,
-                    parallel=old.parallel,
-                    read_only=old.read_only,
-                    trigger_type=old.trigger_type,
-                    job_type=old.job_type,
-                    arguments=copy.deepcopy(old.arguments),
-                    extra=copy.deepcopy(old.extra),
+                    **{attr: _copied(getattr(old, attr)) for attr in attrs},
                 )
                 for old, new_parent, pos in level
             ]

@@ -11,9 +11,10 @@ from designer.errors import DraftConflict, DraftError
 from designer.models import Activity, Draft, Node, Revision
 from designer.selectors.trees import draft_tree
 from designer.services.activity import activity_record
-from designer.services.locking import DRAFT_FIELDS, draft_lock
+from designer.services.locking import draft_attrs, draft_lock
 from processes_api import schema
-from processes_api.payload import GROUP_KEYS, PROCESS_KEYS, Payload, build_payload, content_hash
+from processes_api.payload import Payload, build_payload, content_hash
+from processes_api.walk import Step, walk
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -31,7 +32,7 @@ def revision_freeze(
     locked = Draft.objects.select_for_update().get(pk=draft.pk)
     if payload is None:
         payload = build_payload(draft_tree(draft=locked))
-    paths = {str(key): path for path, key in payload.paths.key_by_path.items()}
+    paths = payload.paths.stored()
     last = Revision.objects.filter(draft=locked).order_by("-number").values_list("number", flat=True).first()
     return Revision.objects.create(
         draft=locked,
@@ -74,12 +75,13 @@ def revision_restore(*, draft: Draft, actor: User, version: int, revision: Revis
     )
     locked = draft_lock(draft, version)
     fields, records = _parse_revision(revision)
-    for attr in DRAFT_FIELDS:
-        setattr(locked, attr, fields.get(attr))
-    locked.name = fields.get("name") or ""
+    for f in schema.PROCESS_FIELDS:
+        if f.attr:
+            value = fields.get(f.attr)
+            setattr(locked, f.attr, "" if value is None and f.required else value)
     locked.extra = fields.get("extra", {})
     locked.save()
-    for attr in (*DRAFT_FIELDS, "extra", "version", "updated"):
+    for attr in (*draft_attrs(), "version", "updated"):
         setattr(draft, attr, getattr(locked, attr))
     # One DELETE statement: nodes are referenced only by their own parent links (all going now)
     # and comments anchor by key, so the ORM's per-object cascade collection is pure cost here.
@@ -120,57 +122,40 @@ def _parse_revision(revision: Revision) -> tuple[dict[str, Any], list[dict[str, 
     data = dict(revision.payload)  # shallow copies only: nothing below mutates what it reads
     key_by_path = {path: UUID(key) for key, path in revision.paths.items()}
     fields: dict[str, Any] = {}
-    for attr, key in PROCESS_KEYS:
-        if key in data:
-            fields[attr] = data.pop(key)
+    for f in schema.PROCESS_FIELDS:
+        if f.attr and f.key in data:
+            fields[f.attr] = data.pop(f.key)
     root = data.pop("root")
     fields["extra"] = data
-    records: list[dict[str, Any]] = []
-
-    def group(
-        obj: dict[str, Any], path: str, parent_path: str | None, position: int, wrapper: dict[str, Any], depth: int
-    ) -> None:
-        obj = dict(obj)
-        children = obj.pop("children", [])
-        record: dict[str, Any] = {"kind": "group", "position": position, "parent_path": parent_path, "depth": depth}
-        for attr, key in GROUP_KEYS:
-            record[attr] = obj.pop(key, None)
-        record["extra"] = {k: v for k, v in (("node", obj), ("wrapper", wrapper)) if v}
-        record["key"] = key_by_path[path]
-        record["path"] = path
-        records.append(record)
-        inner = path if parent_path is None else f"{path}.group"
-        for index, child in enumerate(children):
-            child = dict(child)
-            child_path = f"{inner}.children[{index}]"
-            kind = child.pop("type")
-            body = child.pop(kind)
-            if kind == "group":
-                group(body, child_path, path, index, child, depth + 1)
-            else:
-                job(body, child_path, path, index, child, depth + 1)
-
-    def job(
-        obj: dict[str, Any], path: str, parent_path: str, position: int, wrapper: dict[str, Any], depth: int
-    ) -> None:
-        obj = dict(obj)
-        arguments = dict(obj.pop("arguments"))
-        job_type = arguments.pop("type")
-        jt = schema.job_type(job_type)
-        values = arguments.pop(jt.args_key if jt else f"{job_type}Args")
-        records.append(
-            {
-                "kind": "job",
-                "position": position,
-                "parent_path": parent_path,
-                "job_type": job_type,
-                "arguments": values,
-                "extra": {k: v for k, v in (("node", obj), ("arguments", arguments), ("wrapper", wrapper)) if v},
-                "key": key_by_path[path],
-                "path": path,
-                "depth": depth,
-            }
-        )
-
-    group(root, "root", None, 0, {}, 0)
+    group_fields = [(f.attr, f.key) for f in schema.GROUP_FIELDS if f.attr]
+    records = [_node_record(step, key_by_path, group_fields) for step in walk(root)]
     return fields, records
+
+
+def _node_record(step: Step, key_by_path: dict[str, UUID], group_fields: list[tuple[str, str]]) -> dict[str, Any]:
+    """Return the ``Node`` fields of one revision node, with its path, parent path and depth."""
+    node, path, parent, kind, wrapper, position, depth = step
+    key = key_by_path[path]
+    obj = dict(node)
+    rest = {k: v for k, v in wrapper.items() if k != "type" and k != kind} if wrapper else None
+    if kind == "group":
+        del obj["children"]
+        record = {"kind": kind, "position": position, "parent_path": parent, "key": key, "path": path, "depth": depth}
+        for attr, name in group_fields:
+            record[attr] = obj.pop(name, None)
+        record["extra"] = {k: v for k, v in (("node", obj), ("wrapper", rest)) if v}
+        return record
+    arguments = dict(obj.pop("arguments"))
+    job_type = arguments.pop("type")
+    jt = schema.job_type(job_type)
+    return {
+        "kind": kind,
+        "position": position,
+        "parent_path": parent,
+        "job_type": job_type,
+        "arguments": arguments.pop(jt.args_key if jt else f"{job_type}Args"),
+        "extra": {k: v for k, v in (("node", obj), ("arguments", arguments), ("wrapper", rest)) if v},
+        "key": key,
+        "path": path,
+        "depth": depth,
+    }

@@ -1,4 +1,4 @@
-"""Template tags for review: the header's inbox link with its count."""
+"""Template tags for review: the header's inbox link with its count, and how fields read to people."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from typing import Any
 
 from django import template
 
+from designer import diff
 from designer.models import Draft
 from designer.selectors.reviews import approval_status, inbox_count, publish_gate
 from designer.selectors.revisions import current_content
@@ -45,13 +46,6 @@ def approval_banner(draft: Draft, current_hash: str | None = None) -> dict[str, 
 
 
 MAX_INDENT = 8
-_FIELD_LABELS = {
-    "name": "Name",
-    "type": "Job type",
-    "parallel": "All at the same time",
-    "readOnly": "Read-only",
-    "triggerType": "Starts",
-}
 
 
 @register.filter
@@ -72,13 +66,17 @@ def job_type_label(name: str) -> str:
 
 @register.filter
 def field_label(name: str) -> str:
-    """Return a diff field's name for people: ``arguments.dueDate`` -> "Due date" (the schema's label)."""
-    if name in _FIELD_LABELS:
-        return _FIELD_LABELS[name]
-    if name.startswith("arguments."):
-        argument = name.removeprefix("arguments.")
-        for job_type in schema.JOB_TYPES.values():
-            if argument in job_type.field_map:
-                return job_type.field_map[argument].label
-        return argument
-    return name
+    """Return a diff field's name for people: ``arguments.dueDate`` -> "Due date" (the registry's label)."""
+    return diff.field_label(name)
+
+
+@register.filter
+def field_text(value: Any, name: str) -> str:
+    """Return a snapshot field's value as a reviewer reads it: ``{{ value|field_text:name }}``."""
+    return diff.field_text(name, value)
+
+
+@register.filter
+def parallel_mode(parallel: Any) -> str:
+    """Return how a group's children run: "all at the same time" or "one after another"."""
+    return schema.parallel_mode(bool(parallel))

@@ -45,6 +45,7 @@ from django.views.decorators.csrf import csrf_exempt
 from processes_api import schema
 from processes_api.payload import dumps
 from processes_api.sandbox.models import SandboxProcess
+from processes_api.walk import body_path, walk
 
 TOKEN_SALT = "processes_api.sandbox.token"
 TOKEN_LIFETIME = schema.TOKEN_EXPIRES_IN_DEFAULT
@@ -323,24 +324,20 @@ def _check_process(data: Any) -> list[tuple[str, str, str | None, str | None]]:
     if not isinstance(data.get("root"), dict):
         problems.append(("invalidRequest", "root is required.", "root", None))
     else:
-        _check_group(data["root"], "root", problems)
+        _check_tree(data["root"], problems)
     return problems
 
 
-def _check_group(group: dict[str, Any], path: str, problems: list[tuple[str, str, str | None, str | None]]) -> None:
-    children = group.get("children", [])
-    if not isinstance(children, list):
-        problems.append(("invalidRequest", "children must be a list.", f"{path}.children", None))
-        return
-    for index, wrapper in enumerate(children):
-        wpath = f"{path}.children[{index}]"
-        kind = wrapper.get("type") if isinstance(wrapper, dict) else None
-        if kind not in schema.CHILD_TYPES or not isinstance(wrapper.get(kind), dict):
-            problems.append(("invalidRequest", 'A child needs type "job" or "group" and that object.', wpath, None))
-        elif kind == "group":
-            _check_group(wrapper["group"], f"{wpath}.group", problems)
-        else:
-            _check_job(wrapper["job"], f"{wpath}.job", problems)
+def _check_tree(root: dict[str, Any], problems: list[tuple[str, str, str | None, str | None]]) -> None:
+    for node, path, _, kind, wrapper, _, _ in walk(root):
+        if wrapper is not None and (kind not in schema.CHILD_TYPES or not isinstance(node, dict)):
+            message = 'A child needs type "job" or "group" and that object.'
+            problems.append(("invalidRequest", message, path, None))
+        elif kind == "job":
+            _check_job(node, body_path(path, "job"), problems)
+        elif not isinstance(node.get("children", []), list):
+            target = f"{body_path(path, 'group')}.children"
+            problems.append(("invalidRequest", "children must be a list.", target, None))
 
 
 def _check_job(job: dict[str, Any], path: str, problems: list[tuple[str, str, str | None, str | None]]) -> None:
@@ -370,23 +367,17 @@ def _check_job(job: dict[str, Any], path: str, problems: list[tuple[str, str, st
 def _user_arguments(document: dict[str, Any]) -> list[tuple[str, str, str, Any]]:
     """Return (job id, args key, field, user id) for every user argument in a stored process."""
     found: list[tuple[str, str, str, Any]] = []
-
-    def visit(group: Any) -> None:
-        for wrapper in (group or {}).get("children", []):
-            if wrapper.get("type") == "group":
-                visit(wrapper["group"])
-                continue
-            job = wrapper["job"]
-            args = job["_arguments"]
-            jt = schema.job_type(args.get("type"))
-            values = args.get(jt.args_key, {}) if jt else {}
-            for field in USER_FIELDS + PRINCIPAL_FIELDS:
-                value = values.get(field)
-                found.append(
-                    (job["id"], jt.args_key if jt else "", field, value.get("id") if isinstance(value, dict) else value)
-                )
-
-    visit(document.get("root"))
+    for job, _, _, kind, *_ in walk(document.get("root")):
+        if kind != "job":
+            continue
+        args = job["_arguments"]
+        jt = schema.job_type(args.get("type"))
+        values = args.get(jt.args_key, {}) if jt else {}
+        for field in USER_FIELDS + PRINCIPAL_FIELDS:
+            value = values.get(field)
+            found.append(
+                (job["id"], jt.args_key if jt else "", field, value.get("id") if isinstance(value, dict) else value)
+            )
     return found
 
 
@@ -400,17 +391,13 @@ def _with_ids(data: dict[str, Any]) -> dict[str, Any]:
     stamp = {"dateTime": timezone.now().strftime("%Y-%m-%dT%H:%M:%SZ"), "user": {"id": "sandbox-user"}}
     document.update(id=_new_id("process"), revision=1, created=stamp, modified=stamp)
 
-    def visit(group: dict[str, Any], prefix: str) -> None:
-        group["id"] = _new_id(prefix)
-        for wrapper in group.get("children", []):
-            if wrapper["type"] == "group":
-                visit(wrapper["group"], "group")
-            else:
-                wrapper["job"]["id"] = _new_id("job")
-                # Kept for validation; the public answer echoes only the type, as the seed shows.
-                wrapper["job"]["_arguments"] = wrapper["job"].pop("arguments")
-
-    visit(document["root"], "root-group")
+    for node, _, parent, kind, *_ in walk(document["root"]):
+        if kind == "group":
+            node["id"] = _new_id("root-group" if parent is None else "group")
+        else:
+            node["id"] = _new_id("job")
+            # Kept for validation; the public answer echoes only the type, as the seed shows.
+            node["_arguments"] = node.pop("arguments")
     return document
 
 
@@ -418,15 +405,9 @@ def _public(document: dict[str, Any]) -> dict[str, Any]:
     """Return the document as the API answers it: job arguments reduced to their type."""
     out = copy.deepcopy(document)
 
-    def visit(group: dict[str, Any]) -> None:
-        for wrapper in group.get("children", []):
-            if wrapper["type"] == "group":
-                visit(wrapper["group"])
-            else:
-                job = wrapper["job"]
-                job["arguments"] = {"type": job.pop("_arguments").get("type")}
-
-    visit(out["root"])
+    for job, _, _, kind, *_ in walk(out["root"]):
+        if kind == "job":
+            job["arguments"] = {"type": job.pop("_arguments").get("type")}
     return out
 
 

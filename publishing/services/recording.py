@@ -10,6 +10,7 @@ from django.utils import timezone
 from designer.models import Activity, Revision
 from designer.services.activity import activity_record
 from processes_api.payload import PathMap, dumps
+from processes_api.walk import walk
 from publishing.models import ServerId, Submission, SubmissionError
 
 Status = Submission.Status
@@ -50,28 +51,12 @@ def record_process(submission: Submission, process: dict[str, Any]) -> None:
     submission.process_id = str(process.get("id") or "")
     revision_value = process.get("revision")
     submission.server_revision = "" if revision_value is None else str(revision_value)
-    paths = _path_map(submission.revision)
+    key_by_path = _path_map(submission.revision).key_by_path
     rows: list[ServerId] = []
-
-    def visit(group: Any, node_path: str, group_path: str) -> None:
-        if not isinstance(group, dict):
-            return
-        key = paths.key_by_path.get(node_path)
-        if key is not None and group.get("id"):
-            rows.append(ServerId(submission=submission, node_key=key, server_id=str(group["id"])))
-        for index, wrapper in enumerate(group.get("children") or []):
-            child_path = f"{group_path}.children[{index}]"
-            if not isinstance(wrapper, dict):
-                continue
-            if wrapper.get("type") == "group":
-                visit(wrapper.get("group"), child_path, f"{child_path}.group")
-            else:
-                job = wrapper.get("job")
-                job_key = paths.key_by_path.get(child_path)
-                if isinstance(job, dict) and job.get("id") and job_key is not None:
-                    rows.append(ServerId(submission=submission, node_key=job_key, server_id=str(job["id"])))
-
-    visit(process.get("root"), "root", "root")
+    for node, path, *_ in walk(process.get("root")):
+        key = key_by_path.get(path)
+        if key is not None and isinstance(node, dict) and node.get("id"):
+            rows.append(ServerId(submission=submission, node_key=key, server_id=str(node["id"])))
     ServerId.objects.filter(submission=submission).delete()
     ServerId.objects.bulk_create(rows, batch_size=1000)
 
@@ -124,20 +109,8 @@ def record_errors(
         )
 
     for error in error_list(body):
-        meta = _meta(error)
         details = [d for d in (error.get("details") or []) if isinstance(d, dict)]
-        key: UUID | None = None
-        how = SubmissionError.MappedBy.NONE
-        job_id = meta.get("jobId")
-        if job_id and str(job_id) in known_ids:
-            key, how = UUID(str(known_ids[str(job_id)])), SubmissionError.MappedBy.JOB_ID
-        elif (target_key := paths.key_for(_text(error.get("target")))) is not None:
-            key, how = target_key, SubmissionError.MappedBy.TARGET
-        else:
-            for d in details:
-                if (detail_key := paths.key_for(_text(d.get("target")))) is not None:
-                    key, how = detail_key, SubmissionError.MappedBy.DETAILS
-                    break
+        key, how = _error_node(error, details, paths, known_ids)
         rows.append(row(error, key, how, detail=False))
         for d in details:
             detail_key = paths.key_for(_text(d.get("target")))
@@ -160,6 +133,21 @@ def record_errors(
         )
     SubmissionError.objects.bulk_create(rows)
     return rows
+
+
+def _error_node(
+    error: dict[str, Any], details: list[dict[str, Any]], paths: PathMap, known_ids: dict[str, Any]
+) -> tuple[UUID | None, str]:
+    """Return the node an error is about and how it was found: its job id, its target, a detail's target."""
+    job_id = _meta(error).get("jobId")
+    if job_id and str(job_id) in known_ids:
+        return UUID(str(known_ids[str(job_id)])), SubmissionError.MappedBy.JOB_ID
+    if (target_key := paths.key_for(_text(error.get("target")))) is not None:
+        return target_key, SubmissionError.MappedBy.TARGET
+    for d in details:
+        if (detail_key := paths.key_for(_text(d.get("target")))) is not None:
+            return detail_key, SubmissionError.MappedBy.DETAILS
+    return None, SubmissionError.MappedBy.NONE
 
 
 def _meta(error: dict[str, Any]) -> dict[str, Any]:

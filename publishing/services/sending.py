@@ -12,6 +12,7 @@ from django.utils import timezone
 from processes_api import schema
 from processes_api.client import ApiError, Client
 from processes_api.payload import dumps
+from processes_api.walk import Step, walk
 from publishing.models import Submission, SubmissionError
 from publishing.services.recording import record_errors, record_process, submission_finish
 
@@ -189,26 +190,26 @@ def find_process(client: Client, payload: dict[str, Any], *, exclude_submission:
 
 
 def structure(process: Any) -> Any:
-    """Return the shape of a process: its name and the tree of group names, job types and arity."""
+    """Return the shape of a process: its name and, in document order, each node's depth with its
+    group name and mode or its job type (generated jobs left out)."""
     if not isinstance(process, dict):
         return None
-    return (process.get("name"), _group_shape(process.get("root")))
+    shapes = (_shape(step) for step in walk(process.get("root")))
+    return (process.get("name"), tuple(shape for shape in shapes if shape is not None))
 
 
-def _group_shape(group: Any) -> Any:
-    if not isinstance(group, dict):
+def _shape(step: Step) -> Any:
+    """Return one node's part of :func:`structure`, or None for a generated job."""
+    node, _, _, kind, wrapper, _, depth = step
+    if wrapper is not None and not isinstance(wrapper, dict):
+        return (depth, None)
+    if kind == "group":
+        if not isinstance(node, dict):
+            return (depth, "group", None)
+        return (depth, "group", node.get("name"), bool(node.get("parallel")))
+    job = (wrapper or {}).get("job") or {}
+    args = job.get("arguments") if isinstance(job, dict) else None
+    job_type = args.get("type") if isinstance(args, dict) else None
+    if isinstance(job_type, str) and job_type.endswith("Generated"):
         return None
-    shapes: list[Any] = []
-    for wrapper in group.get("children") or []:
-        if not isinstance(wrapper, dict):
-            shapes.append(None)
-        elif wrapper.get("type") == "group":
-            shapes.append(("group", _group_shape(wrapper.get("group"))))
-        else:
-            job = wrapper.get("job") or {}
-            args = job.get("arguments") if isinstance(job, dict) else None
-            job_type = args.get("type") if isinstance(args, dict) else None
-            if isinstance(job_type, str) and job_type.endswith("Generated"):
-                continue
-            shapes.append(("job", job_type))
-    return (group.get("name"), bool(group.get("parallel")), tuple(shapes))
+    return (depth, "job", job_type)

@@ -13,7 +13,7 @@ from designer.selectors.reviews import publish_gate
 from designer.selectors.trees import draft_tree
 from designer.services.revisions import revision_freeze
 from processes_api.lint import Problem, lint_tree
-from processes_api.payload import build_payload, content_hash, dumps
+from processes_api.payload import build_payload, dumps
 from publishing import tasks
 from publishing.models import Submission
 
@@ -61,8 +61,7 @@ def submission_create(*, draft: Draft, user: User) -> Publish:
             errors = blocking_problems(lint_tree(tree, payload))
             if errors:
                 raise PublishBlocked(errors)
-            paths = {str(key): path for path, key in payload.paths.key_by_path.items()}
-            digest = content_hash(payload.data, paths)
+            digest = payload.content_hash()
             allowed, reason = publish_gate(locked, current_hash=digest)
             if not allowed:
                 raise PublishBlocked([Problem("error", "approval-required", reason)])

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from designer.diff import FieldChange, diff_revisions
+from designer.diff import FieldChange, diff_revisions, field_label
 from designer.models import Node
 from designer.services.drafts import draft_update
 from designer.services.nodes import node_delete, node_move, node_update
@@ -171,3 +171,19 @@ def test_diff_between_two_revisions_in_either_direction(nested):
 
     assert forward.keys("added") == backward.keys("removed") == {str(new.key)}
     assert forward.count == backward.count == 1
+
+
+def test_values_and_labels_read_as_the_registry_says_for_their_kind(nested):
+    draft = nested["draft"]
+    node_update(node=_node(nested["a1"]), version=_v(draft), changes={"parallel": True, "read_only": True})
+    draft_update(draft=draft, version=_v(draft), changes={"business_days": ["monday", "friday"]})
+
+    diff = _diff(nested)
+
+    [group] = [c for c in diff.changed if c.key == str(nested["a1"].key)]
+    shown = [(field_label(f.field), f.before_text, f.after_text) for f in group.fields]
+    assert shown == [("All at the same time", "No", "Yes"), ("Read only", "No", "Yes")]
+    assert [(field_label(f.field), f.after_text) for f in diff.process] == [("Business days", "Monday, Friday")]
+    assert FieldChange("arguments.assignee", None, {"id": "userId9", "type": "user"}).after_text == "userId9"
+    assert field_label("arguments.dueDate") == "Due date"
+    assert field_label("type") == "Job type"

@@ -317,3 +317,18 @@ def test_review_page_with_an_unknown_node_shows_every_comment(client, team):
         assert "About the job" in html
         assert "About the whole draft" in html
         assert "Show all comments" not in html
+
+
+def test_read_only_revision_shows_settings_and_modes_as_the_registry_words_them(client, team):
+    draft = team["draft"]
+    draft.business_days = ["monday", "friday"]
+    draft.auto_close = True
+    draft.save()
+    revision = revision_save_point(draft=draft, actor=team["owner"])
+    client.force_login(team["editor"])
+
+    page = client.get(_url("review-revision", team, number=revision.number)).content.decode()
+
+    assert '<th scope="row" title="businessDaysOfWeek">Business days</th><td>Monday, Friday</td>' in page
+    assert '<th scope="row" title="autoClose">Close automatically</th><td>Yes</td>' in page
+    assert '<span class="pill">one after another</span>' in page
