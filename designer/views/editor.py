@@ -19,10 +19,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import reswap
 
 from designer.errors import DraftConflict, DraftError, TreeError
 from designer.forms import DraftSettingsForm, GroupForm, JobForm, MoveForm, NodeAddForm
 from designer.models import Activity, Draft, Node
+from designer.outline import Outline, build_outline, outline_patch
 from designer.panels import Panel, editor_panels
 from designer.permissions import Action, can, draft_for
 from designer.selectors.comments import comment_counts
@@ -31,7 +33,6 @@ from designer.services.activity import activity_record
 from designer.services.drafts import draft_update
 from designer.services.nodes import node_create, node_delete, node_duplicate, node_move, node_restore, node_update
 from designer.views.http import Request
-from designer.views.outline import Outline, build_outline, outline_patch
 from processes_api import schema
 from processes_api.lint import lint_node, process_due_date
 from processes_api.payload import build_payload
@@ -417,6 +418,8 @@ def _changed(
         groups=groups,
         removed=removed,
         selected=selected,
+        focus=focus,
+        all_badges=all_badges,
         can_edit=can_edit,
         comments_url=reverse("review-page", args=[draft.pk]),
     )
@@ -424,21 +427,16 @@ def _changed(
     context: dict[str, Any] = {
         "draft": draft,
         "patch": patch,
-        "focus": focus or "",
         "oob": True,
         "can_edit": can_edit,
         "notice": notice,
         "undo_label": undo["label"] if undo else "",
         "inspector": inspector,
-        "selected_key": selected or "",
-        "all_badges": all_badges,
     }
     if inspector:
         node = Node.objects.filter(draft=draft, key=selected).first() if selected else None
         context |= _inspector_context(draft, node)
-    response = render(request, "designer/editor.html#patch", context)
-    response["HX-Reswap"] = "none"
-    return response
+    return reswap(render(request, "designer/editor.html#patch", context), "none")
 
 
 @login_required
@@ -535,6 +533,6 @@ def draft_status_view(request: Request, pk: int) -> HttpResponse:
         "panels": _panels(request, draft, outline),
         "can_edit": can(request.user, draft, Action.EDIT),
         "oob": True,
-        "badges": outline.badges() if request.GET.get("badges") else None,
+        "badges": outline.badge_sync(draft.version) if request.GET.get("badges") else None,
     }
     return render(request, "designer/editor.html#status", context)
