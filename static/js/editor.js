@@ -8,8 +8,8 @@
  * value; this file never builds HTML from text.
  *
  * The markup and data-* attributes read here (rows, page, outline patch, badge sync) are the
- * contract documented once in designer/outline.py; tests/designer/test_outline.py checks that
- * this file reads exactly the attributes listed there.
+ * contract documented once in designer/outline/__init__.py; tests/designer/test_outline.py
+ * checks that this file reads exactly the attributes listed there.
  */
 (function () {
   "use strict";
