@@ -23,9 +23,10 @@ from designer.errors import DraftConflict, DraftError, TreeError
 from designer.forms import DraftSettingsForm, GroupForm, JobForm
 from designer.models import Activity, Draft, Node
 from designer.outline import Outline, build_outline, outline_patch
-from designer.panels import Panel, editor_panels
+from designer.panels import editor_panels
 from designer.permissions import Action, can
 from designer.selectors.comments import comment_counts
+from designer.selectors.reviews import approval_status, publish_gate
 from designer.selectors.trees import child_counts, draft_tree, path_to, subtree_size
 from designer.services.activity import activity_record
 from designer.views.http import Request
@@ -87,11 +88,18 @@ def node_form(node: Node | None, data: Any = None) -> GroupForm | JobForm | None
     return GroupForm.for_node(node, data) if node.is_group else JobForm.for_node(node, data)
 
 
-def panels(request: Request, draft: Draft, outline: Outline) -> list[Panel]:
-    """Return the side column's panels that the apps above the designer add."""
-    return editor_panels(
-        request=request, draft=draft, problems=outline.problems, current_hash=outline.lazy_content_hash
-    )
+def publish_area(request: Request, draft: Draft, outline: Outline) -> dict[str, Any]:
+    """Return what the publish area shows: the review state's banner and the panels of the apps above.
+
+    The content hash is lazy: computed (a JSON dump of the whole payload) only if the review state
+    needs it (an approval to compare with), and then once.
+    """
+    current_hash = outline.lazy_content_hash
+    allowed, _ = publish_gate(draft, current_hash=current_hash)
+    return {
+        "approval": {"status": approval_status(draft, current_hash=current_hash), "publish_allowed": allowed},
+        "panels": editor_panels(request=request, draft=draft, problems=outline.problems, current_hash=current_hash),
+    }
 
 
 def inspector_context(draft: Draft, node: Node | None) -> dict[str, Any]:
@@ -124,24 +132,18 @@ def workspace_context(request: Request, draft: Draft, *, selected: UUID | None =
     rows = outline.rows_html(
         selected=node.key if node else None, can_edit=can_edit, comments_url=reverse("review-page", args=[draft.pk])
     )
-    return (
-        inspector_context(draft, node)
-        | {
-            "draft": draft,
-            "outline": outline,
-            "outline_rows": rows,
-            # Lazy: the hash (a JSON dump of the whole payload) is computed only if the review state
-            # needs it (an approval to compare with), and then once.
-            "current_hash": outline.lazy_content_hash,
-            "panels": panels(request, draft, outline),
-            "root": tree.root,
-            "settings_form": DraftSettingsForm.for_draft(draft),
-            "can_edit": can_edit,
-            "undo_label": undo["label"] if undo else "",
-            "focus": node.key if node else None,
-        }
-        | {name: value for name, value in extra.items() if value is not None}
-    )
+    context = inspector_context(draft, node) | publish_area(request, draft, outline)
+    context |= {
+        "draft": draft,
+        "outline": outline,
+        "outline_rows": rows,
+        "root": tree.root,
+        "settings_form": DraftSettingsForm.for_draft(draft),
+        "can_edit": can_edit,
+        "undo_label": undo["label"] if undo else "",
+        "focus": node.key if node else None,
+    }
+    return context | {name: value for name, value in extra.items() if value is not None}
 
 
 # --- the answers ------------------------------------------------------------------------------------
