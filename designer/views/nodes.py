@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from typing import Any
 from uuid import UUID
 
 from django.contrib.auth.decorators import login_required
@@ -21,6 +22,7 @@ from designer.models import Node
 from designer.permissions import Action, draft_for
 from designer.selectors.trees import path_to, subtree_size
 from designer.services.nodes import (
+    Moved,
     node_create,
     node_delete,
     node_duplicate,
@@ -108,17 +110,11 @@ def node_move_view(request: Request, pk: int, key: uuid.UUID) -> HttpResponse:
     form = MoveForm(request.POST)
     if not form.is_valid():
         return workspace_response(request, draft, selected=key, status=422, error=MOVE_HELP)
-    selected, move = selected_of(request), form.cleaned_data
+    selected = selected_of(request)
     try:
-        if move["direction"]:
-            moved = node_move_by_direction(node=node, version=version_of(request), direction=move["direction"])
-        else:
-            moved = node_move(
-                node=node, version=version_of(request), parent_key=move["parent"], position=move["position"]
-            )
+        node, old_parent = _move(node, version_of(request), form.cleaned_data)
     except DraftError as exc:
         return refused_response(request, draft, exc, selected or key)
-    node, old_parent = moved
     parent = parent_of(node)
     groups = [old_parent, parent] if old_parent.pk != parent.pk else [parent]
     inspector = _inspector_changed(selected, node, groups)
@@ -132,6 +128,13 @@ def node_move_view(request: Request, pk: int, key: uuid.UUID) -> HttpResponse:
         inspector=inspector,
         redirect_to=key,
     )
+
+
+def _move(node: Node, version: int, move: dict[str, Any]) -> Moved:
+    """Apply a keyboard move (``direction``) or a drop (``parent`` and ``position``)."""
+    if move["direction"]:
+        return node_move_by_direction(node=node, version=version, direction=move["direction"])
+    return node_move(node=node, version=version, parent_key=move["parent"], position=move["position"])
 
 
 def _inspector_changed(selected: UUID | None, moved: Node, parents: Sequence[Node]) -> bool:

@@ -24,7 +24,14 @@ from designer.models import Activity, Approval, Comment, Draft, Membership, Revi
 from designer.permissions import RULES, Action, draft_for, role_of
 from designer.selectors.activity import activity_list
 from designer.selectors.comments import comment_threads
-from designer.selectors.reviews import approval_gate_required, approval_status, inbox, publish_gate, reviewers_from_ids
+from designer.selectors.reviews import (
+    ApprovalStatus,
+    approval_gate_required,
+    approval_status,
+    inbox,
+    publish_gate,
+    reviewers_from_ids,
+)
 from designer.selectors.revisions import current_content, review_base, review_base_latest, revision_list
 from designer.selectors.sharing import members
 from designer.selectors.trees import Tree, draft_tree
@@ -165,23 +172,13 @@ def review_page_view(request: Request, pk: int) -> HttpResponse:
     tree = draft_tree(draft=draft)
     _, _, current_hash = current_content(draft, tree=tree)
     status = approval_status(draft, current_hash=current_hash)
-    if review_request is not None:
-        base = review_base(review_request.revision)
-        diff = diff_revisions(base, review_request.revision)
-        stale = review_request.revision.content_hash != current_hash
-    else:
-        base = status.approved_revision or review_base_latest(draft)
-        diff = diff_snapshots(revision_snapshot(base) if base else Snapshot({}, []), snapshot_of_tree(tree))
-        stale = False
     labels, node_options = _node_labels(tree)
     context = _context(
         request,
         draft,
         "review",
+        **_review_diff(draft, review_request, status, tree, current_hash),
         review_request=review_request,
-        base=base,
-        diff=diff,
-        stale=stale,
         status=status,
         gate=publish_gate(draft, current_hash=current_hash),
         decisions=Approval.objects.filter(draft=draft).select_related("reviewer", "revision")[:20],
@@ -190,6 +187,20 @@ def review_page_view(request: Request, pk: int) -> HttpResponse:
         **_comments_context(draft, labels, node_key=request.GET.get("node", "")),
     )
     return render(request, "review/review.html", context)
+
+
+def _review_diff(
+    draft: Draft, review_request: ReviewRequest | None, status: ApprovalStatus, tree: Tree, current_hash: str
+) -> dict[str, Any]:
+    """Return what to review: the request's revision against its base, else the draft against its
+    last approval (or latest revision); ``stale`` when the draft changed after the request."""
+    if review_request is not None:
+        base = review_base(review_request.revision)
+        diff = diff_revisions(base, review_request.revision)
+        return {"base": base, "diff": diff, "stale": review_request.revision.content_hash != current_hash}
+    base = status.approved_revision or review_base_latest(draft)
+    diff = diff_snapshots(revision_snapshot(base) if base else Snapshot({}, []), snapshot_of_tree(tree))
+    return {"base": base, "diff": diff, "stale": False}
 
 
 def _reviewer_candidates(draft: Draft, user: User) -> list[User]:
