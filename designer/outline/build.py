@@ -29,6 +29,8 @@ MAX_LISTED_PROBLEMS = 100
 
 @dataclass
 class Outline:
+    """A draft's whole outline: its tree, payload, lint problems and open comment counts."""
+
     tree: Tree
     payload: Payload
     problems: list[Problem]
