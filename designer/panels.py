@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from django.http import HttpRequest
-
     from designer.models import Draft
+    from designer.views.http import Request
     from processes_api.lint import Problem
 
 
@@ -22,7 +21,7 @@ if TYPE_CHECKING:
 class PanelRequest:
     """What a provider knows when the editor asks for its panel."""
 
-    request: HttpRequest
+    request: Request
     draft: Draft
     problems: list[Problem]
     current_hash: Any  # the draft's content hash, possibly lazy: str() it only when needed
@@ -47,7 +46,7 @@ def register(provider: Provider) -> Provider:
     return provider
 
 
-def editor_panels(*, request: HttpRequest, draft: Draft, problems: list[Problem], current_hash: Any) -> list[Panel]:
+def editor_panels(*, request: Request, draft: Draft, problems: list[Problem], current_hash: Any) -> list[Panel]:
     """Return the panels every registered provider gives for ``draft``."""
     asked = PanelRequest(request=request, draft=draft, problems=problems, current_hash=current_hash)
     return [panel for provider in _providers if (panel := provider(asked)) is not None]

@@ -6,12 +6,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from designer.permissions import Action, can, draft_for, require
 from designer.selectors.trees import draft_tree
+from designer.views.http import Request
 from processes_api.client import ApiError, Client
 from processes_api.lint import lint_tree
 from publishing import selectors, tasks
@@ -24,23 +25,23 @@ STATUS = "publishing/publish.html#submission-status"
 
 @login_required
 @require_POST
-def publish_view(request: HttpRequest, draft_id: int) -> HttpResponse:
+def publish_view(request: Request, draft_id: int) -> HttpResponse:
     draft = draft_for(request.user, draft_id, Action.PUBLISH)
     try:
-        submission = draft_publish(draft=draft, user=request.user).submission  # type: ignore[arg-type]
+        submission = draft_publish(draft=draft, user=request.user).submission
     except PublishBlocked as exc:
-        if not request.htmx:  # type: ignore[attr-defined]
+        if not request.htmx:
             messages.error(request, str(exc))
             return redirect("publishing-history", draft_id=draft.pk)
         return render(request, STATUS, {"draft": draft, "blocked": exc})
-    if not request.htmx:  # type: ignore[attr-defined]
+    if not request.htmx:
         return redirect("publishing-history", draft_id=draft.pk)
     return render(request, STATUS, selectors.status_context(submission=submission, user=request.user))
 
 
 @login_required
 @require_GET
-def submission_status_view(request: HttpRequest, pk: int) -> HttpResponse:
+def submission_status_view(request: Request, pk: int) -> HttpResponse:
     submission = get_object_or_404(Submission.objects.select_related("draft", "user", "revision"), pk=pk)
     require(request.user, submission.draft, Action.VIEW)
     return render(request, STATUS, selectors.status_context(submission=submission, user=request.user))
@@ -48,7 +49,7 @@ def submission_status_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def submission_check_view(request: HttpRequest, pk: int) -> HttpResponse:
+def submission_check_view(request: Request, pk: int) -> HttpResponse:
     submission = get_object_or_404(Submission.objects.select_related("draft"), pk=pk)
     require(request.user, submission.draft, Action.PUBLISH)
     next_step = submission_recover(submission=submission)
@@ -63,7 +64,7 @@ def submission_check_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def history_view(request: HttpRequest, draft_id: int) -> HttpResponse:
+def history_view(request: Request, draft_id: int) -> HttpResponse:
     draft = draft_for(request.user, draft_id, Action.VIEW)
     problems = lint_tree(draft_tree(draft=draft))
     context = {
@@ -79,13 +80,13 @@ def history_view(request: HttpRequest, draft_id: int) -> HttpResponse:
 
 @staff_member_required
 @require_GET
-def connection_view(request: HttpRequest) -> HttpResponse:
+def connection_view(request: Request) -> HttpResponse:
     return render(request, "publishing/connection.html", selectors.connection_context())
 
 
 @staff_member_required
 @require_POST
-def connection_test_view(request: HttpRequest) -> HttpResponse:
+def connection_test_view(request: Request) -> HttpResponse:
     client = Client.from_settings(retry_budget=min(5.0, float(settings.WORKIVA_RETRY_BUDGET)))
     try:
         client.token(fresh=True)

@@ -14,6 +14,7 @@ from django.db.models.base import ModelState
 from django.db.models.expressions import ExpressionWrapper, F, RawSQL
 from django.db.models.signals import post_init
 
+from designer.errors import TreeError
 from designer.models import Draft, Node
 
 
@@ -191,3 +192,35 @@ def child_counts(groups: Iterable[Node]) -> dict[int, int]:
 def subtree_size(node: Node) -> int:
     """Return how many nodes are below ``node`` (its descendants; one query)."""
     return Node.objects.filter(pk__in=_recursive(_SUBTREE_SQL, node.pk)).count() - 1
+
+
+def move_target(node: Node, direction: str) -> tuple[Node, int]:
+    """Return the new parent and index of a keyboard move of ``node``, or raise :class:`TreeError`.
+
+    ``direction`` is ``up`` or ``down`` (among its siblings), ``indent`` (to the end of the group
+    just above it) or ``outdent`` (just after its group, in that group's parent). Reads only the
+    node's neighbourhood (a few small queries), never the whole tree.
+    """
+    if node.parent_id is None:
+        raise TreeError("The root group cannot be moved.")
+    parent = Node.objects.get(pk=node.parent_id)
+    siblings = list(Node.objects.filter(parent_id=node.parent_id).order_by("position", "id").only("pk", "key", "kind"))
+    index = [s.pk for s in siblings].index(node.pk)
+    if direction == "up":
+        if index == 0:
+            raise TreeError(f"“{node.label}” is already first in its group.")
+        return parent, index - 1
+    if direction == "down":
+        if index == len(siblings) - 1:
+            raise TreeError(f"“{node.label}” is already last in its group.")
+        return parent, index + 1
+    if direction == "indent":
+        above = siblings[index - 1] if index else None
+        if above is None or above.kind != Node.Kind.GROUP:
+            raise TreeError(f"To indent “{node.label}”, the node just above it must be a group.")
+        return above, Node.objects.filter(parent_id=above.pk).count()
+    if parent.parent_id is None:
+        raise TreeError(f"“{node.label}” is already at the top level.")
+    grandparent = Node.objects.get(pk=parent.parent_id)
+    aunts = list(Node.objects.filter(parent_id=grandparent.pk).order_by("position", "id").values_list("pk", flat=True))
+    return grandparent, aunts.index(parent.pk) + 1

@@ -14,9 +14,9 @@ from uuid import UUID
 from django.db import transaction
 from django.db.models import F
 
-from designer.errors import TreeError
+from designer.errors import DraftConflict, TreeError
 from designer.models import Draft, Node
-from designer.selectors.trees import Tree, path_to, subtree
+from designer.selectors.trees import Tree, move_target, path_to, subtree
 from designer.services.locking import draft_lock
 from processes_api import schema
 
@@ -184,6 +184,19 @@ def node_move(*, node: Node, version: int, parent_key: UUID | str, position: int
     node.position = new_position
     node.save(update_fields=["parent", "position"])
     return Moved(node, old_parent)
+
+
+def node_move_by_direction(*, node: Node, version: int, direction: str) -> Moved:
+    """Move ``node`` one step by keyboard: ``up``, ``down``, ``indent`` or ``outdent``.
+
+    A stale ``version`` is refused before the target is worked out, so the user hears about the
+    conflict rather than about a neighbourhood that has since changed; :func:`node_move` checks
+    the version and the new parent again under the draft's lock.
+    """
+    if version != node.draft.version:
+        raise DraftConflict(expected=version, actual=node.draft.version)
+    parent, position = move_target(node, direction)
+    return node_move(node=node, version=version, parent_key=parent.key, position=position)
 
 
 def _group_row(draft: Draft, key: UUID | str) -> Node:

@@ -1,4 +1,8 @@
-"""Template tags for review: the header's inbox link with its count, and how fields read to people."""
+"""Template filters for review pages: comment counts, tree indents, job type and diff field labels.
+
+They read only what they are given; the data comes from the views (and the header's inbox count
+from :mod:`designer.context_processors`), so rendering runs no query.
+"""
 
 from __future__ import annotations
 
@@ -7,21 +11,9 @@ from typing import Any
 from django import template
 
 from designer import diff
-from designer.models import Draft
-from designer.selectors.reviews import approval_status, inbox_count, publish_gate
-from designer.selectors.revisions import current_content
 from processes_api import schema
 
 register = template.Library()
-
-
-@register.inclusion_tag("review/_inbox_link.html", takes_context=True)
-def review_inbox_link(context: dict[str, Any]) -> dict[str, Any]:
-    """Render the "Reviews (n)" header link for the signed-in user (one COUNT query)."""
-    request = context.get("request")
-    user = getattr(request, "user", None) or context.get("user")
-    count = inbox_count(user=user) if user is not None else 0
-    return {"count": count, "show": bool(user and user.is_authenticated)}
 
 
 @register.filter
@@ -30,19 +22,6 @@ def open_comments(counts: dict[Any, int] | None, key: Any) -> int:
     if not counts:
         return 0
     return counts.get(key, 0) or counts.get(str(key), 0)
-
-
-@register.inclusion_tag("review/_approval_banner.html")
-def approval_banner(draft: Draft, current_hash: str | None = None) -> dict[str, Any]:
-    """Render the review state for the editor: approved / changed since approval (with a diff link) / …
-
-    Pass ``current_hash`` when the page has computed it (``review.current_content``) to save a tree load.
-    """
-    if current_hash is None:
-        current_hash = current_content(draft)[2]
-    status = approval_status(draft, current_hash=current_hash)
-    allowed, reason = publish_gate(draft, current_hash=current_hash)
-    return {"draft": draft, "status": status, "publish_allowed": allowed, "publish_reason": reason}
 
 
 MAX_INDENT = 8

@@ -13,14 +13,16 @@ from designer.views.editor import (
     draft_settings_view,
     draft_status_view,
     editor_view,
+    node_detail_view,
+    payload_download_view,
+    payload_view,
+)
+from designer.views.nodes import (
     node_add_view,
     node_delete_view,
-    node_detail_view,
     node_duplicate_view,
     node_edit_view,
     node_move_view,
-    payload_download_view,
-    payload_view,
     undo_delete_view,
 )
 

@@ -7,14 +7,12 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from designer.forms import MAX_IMPORT_BYTES, ImportForm, NewDraftForm
-from designer.models import Membership
-from designer.permissions import Action, draft_for
+from designer.permissions import Action, draft_for, with_my_role
 from designer.selectors.drafts import draft_list
 from designer.services.drafts import draft_create, draft_delete, draft_duplicate, draft_import
 from designer.views.http import Request
@@ -23,11 +21,7 @@ from processes_api.payload import PayloadError, parse_json
 
 def _list_context(request: Request, **extra: Any) -> dict[str, Any]:
     search = request.GET.get("q", "").strip()
-    mine = Prefetch("memberships", queryset=Membership.objects.filter(user_id=request.user.pk), to_attr="my_roles")
-    drafts = list(draft_list(user=request.user, search=search).prefetch_related(mine)[:200])
-    for draft in drafts:
-        roles = getattr(draft, "my_roles", [])
-        draft.role = "owner" if draft.owner_id == request.user.pk else (roles[0].role if roles else "")  # type: ignore[attr-defined]
+    drafts = with_my_role(draft_list(user=request.user, search=search), user=request.user)[:200]
     return {
         "drafts": drafts,
         "search": search,

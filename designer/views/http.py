@@ -1,4 +1,8 @@
-"""The request type the designer's views receive: logged in, with django-htmx's details."""
+"""The one request type that every view of the designer and of publishing receives.
+
+Every view is behind ``login_required`` (or ``staff_member_required``), so ``user`` is a real
+:class:`User`; django-htmx's middleware adds ``htmx``.
+"""
 
 from __future__ import annotations
 
@@ -9,4 +13,4 @@ from django_htmx.middleware import HtmxDetails
 
 class Request(HttpRequest):
     htmx: HtmxDetails
-    user: User  # every view is behind login_required
+    user: User

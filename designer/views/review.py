@@ -7,13 +7,13 @@ comment forms sent by htmx get the comments fragment back instead.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -24,7 +24,14 @@ from designer.models import Activity, Approval, Comment, Draft, Membership, Revi
 from designer.permissions import RULES, Action, draft_for, role_of
 from designer.selectors.activity import activity_list
 from designer.selectors.comments import comment_threads
-from designer.selectors.reviews import approval_gate_required, approval_status, inbox, publish_gate, reviewers_from_ids
+from designer.selectors.reviews import (
+    ApprovalStatus,
+    approval_gate_required,
+    approval_status,
+    inbox,
+    publish_gate,
+    reviewers_from_ids,
+)
 from designer.selectors.revisions import current_content, review_base, review_base_latest, revision_list
 from designer.selectors.sharing import members
 from designer.selectors.trees import Tree, draft_tree
@@ -38,35 +45,21 @@ from designer.services.sharing import (
     membership_update,
     ownership_transfer,
 )
-
-if TYPE_CHECKING:
-    from django_htmx.middleware import HtmxDetails
-
-    class HtmxHttpRequest(HttpRequest):
-        htmx: HtmxDetails
-        user: User
-else:
-    HtmxHttpRequest = HttpRequest
+from designer.views.http import Request
 
 
-def _draft(request: HttpRequest, pk: int, action: Action) -> Draft:
+def _draft(request: Request, pk: int, action: Action) -> Draft:
     return draft_for(request.user, pk, action)
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
-def _context(request: HttpRequest, draft: Draft, tab: str, **extra: Any) -> dict[str, Any]:
+def _context(request: Request, draft: Draft, tab: str, **extra: Any) -> dict[str, Any]:
     role = role_of(request.user, draft)
     assert role is not None
     allowed = {action.value: action in RULES[role] for action in Action}
     return {"draft": draft, "my_role": role, "can": allowed, "tab": tab} | extra
 
 
-def _refused(request: HttpRequest, error: DraftError, to: str, pk: int) -> HttpResponse:
+def _refused(request: Request, error: DraftError, to: str, pk: int) -> HttpResponse:
     messages.error(request, str(error))
     return redirect(to, pk=pk)
 
@@ -76,7 +69,7 @@ def _refused(request: HttpRequest, error: DraftError, to: str, pk: int) -> HttpR
 
 @login_required
 @require_GET
-def members_view(request: HttpRequest, pk: int) -> HttpResponse:
+def members_view(request: Request, pk: int) -> HttpResponse:
     draft = _draft(request, pk, Action.VIEW)
     context = _context(
         request,
@@ -92,11 +85,11 @@ def members_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def member_add_view(request: HttpRequest, pk: int) -> HttpResponse:
+def member_add_view(request: Request, pk: int) -> HttpResponse:
     draft = _draft(request, pk, Action.MANAGE_MEMBERS)
     identifier, role = request.POST.get("identifier", ""), request.POST.get("role", "")
     try:
-        membership = membership_add(draft=draft, actor=_user(request), identifier=identifier, role=role)
+        membership = membership_add(draft=draft, actor=request.user, identifier=identifier, role=role)
     except DraftError as error:
         return _refused(request, error, "review-members", pk)
     messages.success(request, f"Shared with {membership.user.get_username()} as {membership.role}.")
@@ -105,11 +98,11 @@ def member_add_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def member_update_view(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+def member_update_view(request: Request, pk: int, member_pk: int) -> HttpResponse:
     draft = _draft(request, pk, Action.MANAGE_MEMBERS)
     membership = get_object_or_404(Membership.objects.select_related("user"), pk=member_pk, draft=draft)
     try:
-        membership_update(membership=membership, actor=_user(request), role=request.POST.get("role", ""))
+        membership_update(membership=membership, actor=request.user, role=request.POST.get("role", ""))
     except DraftError as error:
         return _refused(request, error, "review-members", pk)
     messages.success(request, f"{membership.user.get_username()} is now {membership.role}.")
@@ -118,23 +111,23 @@ def member_update_view(request: HttpRequest, pk: int, member_pk: int) -> HttpRes
 
 @login_required
 @require_POST
-def member_remove_view(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+def member_remove_view(request: Request, pk: int, member_pk: int) -> HttpResponse:
     draft = _draft(request, pk, Action.MANAGE_MEMBERS)
     membership = get_object_or_404(Membership.objects.select_related("user"), pk=member_pk, draft=draft)
-    membership_remove(membership=membership, actor=_user(request))
+    membership_remove(membership=membership, actor=request.user)
     messages.success(request, f"{membership.user.get_username()} no longer has access.")
     return redirect("review-members", pk=pk)
 
 
 @login_required
 @require_POST
-def ownership_transfer_view(request: HttpRequest, pk: int) -> HttpResponse:
+def ownership_transfer_view(request: Request, pk: int) -> HttpResponse:
     draft = _draft(request, pk, Action.MANAGE_MEMBERS)
     membership = Membership.objects.filter(draft=draft, pk=request.POST.get("member") or 0).first()
     if membership is None:
         return _refused(request, DraftError("Choose a member to hand the draft to."), "review-members", pk)
     try:
-        ownership_transfer(draft=draft, actor=_user(request), new_owner=membership.user)
+        ownership_transfer(draft=draft, actor=request.user, new_owner=membership.user)
     except DraftError as error:
         return _refused(request, error, "review-members", pk)
     messages.success(request, f"{membership.user.get_username()} owns this draft now; you are an editor.")
@@ -143,11 +136,11 @@ def ownership_transfer_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def gate_set_view(request: HttpRequest, pk: int) -> HttpResponse:
+def gate_set_view(request: Request, pk: int) -> HttpResponse:
     draft = _draft(request, pk, Action.SET_APPROVAL_GATE)
     required = request.POST.get("required") == "on"
     try:
-        approval_gate_set(draft=draft, actor=_user(request), required=required, reason=request.POST.get("reason", ""))
+        approval_gate_set(draft=draft, actor=request.user, required=required, reason=request.POST.get("reason", ""))
     except DraftError as error:
         return _refused(request, error, "review-members", pk)
     messages.success(
@@ -161,7 +154,7 @@ def gate_set_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def inbox_view(request: HttpRequest) -> HttpResponse:
+def inbox_view(request: Request) -> HttpResponse:
     requests = list(inbox(user=request.user))
     return render(request, "review/inbox.html", {"requests": requests, "count": len(requests)})
 
@@ -173,37 +166,41 @@ def _node_labels(tree: Tree) -> tuple[dict[str, str], list[tuple[str, str, int]]
 
 @login_required
 @require_GET
-def review_page_view(request: HttpRequest, pk: int) -> HttpResponse:
+def review_page_view(request: Request, pk: int) -> HttpResponse:
     draft = _draft(request, pk, Action.VIEW)
     review_request = _chosen_request(request, draft)
     tree = draft_tree(draft=draft)
     _, _, current_hash = current_content(draft, tree=tree)
     status = approval_status(draft, current_hash=current_hash)
-    if review_request is not None:
-        base = review_base(review_request.revision)
-        diff = diff_revisions(base, review_request.revision)
-        stale = review_request.revision.content_hash != current_hash
-    else:
-        base = status.approved_revision or review_base_latest(draft)
-        diff = diff_snapshots(revision_snapshot(base) if base else Snapshot({}, []), snapshot_of_tree(tree))
-        stale = False
     labels, node_options = _node_labels(tree)
     context = _context(
         request,
         draft,
         "review",
+        **_review_diff(draft, review_request, status, tree, current_hash),
         review_request=review_request,
-        base=base,
-        diff=diff,
-        stale=stale,
         status=status,
         gate=publish_gate(draft, current_hash=current_hash),
         decisions=Approval.objects.filter(draft=draft).select_related("reviewer", "revision")[:20],
-        reviewer_candidates=_reviewer_candidates(draft, _user(request)),
+        reviewer_candidates=_reviewer_candidates(draft, request.user),
         node_options=node_options,
         **_comments_context(draft, labels, node_key=request.GET.get("node", "")),
     )
     return render(request, "review/review.html", context)
+
+
+def _review_diff(
+    draft: Draft, review_request: ReviewRequest | None, status: ApprovalStatus, tree: Tree, current_hash: str
+) -> dict[str, Any]:
+    """Return what to review: the request's revision against its base, else the draft against its
+    last approval (or latest revision); ``stale`` when the draft changed after the request."""
+    if review_request is not None:
+        base = review_base(review_request.revision)
+        diff = diff_revisions(base, review_request.revision)
+        return {"base": base, "diff": diff, "stale": review_request.revision.content_hash != current_hash}
+    base = status.approved_revision or review_base_latest(draft)
+    diff = diff_snapshots(revision_snapshot(base) if base else Snapshot({}, []), snapshot_of_tree(tree))
+    return {"base": base, "diff": diff, "stale": False}
 
 
 def _reviewer_candidates(draft: Draft, user: User) -> list[User]:
@@ -211,7 +208,7 @@ def _reviewer_candidates(draft: Draft, user: User) -> list[User]:
     return [draft.owner, *candidates] if draft.owner_id != user.pk else candidates
 
 
-def _chosen_request(request: HttpRequest, draft: Draft) -> ReviewRequest | None:
+def _chosen_request(request: Request, draft: Draft) -> ReviewRequest | None:
     requests = (
         ReviewRequest.objects.filter(draft=draft)
         .select_related("revision", "requested_by")
@@ -225,13 +222,13 @@ def _chosen_request(request: HttpRequest, draft: Draft) -> ReviewRequest | None:
 
 @login_required
 @require_POST
-def review_request_create_view(request: HttpRequest, pk: int) -> HttpResponse:
+def review_request_create_view(request: Request, pk: int) -> HttpResponse:
     draft = _draft(request, pk, Action.REQUEST_REVIEW)
     try:
         reviewers = reviewers_from_ids(draft=draft, ids=request.POST.getlist("reviewers"))
         review_request_create(
             draft=draft,
-            actor=_user(request),
+            actor=request.user,
             reviewers=reviewers,
             note=request.POST.get("note", ""),
             notify_url=request.build_absolute_uri(reverse("review-page", args=[pk])),
@@ -242,7 +239,7 @@ def review_request_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("review-page", pk=pk)
 
 
-def _version(request: HttpRequest) -> int:
+def _version(request: Request) -> int:
     value = request.POST.get("version", "")
     if not value.isdigit():
         raise DraftError("The form did not say which version you reviewed; reload the page.")
@@ -251,10 +248,10 @@ def _version(request: HttpRequest) -> int:
 
 @login_required
 @require_POST
-def review_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
+def review_approve_view(request: Request, pk: int) -> HttpResponse:
     draft = _draft(request, pk, Action.APPROVE)
     try:
-        review_approve(draft=draft, actor=_user(request), version=_version(request), note=request.POST.get("note", ""))
+        review_approve(draft=draft, actor=request.user, version=_version(request), note=request.POST.get("note", ""))
     except DraftError as error:
         return _refused(request, error, "review-page", pk)
     messages.success(request, "Approved. The approval holds for exactly this content.")
@@ -263,11 +260,11 @@ def review_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def review_request_changes_view(request: HttpRequest, pk: int) -> HttpResponse:
+def review_request_changes_view(request: Request, pk: int) -> HttpResponse:
     draft = _draft(request, pk, Action.APPROVE)
     try:
         review_request_changes(
-            draft=draft, actor=_user(request), version=_version(request), note=request.POST.get("note", "")
+            draft=draft, actor=request.user, version=_version(request), note=request.POST.get("note", "")
         )
     except DraftError as error:
         return _refused(request, error, "review-page", pk)
@@ -294,7 +291,7 @@ def _comments_context(draft: Draft, labels: dict[str, str] | None = None, node_k
     }
 
 
-def _comments_response(request: HtmxHttpRequest, draft: Draft, error: str = "") -> HttpResponse:
+def _comments_response(request: Request, draft: Draft, error: str = "") -> HttpResponse:
     scope = request.POST.get("scope") or request.GET.get("node") or ""
     context = _context(request, draft, "review", comment_error=error, **_comments_context(draft, node_key=scope))
     return render(request, "review/review.html#comments", context)
@@ -302,7 +299,7 @@ def _comments_response(request: HtmxHttpRequest, draft: Draft, error: str = "") 
 
 @login_required
 @require_GET
-def comments_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def comments_view(request: Request, pk: int) -> HttpResponse:
     """Return the comments fragment, all of them or, with ``?node=<key>``, one node's (for the editor)."""
     draft = _draft(request, pk, Action.VIEW)
     return _comments_response(request, draft)
@@ -310,7 +307,7 @@ def comments_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def comment_create_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def comment_create_view(request: Request, pk: int) -> HttpResponse:
     draft = _draft(request, pk, Action.COMMENT)
     parent = None
     if request.POST.get("parent"):
@@ -320,7 +317,7 @@ def comment_create_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     try:
         comment_create(
             draft=draft,
-            actor=_user(request),
+            actor=request.user,
             body=request.POST.get("body", ""),
             node_key=request.POST.get("node") or None,
             parent=parent,
@@ -334,14 +331,14 @@ def comment_create_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return redirect(reverse("review-page", args=[pk]) + "#comments")
 
 
-def _comment_toggle(request: HtmxHttpRequest, pk: int, comment_pk: int, *, resolve: bool) -> HttpResponse:
+def _comment_toggle(request: Request, pk: int, comment_pk: int, *, resolve: bool) -> HttpResponse:
     draft = _draft(request, pk, Action.COMMENT)
     comment = get_object_or_404(Comment, pk=comment_pk, draft=draft)
     try:
         if resolve:
-            comment_resolve(comment=comment, actor=_user(request))
+            comment_resolve(comment=comment, actor=request.user)
         else:
-            comment_reopen(comment=comment, actor=_user(request))
+            comment_reopen(comment=comment, actor=request.user)
     except DraftError as error:
         if request.htmx:
             return _comments_response(request, draft, error=str(error))
@@ -353,13 +350,13 @@ def _comment_toggle(request: HtmxHttpRequest, pk: int, comment_pk: int, *, resol
 
 @login_required
 @require_POST
-def comment_resolve_view(request: HtmxHttpRequest, pk: int, comment_pk: int) -> HttpResponse:
+def comment_resolve_view(request: Request, pk: int, comment_pk: int) -> HttpResponse:
     return _comment_toggle(request, pk, comment_pk, resolve=True)
 
 
 @login_required
 @require_POST
-def comment_reopen_view(request: HtmxHttpRequest, pk: int, comment_pk: int) -> HttpResponse:
+def comment_reopen_view(request: Request, pk: int, comment_pk: int) -> HttpResponse:
     return _comment_toggle(request, pk, comment_pk, resolve=False)
 
 
@@ -368,7 +365,7 @@ def comment_reopen_view(request: HtmxHttpRequest, pk: int, comment_pk: int) -> H
 
 @login_required
 @require_GET
-def revisions_view(request: HttpRequest, pk: int) -> HttpResponse:
+def revisions_view(request: Request, pk: int) -> HttpResponse:
     draft = _draft(request, pk, Action.VIEW)
     context = _context(request, draft, "revisions", revisions=revision_list(draft))
     return render(request, "review/revisions.html", context)
@@ -376,16 +373,16 @@ def revisions_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def revision_save_point_view(request: HttpRequest, pk: int) -> HttpResponse:
+def revision_save_point_view(request: Request, pk: int) -> HttpResponse:
     draft = _draft(request, pk, Action.EDIT)
-    revision = revision_save_point(draft=draft, actor=_user(request), note=request.POST.get("note", ""))
+    revision = revision_save_point(draft=draft, actor=request.user, note=request.POST.get("note", ""))
     messages.success(request, f"Saved as revision {revision.number}.")
     return redirect("review-revisions", pk=pk)
 
 
 @login_required
 @require_GET
-def revision_detail_view(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+def revision_detail_view(request: Request, pk: int, number: int) -> HttpResponse:
     draft = _draft(request, pk, Action.VIEW)
     revision = get_object_or_404(Revision.objects.select_related("author"), draft=draft, number=number)
     snap = revision_snapshot(revision)
@@ -406,7 +403,7 @@ def _revision_or_current(draft: Draft, value: str) -> Revision | Draft:
 
 @login_required
 @require_GET
-def revision_diff_view(request: HttpRequest, pk: int) -> HttpResponse:
+def revision_diff_view(request: Request, pk: int) -> HttpResponse:
     draft = _draft(request, pk, Action.VIEW)
     try:
         old = _revision_or_current(draft, request.GET.get("a", ""))
@@ -427,11 +424,11 @@ def revision_diff_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def revision_restore_view(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+def revision_restore_view(request: Request, pk: int, number: int) -> HttpResponse:
     draft = _draft(request, pk, Action.EDIT)
     revision = get_object_or_404(Revision, draft=draft, number=number)
     try:
-        undo = revision_restore(draft=draft, actor=_user(request), version=_version(request), revision=revision)
+        undo = revision_restore(draft=draft, actor=request.user, version=_version(request), revision=revision)
     except DraftError as error:
         return _refused(request, error, "review-revisions", pk)
     messages.success(
@@ -442,7 +439,7 @@ def revision_restore_view(request: HttpRequest, pk: int, number: int) -> HttpRes
 
 @login_required
 @require_GET
-def activity_view(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_view(request: Request, pk: int) -> HttpResponse:
     draft = _draft(request, pk, Action.VIEW)
     entries = activity_list(draft)
     verbs = dict(Activity.Verb.choices)

@@ -6,6 +6,10 @@
  * inspector, the new version), applied here in place; the problems list, counts and publish area then follow in
  * one request for the draft's status. Markup comes only from the server, which escapes every user
  * value; this file never builds HTML from text.
+ *
+ * The markup and data-* attributes read here (rows, page, outline patch, badge sync) are the
+ * contract documented once in designer/outline/__init__.py; tests/designer/test_outline.py
+ * checks that this file reads exactly the attributes listed there.
  */
 (function () {
   "use strict";

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core import mail
+from django.db import connection
 from django.template import Context, Template
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from designer.context_processors import review_inbox
 from designer.models import Approval, Comment, Membership, Node, ReviewRequest
 from designer.selectors.comments import comment_counts
 from designer.services.comments import comment_create
@@ -187,14 +191,28 @@ def test_diff_with_an_unknown_revision_says_so(client, team):
     assert "This draft has no revision 99." in response.content.decode()
 
 
-def test_inbox_link_tag_shows_the_count(team):
+def test_inbox_link_in_the_header_shows_the_count(client, team):
+    review_request_create(draft=team["draft"], actor=team["editor"], reviewers=[team["reviewer"]])
+    client.force_login(team["reviewer"])
+
+    html = client.get(reverse("draft-list")).content.decode()
+
+    assert 'aria-label="1 waiting">1</span>' in html
+
+
+def test_the_header_inbox_count_is_one_query_run_only_when_the_header_shows_it(team):
     review_request_create(draft=team["draft"], actor=team["editor"], reviewers=[team["reviewer"]])
     request = RequestFactory().get("/")
     request.user = team["reviewer"]
+    with CaptureQueriesContext(connection) as building:
+        context = review_inbox(request)
 
-    html = Template("{% load review_tags %}{% review_inbox_link %}").render(Context({"request": request}))
+    with CaptureQueriesContext(connection) as counting:
+        count = context["review_inbox_count"]()
 
-    assert 'aria-label="1 waiting">1</span>' in html
+    assert (len(building), count, len(counting)) == (0, 1, 1)
+    request.user = AnonymousUser()
+    assert review_inbox(request) == {}
 
 
 def test_comments_fragment_for_one_node_for_the_editor(client, team):
@@ -250,7 +268,7 @@ def test_review_page_queries_do_not_grow_with_the_tree_or_comments(client, team)
     assert large == small
 
 
-def test_approval_banner_for_the_editor_says_changed_since_approval_with_a_diff_link(team):
+def test_approval_banner_in_the_editor_says_changed_since_approval_with_a_diff_link(client, team):
     draft = team["draft"]
     draft.refresh_from_db()
     approval = review_approve(draft=draft, actor=team["reviewer"], version=draft.version)
@@ -258,8 +276,9 @@ def test_approval_banner_for_the_editor_says_changed_since_approval_with_a_diff_
     node_update(
         node=Node.objects.get(key=team["job"].key), version=draft.version, changes={"arguments": {"title": "<i>x</i>"}}
     )
+    client.force_login(team["editor"])
 
-    html = Template("{% load review_tags %}{% approval_banner draft %}").render(Context({"draft": draft}))
+    html = client.get(_url("draft-editor", team)).content.decode()
 
     assert "Changed since approval" in html
     assert f"?a={approval.revision.number}&amp;b=current" in html

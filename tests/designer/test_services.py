@@ -10,7 +10,15 @@ from designer.models import Draft, Node
 from designer.selectors import trees
 from designer.selectors.trees import draft_tree
 from designer.services.drafts import draft_create, draft_duplicate, draft_update
-from designer.services.nodes import node_create, node_delete, node_duplicate, node_move, node_restore, node_update
+from designer.services.nodes import (
+    node_create,
+    node_delete,
+    node_duplicate,
+    node_move,
+    node_move_by_direction,
+    node_restore,
+    node_update,
+)
 from designer.services.revisions import revision_freeze
 from tests.factories import add_group, add_job, make_draft, root_of
 
@@ -178,6 +186,55 @@ def test_move_into_a_job_is_refused(draft):
 
     with pytest.raises(TreeError, match="A job cannot hold other nodes"):
         node_move(node=collect, version=draft.version, parent_key=sign.key, position=0)
+
+
+@pytest.mark.parametrize(
+    ("title", "direction", "expected"),
+    [
+        ("Check", "up", ["Close", "  Prep", "    Check", "    Collect", "  Sign"]),
+        ("Collect", "down", ["Close", "  Prep", "    Check", "    Collect", "  Sign"]),
+        ("Sign", "indent", ["Close", "  Prep", "    Collect", "    Check", "    Sign"]),
+        ("Collect", "outdent", ["Close", "  Prep", "    Check", "  Collect", "  Sign"]),
+    ],
+)
+def test_node_move_by_direction_moves_one_step(draft, title, direction, expected):
+    node = Node.objects.get(arguments__title=title)
+
+    node_move_by_direction(node=node, version=draft.version, direction=direction)
+
+    assert outline(draft) == expected
+    assert positions_are_dense(draft)
+
+
+@pytest.mark.parametrize(
+    ("title", "direction", "message"),
+    [
+        ("Collect", "up", "“Collect” is already first in its group."),
+        ("Sign", "down", "“Sign” is already last in its group."),
+        ("Check", "indent", "To indent “Check”, the node just above it must be a group."),
+        ("Sign", "outdent", "“Sign” is already at the top level."),
+    ],
+)
+def test_node_move_by_direction_past_an_edge_is_refused_in_words(draft, title, direction, message):
+    node = Node.objects.get(arguments__title=title)
+
+    with pytest.raises(TreeError) as refused:
+        node_move_by_direction(node=node, version=draft.version, direction=direction)
+
+    assert str(refused.value) == message
+    assert outline(draft) == ["Close", "  Prep", "    Collect", "    Check", "  Sign"]
+
+
+def test_node_move_by_direction_of_the_root_is_refused(draft):
+    with pytest.raises(TreeError, match="The root group cannot be moved"):
+        node_move_by_direction(node=root_of(draft), version=draft.version, direction="down")
+
+
+def test_node_move_by_direction_reports_a_stale_version_before_the_neighbourhood(draft):
+    collect = Node.objects.get(arguments__title="Collect")
+
+    with pytest.raises(DraftConflict):
+        node_move_by_direction(node=collect, version=draft.version - 1, direction="up")
 
 
 def test_node_delete_removes_the_subtree_and_restore_puts_it_back(draft):

@@ -1,0 +1,91 @@
+"""The editor's outline: its rows, and the patch an edit answers with, for ``static/js/editor.js``.
+
+``rows`` renders the outline's rows (in Python: a 3,000-job tree must render in a few tens of
+milliseconds, which a template loop of that many rows does not); ``build`` makes the whole
+draft's :class:`Outline` and, for an accepted edit, the :class:`OutlinePatch` of the changed nodes
+only; ``records`` holds the typed records an answer carries, each rendering its own markup.
+
+The contract with editor.js
+===========================
+
+This is the one description of the markup editor.js reads; ``tests/designer/test_outline.py``
+checks that the attributes below are exactly the ``data-*`` attributes editor.js reads, and that
+the records render them.
+
+Rows (:func:`render_rows`)
+    ``<li class="node group|job …" id="node-<key>" data-key="<key>" role="treeitem"
+    aria-level aria-selected tabindex>``, its first child ``<div class="row">`` (``.handle`` when
+    the user may edit, ``.toggle`` for a group, ``a.label``, ``.badges``, ``.comment-marker``). A
+    group also has ``aria-expanded`` (editor.js keeps collapsed groups in localStorage), the class
+    ``parallel`` when its items run at the same time, and ``<ul class="children [is-empty]"
+    role="group" data-key="<key>">`` holding its items. The root has no row: its items sit in
+    ``ul.tree[data-key="<root key>"]``.
+
+Page (``designer/editor.html``)
+    ``.editor[data-draft]``; ``#workspace[data-version][data-editable]``, swapped whole when a
+    write is refused; ``#outline-form[data-node-base][data-status-url][data-focus]``;
+    ``#selected-key`` (the selected node's key, sent with every write); problem links
+    ``[data-problem-key]``; empty holders ``#outline-patch`` and ``#badge-sync`` that the answers
+    below replace out of band.
+
+Patch (:class:`OutlinePatch`, the answer to an accepted edit, swapped into ``#outline-patch``)
+    ``data-version`` (the draft's new version), ``data-focus`` (the key to focus after a keyboard
+    move), ``data-selected`` (the selected key, empty for none), ``data-badges="all"`` (ask the
+    status for every row's badges) and ``data-removed`` (space-separated keys of deleted items);
+    inside its ``<template>``: one ``div[data-parent][data-index]`` per :class:`PlacedItem` holding
+    the item's ``<li>`` (insert it there, replacing its old markup), and one
+    ``div[data-group][data-size][data-parallel]`` per :class:`GroupHeader` holding the group's new
+    ``.row`` (empty for the root, whose size only decides the empty-outline hint ``#outline-empty``).
+
+Badges (:class:`BadgeSync`, in the status answer when asked with ``?badges=1``, into ``#badge-sync``)
+    ``data-version``; inside its ``<template>`` one ``div[data-for="<key>"]`` per node with
+    problems, holding that row's ``.badges``. Rows not listed have none.
+"""
+
+from __future__ import annotations
+
+from designer.outline.build import Outline, build_outline, outline_patch
+from designer.outline.records import BadgeSync, GroupHeader, NodeBadges, OutlinePatch, PlacedItem
+from designer.outline.rows import RowRenderer, badges_html, render_rows
+
+# Every data-* attribute editor.js reads, by the element that carries it (see the module docstring).
+CONTRACT = {
+    "row": ("data-key",),
+    "page": (
+        "data-draft",
+        "data-version",
+        "data-editable",
+        "data-node-base",
+        "data-status-url",
+        "data-focus",
+        "data-problem-key",
+    ),
+    "patch": (
+        "data-version",
+        "data-focus",
+        "data-selected",
+        "data-badges",
+        "data-removed",
+        "data-parent",
+        "data-index",
+        "data-group",
+        "data-size",
+        "data-parallel",
+    ),
+    "badges": ("data-version", "data-for"),
+}
+
+__all__ = [
+    "CONTRACT",
+    "BadgeSync",
+    "GroupHeader",
+    "NodeBadges",
+    "Outline",
+    "OutlinePatch",
+    "PlacedItem",
+    "RowRenderer",
+    "badges_html",
+    "build_outline",
+    "outline_patch",
+    "render_rows",
+]
