@@ -298,3 +298,17 @@ class Activity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor} {self.verb} {self.draft}"
+
+
+class LoginFailureCount(models.Model):
+    """Failed log-in attempts for one throttle key (designer/throttle.py) until ``until``.
+
+    A row, not a cache entry, so that check-and-count is one conditional UPDATE on every database.
+    """
+
+    key = models.CharField(max_length=80, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    until = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count} until {self.until:%Y-%m-%d %H:%M:%S}"

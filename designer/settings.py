@@ -154,7 +154,7 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "draft-list"
 LOGOUT_REDIRECT_URL = "login"
 
-# Failed-login throttling (designer/throttle.py), counted in the shared cache so that every web
+# Failed-login throttling (designer/throttle.py), counted in database rows so that every web
 # process sees the same counts: after LOGIN_FAILURE_LIMIT failures for one username from one
 # address (or LOGIN_IP_FAILURE_LIMIT from one address for any usernames) within
 # LOGIN_LOCKOUT_SECONDS, further attempts are refused until the window has passed.
