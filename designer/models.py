@@ -179,6 +179,8 @@ class ReviewRequest(models.Model):
     note = models.TextField(blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
     created = models.DateTimeField(auto_now_add=True)
+    mailed = models.DateTimeField(null=True, blank=True, help_text="When the reviewers' e-mail went out.")
+    mail_error = models.TextField(blank=True, help_text="Why the reviewers' e-mail could not be sent.")
 
     class Meta:
         ordering = ["-created", "-id"]

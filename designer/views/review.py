@@ -229,7 +229,7 @@ def review_request_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     draft = _draft(request, pk, Action.REQUEST_REVIEW)
     try:
         reviewers = reviewers_from_ids(draft=draft, ids=request.POST.getlist("reviewers"))
-        review_request_create(
+        review_request = review_request_create(
             draft=draft,
             actor=_user(request),
             reviewers=reviewers,
@@ -238,8 +238,19 @@ def review_request_create_view(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except DraftError as error:
         return _refused(request, error, "review-page", pk)
-    messages.success(request, "Review requested; the reviewers got an e-mail.")
+    if review_request.mail_error:
+        messages.warning(request, MAIL_FAILED_MESSAGE)
+    elif review_request.mailed:
+        messages.success(request, "Review requested; the reviewers got an e-mail.")
+    else:
+        messages.success(request, "Review requested; it is in the reviewers' inbox.")
     return redirect("review-page", pk=pk)
+
+
+MAIL_FAILED_MESSAGE = (
+    "Review requested, but the e-mail to the reviewers could not be sent. "
+    "The request is in their inbox; let them know yourself."
+)
 
 
 def _version(request: HttpRequest) -> int:

@@ -111,6 +111,38 @@ def test_review_request_freezes_a_revision_and_mails_the_reviewers(team, django_
     assert inbox_count(user=team["viewer"]) == 0
 
 
+def test_review_request_mail_subject_has_no_line_breaks_from_the_draft_name(team, django_capture_on_commit_callbacks):
+    draft = team["draft"]
+    draft.name = "Close\r\nBcc: someone@example.com\nX"
+    draft.save(update_fields=["name"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        request = review_request_create(draft=draft, actor=team["editor"], reviewers=[team["reviewer"]])
+
+    assert [m.subject for m in mail.outbox] == ["Review requested: Close Bcc: someone@example.com X"]
+    assert mail.outbox[0].to == ["rita@example.com"]
+    request.refresh_from_db()
+    assert request.mailed is not None
+    assert request.mail_error == ""
+
+
+def test_review_request_whose_mail_fails_records_why_and_stands(team, settings, django_capture_on_commit_callbacks):
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": 1},
+        }
+    }
+
+    with django_capture_on_commit_callbacks(execute=True):
+        request = review_request_create(draft=team["draft"], actor=team["editor"], reviewers=[team["reviewer"]])
+
+    request.refresh_from_db()
+    assert request.mailed is None
+    assert request.mail_error.startswith("ConnectionRefusedError")
+    assert list(inbox(user=team["reviewer"])) == [request]
+
+
 def test_review_request_refuses_a_reviewer_who_is_not_a_member(team):
     with pytest.raises(DraftError) as exc:
         review_request_create(draft=team["draft"], actor=team["editor"], reviewers=[UserFactory(username="zed")])

@@ -121,6 +121,38 @@ def test_request_review_approve_and_inbox_through_the_pages(client, team, django
     assert "<strong>Approved</strong> by rita" in page
 
 
+@pytest.mark.django_db(transaction=True)
+def test_requester_is_told_when_the_review_mail_failed(client, team, settings):
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": 1},
+        }
+    }
+    client.force_login(team["editor"])
+
+    response = client.post(_url("review-request", team), {"reviewers": [team["reviewer"].pk]}, follow=True)
+
+    html = response.content.decode()
+    assert (
+        '<li class="msg-warning">Review requested, but the e-mail to the reviewers could not be sent. '
+        "The request is in their inbox; let them know yourself.</li>" in html
+    )
+    assert "got an e-mail" not in html
+    assert "The e-mail to the reviewers could not be sent (ConnectionRefusedError" in html
+    assert ReviewRequest.objects.get().reviewers.get() == team["reviewer"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_requester_is_told_the_review_mail_went_out(client, team):
+    client.force_login(team["editor"])
+
+    response = client.post(_url("review-request", team), {"reviewers": [team["reviewer"].pk]}, follow=True)
+
+    assert '<li class="msg-success">Review requested; the reviewers got an e-mail.</li>' in response.content.decode()
+    assert len(mail.outbox) == 1
+
+
 def test_review_request_naming_a_non_member_is_refused(client, team):
     stranger = UserFactory(username="zed")
     client.force_login(team["editor"])
