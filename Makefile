@@ -65,4 +65,4 @@ publish-check: $(VENV)/.installed-dev
 	$(PY) bench/publish_concurrency.py $(PUBLISH_CHECK_ARGS)
 
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3
+	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-wal db.sqlite3-shm
