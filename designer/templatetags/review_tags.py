@@ -1,4 +1,4 @@
-"""Template tags for review: the header's inbox link with its count."""
+"""Template tags for review: the header's inbox and invitations links with their counts."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from django import template
 from designer.models import Draft
 from designer.selectors.reviews import approval_status, inbox_count, publish_gate
 from designer.selectors.revisions import current_content
+from designer.selectors.sharing import invitation_count
 from processes_api import schema
 
 register = template.Library()
@@ -16,11 +17,12 @@ register = template.Library()
 
 @register.inclusion_tag("review/_inbox_link.html", takes_context=True)
 def review_inbox_link(context: dict[str, Any]) -> dict[str, Any]:
-    """Render the "Reviews (n)" header link for the signed-in user (one COUNT query)."""
+    """Render the "Reviews (n)" header link, and "Invitations (n)" when some wait (two COUNT queries)."""
     request = context.get("request")
     user = getattr(request, "user", None) or context.get("user")
     count = inbox_count(user=user) if user is not None else 0
-    return {"count": count, "show": bool(user and user.is_authenticated)}
+    invitations = invitation_count(user=user) if user is not None else 0
+    return {"count": count, "invitations": invitations, "show": bool(user and user.is_authenticated)}
 
 
 @register.filter

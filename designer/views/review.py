@@ -20,20 +20,24 @@ from django.views.decorators.http import require_GET, require_POST
 
 from designer.diff import Snapshot, diff_revisions, diff_snapshots, revision_snapshot, snapshot_of_tree
 from designer.errors import DraftError
-from designer.models import Activity, Approval, Comment, Draft, Membership, ReviewRequest, Revision
+from designer.models import Activity, Approval, Comment, Draft, Invitation, Membership, ReviewRequest, Revision
 from designer.permissions import RULES, Action, draft_for, role_of
 from designer.selectors.activity import activity_list
 from designer.selectors.comments import comment_threads
 from designer.selectors.reviews import approval_gate_required, approval_status, inbox, publish_gate, reviewers_from_ids
 from designer.selectors.revisions import current_content, review_base, review_base_latest, revision_list
-from designer.selectors.sharing import members
+from designer.selectors.sharing import invitations_for, invitations_pending, members
 from designer.selectors.trees import Tree, draft_tree
 from designer.services.comments import comment_create, comment_reopen, comment_resolve
 from designer.services.reviews import approval_gate_set, review_approve, review_request_changes, review_request_create
 from designer.services.revisions import revision_restore, revision_save_point
 from designer.services.sharing import (
     MEMBER_ROLES,
-    membership_add,
+    invitation_accept,
+    invitation_cancel,
+    invitation_create,
+    invitation_decline,
+    membership_leave,
     membership_remove,
     membership_update,
     ownership_transfer,
@@ -83,6 +87,7 @@ def members_view(request: HttpRequest, pk: int) -> HttpResponse:
         draft,
         "members",
         members=members(draft),
+        invitations=invitations_pending(draft),
         roles=MEMBER_ROLES,
         gate_required=approval_gate_required(draft),
         gate_log=draft.gate_changes.select_related("actor")[:20],
@@ -96,11 +101,18 @@ def member_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     draft = _draft(request, pk, Action.MANAGE_MEMBERS)
     identifier, role = request.POST.get("identifier", ""), request.POST.get("role", "")
     try:
-        membership = membership_add(draft=draft, actor=_user(request), identifier=identifier, role=role)
+        invitation = invitation_create(draft=draft, actor=_user(request), identifier=identifier, role=role)
     except DraftError as error:
         return _refused(request, error, "review-members", pk)
-    messages.success(request, f"Shared with {membership.user.get_username()} as {membership.role}.")
+    # The same words whether or not the identifier names an account (invitation_create).
+    messages.success(request, INVITED_MESSAGE.format(identifier=invitation.identifier, role=invitation.role))
     return redirect("review-members", pk=pk)
+
+
+INVITED_MESSAGE = (
+    "Invitation to “{identifier}” as {role} recorded. If it names an account here, that person sees it "
+    "under Invitations and can accept or decline it."
+)
 
 
 @login_required
@@ -154,6 +166,60 @@ def gate_set_view(request: HttpRequest, pk: int) -> HttpResponse:
         request, "Approval is now required before publishing." if required else "Approval gate turned off."
     )
     return redirect("review-members", pk=pk)
+
+
+@login_required
+@require_POST
+def invitation_cancel_view(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
+    draft = _draft(request, pk, Action.MANAGE_MEMBERS)
+    invitation = get_object_or_404(Invitation, pk=invitation_pk, draft=draft)
+    invitation_cancel(invitation=invitation, actor=_user(request))
+    messages.success(request, f"Invitation to “{invitation.identifier}” cancelled.")
+    return redirect("review-members", pk=pk)
+
+
+@login_required
+@require_POST
+def member_leave_view(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = _draft(request, pk, Action.VIEW)
+    try:
+        membership_leave(draft=draft, user=_user(request))
+    except DraftError as error:
+        return _refused(request, error, "review-members", pk)
+    messages.success(request, f"You left “{draft}”; it is no longer in your drafts.")
+    return redirect("draft-list")
+
+
+# --- invitations (the invited person's side) ------------------------------------------------------
+
+
+@login_required
+@require_GET
+def invitation_list_view(request: HttpRequest) -> HttpResponse:
+    invitations = list(invitations_for(user=request.user))
+    return render(request, "review/invitations.html", {"invitations": invitations})
+
+
+@login_required
+@require_POST
+def invitation_accept_view(request: HttpRequest, invitation_pk: int) -> HttpResponse:
+    invitation = get_object_or_404(Invitation.objects.select_related("draft"), pk=invitation_pk, user=request.user)
+    try:
+        membership = invitation_accept(invitation=invitation, user=_user(request))
+    except DraftError as error:
+        messages.error(request, str(error))
+        return redirect("invitation-list")
+    messages.success(request, f"You are now {membership.role} of “{invitation.draft}”.")
+    return redirect("draft-editor", pk=invitation.draft_id)
+
+
+@login_required
+@require_POST
+def invitation_decline_view(request: HttpRequest, invitation_pk: int) -> HttpResponse:
+    invitation = get_object_or_404(Invitation.objects.select_related("draft"), pk=invitation_pk, user=request.user)
+    invitation_decline(invitation=invitation, user=_user(request))
+    messages.success(request, f"Invitation to “{invitation.draft}” declined.")
+    return redirect("invitation-list")
 
 
 # --- inbox and review page ------------------------------------------------------------------------
