@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import connection, connections
@@ -118,3 +124,79 @@ def test_parallel_wrong_logins_check_at_most_the_limit(limits, checked):
     assert len(checked) <= 5
     assert sorted(set(statuses)) == [200, 429]
     assert statuses.count(200) == len(checked)
+
+
+# The same race on the embedded default, a SQLite file, in a fresh interpreter (the test database is
+# an in-memory one whose shared cache serialises whole tables).
+PARALLEL_SCRIPT = r"""
+import json, threading
+import django
+django.setup()
+from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.management import call_command
+from django.db import connections
+from django.test import Client
+
+call_command("migrate", verbosity=0)
+call_command("createcachetable", verbosity=0)
+get_user_model().objects.create_user(username="alice", password="pw-123456-long")
+connections.close_all()
+checked, lock = [], threading.Lock()
+real = AbstractBaseUser.check_password
+
+def counting(self, raw_password):
+    with lock:
+        checked.append(1)
+    return real(self, raw_password)
+
+AbstractBaseUser.check_password = counting
+barrier = threading.Barrier(30)
+statuses, failures = [], []
+
+def attempt():
+    try:
+        client = Client(raise_request_exception=False)
+        barrier.wait()
+        statuses.append(client.post("/login/", {"username": "alice", "password": "wrong"}).status_code)
+    except BaseException as exc:
+        failures.append(repr(exc))
+    finally:
+        connections.close_all()
+
+threads = [threading.Thread(target=attempt) for _ in range(30)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+print(json.dumps({"checked": len(checked), "statuses": statuses, "failures": failures}))
+"""
+
+
+def test_parallel_wrong_logins_on_a_sqlite_file_check_at_most_the_limit(tmp_path: Path):
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "DJANGO_SETTINGS_MODULE": "designer.settings",
+        "PYTHONPATH": str(settings.BASE_DIR),
+        "LOG_LEVEL": "CRITICAL",
+        "LOGIN_FAILURE_LIMIT": "5",
+        "LOGIN_IP_FAILURE_LIMIT": "50",
+    }
+
+    done = subprocess.run(
+        [sys.executable, "-c", PARALLEL_SCRIPT],
+        env=env,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert done.returncode == 0, done.stderr[-3000:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["failures"] == []
+    assert result["checked"] <= 5
+    assert sorted(set(result["statuses"])) == [200, 429]
+    assert result["statuses"].count(200) == result["checked"]
