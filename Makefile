@@ -5,18 +5,22 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test check lint typecheck pytest test-postgres bench load publish-check clean
+.PHONY: run test check lint typecheck pytest test-postgres bench load publish-check lock clean
 
 $(PY):
 	@python=$$(scripts/find-python) && echo "Creating $(VENV) with $$python" && "$$python" -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e .
+# Dependencies come from the locks, every file checked against its hash; then the project itself,
+# without dependencies and built with the locked setuptools. pyproject.toml keeps the ranges;
+# `make lock` turns them into the locks (docs/deploy.md, "Dependencies").
+$(VENV)/.installed: requirements.lock pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	@touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e '.[dev]'
+$(VENV)/.installed-dev: requirements-dev.lock pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.lock
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	@touch $@ $(VENV)/.installed
 
 run: $(VENV)/.installed
@@ -64,5 +68,14 @@ load: $(VENV)/.installed-dev
 publish-check: $(VENV)/.installed-dev
 	$(PY) bench/publish_concurrency.py $(PUBLISH_CHECK_ARGS)
 
+# Re-resolve the locks from pyproject.toml's ranges, keeping every pin that still fits; take the
+# newest versions the ranges allow with `make lock LOCK_ARGS=--upgrade`. The dev lock is
+# constrained by the runtime lock, so both install the same version of every shared package.
+PIP_COMPILE := $(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-index-url --no-emit-find-links --all-build-deps $(LOCK_ARGS)
+lock: $(VENV)/.installed-dev
+	$(PIP_COMPILE) --output-file=requirements.lock pyproject.toml
+	$(PIP_COMPILE) --extra=dev --constraint=requirements.lock --output-file=requirements-dev.lock pyproject.toml
+
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3
+	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-wal db.sqlite3-shm

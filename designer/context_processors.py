@@ -8,15 +8,19 @@ from typing import Any
 from django.http import HttpRequest
 
 from designer.selectors.reviews import inbox_count
+from designer.selectors.sharing import invitation_count
 
 
 def review_inbox(request: HttpRequest) -> dict[str, Callable[[], int]]:
-    """Add ``review_inbox_count``, the reviews waiting for the signed-in user (the header's badge).
+    """Add ``review_inbox_count`` and ``review_invitation_count``: what waits for the signed-in user.
 
-    It is a callable, which the template resolves once with ``{% with %}``: the one COUNT query
-    runs only on pages that show the header.
+    They are callables, which the template resolves once with ``{% with %}``: each COUNT query runs
+    only on pages that show the header.
     """
     user: Any = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"review_inbox_count": lambda: inbox_count(user=user)}
+    return {
+        "review_inbox_count": lambda: inbox_count(user=user),
+        "review_invitation_count": lambda: invitation_count(user=user),
+    }

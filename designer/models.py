@@ -133,6 +133,32 @@ class Membership(models.Model):
         return f"{self.user} is {self.role} of {self.draft}"
 
 
+class Invitation(models.Model):
+    """An offer to share a draft, waiting for the answer of the person invited; it grants nothing.
+
+    ``identifier`` is the username or e-mail address the sharer typed, and all they are ever shown;
+    ``user`` is the active account it named, if exactly one. An identifier that names nobody makes
+    an invitation too, so that sharing never tells whether (or to whom) an address belongs.
+    Accepting makes a ``Membership``; declining or cancelling deletes the invitation.
+    """
+
+    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="invitations")
+    identifier = models.CharField(max_length=254)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="draft_invitations"
+    )
+    role = models.CharField(max_length=10, choices=Membership.Role.choices)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created", "id"]
+        constraints = [models.UniqueConstraint(fields=["draft", "identifier"], name="one_invitation_per_identifier")]
+
+    def __str__(self) -> str:
+        return f"{self.identifier} invited as {self.role} of {self.draft}"
+
+
 class Revision(models.Model):
     """An immutable snapshot of a draft's content: the payload, its path map and a content hash."""
 
@@ -179,6 +205,8 @@ class ReviewRequest(models.Model):
     note = models.TextField(blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
     created = models.DateTimeField(auto_now_add=True)
+    mailed = models.DateTimeField(null=True, blank=True, help_text="When the reviewers' e-mail went out.")
+    mail_error = models.TextField(blank=True, help_text="Why the reviewers' e-mail could not be sent.")
 
     class Meta:
         ordering = ["-created", "-id"]
@@ -278,6 +306,8 @@ class Activity(models.Model):
         MEMBER_ADDED = "member_added", "Added a member"
         MEMBER_CHANGED = "member_changed", "Changed a role"
         MEMBER_REMOVED = "member_removed", "Removed a member"
+        MEMBER_JOINED = "member_joined", "Accepted an invitation"
+        MEMBER_LEFT = "member_left", "Left the draft"
         OWNER_CHANGED = "owner_changed", "Transferred ownership"
         GATE_CHANGED = "gate_changed", "Changed the approval gate"
         SAVE_POINT = "save_point", "Saved a revision"
@@ -298,3 +328,17 @@ class Activity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor} {self.verb} {self.draft}"
+
+
+class LoginFailureCount(models.Model):
+    """Failed log-in attempts for one throttle key (designer/throttle.py) until ``until``.
+
+    A row, not a cache entry, so that check-and-count is one conditional UPDATE on every database.
+    """
+
+    key = models.CharField(max_length=80, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    until = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count} until {self.until:%Y-%m-%d %H:%M:%S}"

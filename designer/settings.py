@@ -140,6 +140,17 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default must answer simultaneous writes with conflicts (409), not "database is
+    # locked": WAL lets readers run beside the writer, IMMEDIATE takes the write lock when a
+    # transaction begins (a deferred one that later writes fails at once instead of waiting), and
+    # the timeout is how many seconds a writer waits for the lock.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": env_int("SQLITE_TIMEOUT", 20),
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -155,7 +166,7 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "draft-list"
 LOGOUT_REDIRECT_URL = "login"
 
-# Failed-login throttling (designer/throttle.py), counted in the shared cache so that every web
+# Failed-login throttling (designer/throttle.py), counted in database rows so that every web
 # process sees the same counts: after LOGIN_FAILURE_LIMIT failures for one username from one
 # address (or LOGIN_IP_FAILURE_LIMIT from one address for any usernames) within
 # LOGIN_LOCKOUT_SECONDS, further attempts are refused until the window has passed.

@@ -6,11 +6,13 @@ can be a reviewer, what a decision needs) and raise :class:`DraftError` with a m
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from django.core.mail import send_mail
 from django.db import transaction
+from django.utils import timezone
 
 from designer import permissions
 from designer.errors import DraftConflict, DraftError
@@ -24,6 +26,8 @@ from designer.services.revisions import revision_freeze
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
+logger = logging.getLogger(__name__)
+
 
 @transaction.atomic
 def review_request_create(
@@ -31,7 +35,8 @@ def review_request_create(
 ) -> ReviewRequest:
     """Freeze the current content and ask ``reviewers`` (members who may approve) to review it.
 
-    Each reviewer gets an e-mail; older open requests on the draft are superseded.
+    Each reviewer with an address gets an e-mail once the request is committed; whether it went out
+    is recorded on the request (``mailed``, ``mail_error``). Older open requests are superseded.
     """
     chosen = list({user.pk: user for user in reviewers}.values())
     if not chosen:
@@ -67,9 +72,32 @@ def review_request_create(
             body += f"\n\nNote: {note.strip()}"
         if notify_url:
             body += f"\n\nOpen the review: {notify_url}"
-        # robust: a mail server that is down must not undo or fail the request itself.
-        transaction.on_commit(lambda: send_mail(f"Review requested: {draft}", body, None, recipients), robust=True)
+        subject = header_safe(f"Review requested: {draft}")
+        # After the commit, so that a request rolled back mails nobody; a failure is recorded on the
+        # request (the requester is told), it never undoes the request itself.
+        transaction.on_commit(
+            lambda: review_request_mail(review_request=request, subject=subject, body=body, recipients=recipients),
+            robust=True,
+        )
     return request
+
+
+def header_safe(text: str) -> str:
+    """Return ``text`` on one line: a line break in a mail header is refused (BadHeaderError)."""
+    return " ".join(line.strip() for line in text.splitlines() if line.strip())
+
+
+def review_request_mail(*, review_request: ReviewRequest, subject: str, body: str, recipients: list[str]) -> None:
+    """Send the reviewers' e-mail and record the outcome on ``review_request`` (``mailed`` or ``mail_error``)."""
+    try:
+        send_mail(subject, body, None, recipients)
+    except Exception as error:  # any failure of the mail server or the message is the requester's to know
+        logger.warning("review request %s: e-mail not sent: %r", review_request.pk, error)
+        review_request.mail_error = f"{type(error).__name__}: {error}"[:1000]
+        ReviewRequest.objects.filter(pk=review_request.pk).update(mail_error=review_request.mail_error)
+    else:
+        review_request.mailed = timezone.now()
+        ReviewRequest.objects.filter(pk=review_request.pk).update(mailed=review_request.mailed, mail_error="")
 
 
 def _decide(

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from designer.diff import Snapshot, diff_revisions, diff_snapshots, revision_snapshot, snapshot_of_tree
 from designer.errors import DraftError
-from designer.models import Activity, Approval, Comment, Draft, Membership, ReviewRequest, Revision
+from designer.models import Activity, Approval, Comment, Draft, Invitation, Membership, ReviewRequest, Revision
 from designer.permissions import RULES, Action, draft_for, role_of
 from designer.selectors.activity import activity_list
 from designer.selectors.comments import comment_threads
@@ -33,14 +33,18 @@ from designer.selectors.reviews import (
     reviewers_from_ids,
 )
 from designer.selectors.revisions import current_content, review_base, review_base_latest, revision_list
-from designer.selectors.sharing import members
+from designer.selectors.sharing import invitations_for, invitations_pending, members
 from designer.selectors.trees import Tree, draft_tree
 from designer.services.comments import comment_create, comment_reopen, comment_resolve
 from designer.services.reviews import approval_gate_set, review_approve, review_request_changes, review_request_create
 from designer.services.revisions import revision_restore, revision_save_point
 from designer.services.sharing import (
     MEMBER_ROLES,
-    membership_add,
+    invitation_accept,
+    invitation_cancel,
+    invitation_create,
+    invitation_decline,
+    membership_leave,
     membership_remove,
     membership_update,
     ownership_transfer,
@@ -76,6 +80,7 @@ def members_view(request: Request, pk: int) -> HttpResponse:
         draft,
         "members",
         members=members(draft),
+        invitations=invitations_pending(draft),
         roles=MEMBER_ROLES,
         gate_required=approval_gate_required(draft),
         gate_log=draft.gate_changes.select_related("actor")[:20],
@@ -89,11 +94,18 @@ def member_add_view(request: Request, pk: int) -> HttpResponse:
     draft = _draft(request, pk, Action.MANAGE_MEMBERS)
     identifier, role = request.POST.get("identifier", ""), request.POST.get("role", "")
     try:
-        membership = membership_add(draft=draft, actor=request.user, identifier=identifier, role=role)
+        invitation = invitation_create(draft=draft, actor=request.user, identifier=identifier, role=role)
     except DraftError as error:
         return _refused(request, error, "review-members", pk)
-    messages.success(request, f"Shared with {membership.user.get_username()} as {membership.role}.")
+    # The same words whether or not the identifier names an account (invitation_create).
+    messages.success(request, INVITED_MESSAGE.format(identifier=invitation.identifier, role=invitation.role))
     return redirect("review-members", pk=pk)
+
+
+INVITED_MESSAGE = (
+    "Invitation to “{identifier}” as {role} recorded. If it names an account here, that person sees it "
+    "under Invitations and can accept or decline it."
+)
 
 
 @login_required
@@ -147,6 +159,60 @@ def gate_set_view(request: Request, pk: int) -> HttpResponse:
         request, "Approval is now required before publishing." if required else "Approval gate turned off."
     )
     return redirect("review-members", pk=pk)
+
+
+@login_required
+@require_POST
+def invitation_cancel_view(request: Request, pk: int, invitation_pk: int) -> HttpResponse:
+    draft = _draft(request, pk, Action.MANAGE_MEMBERS)
+    invitation = get_object_or_404(Invitation, pk=invitation_pk, draft=draft)
+    invitation_cancel(invitation=invitation, actor=request.user)
+    messages.success(request, f"Invitation to “{invitation.identifier}” cancelled.")
+    return redirect("review-members", pk=pk)
+
+
+@login_required
+@require_POST
+def member_leave_view(request: Request, pk: int) -> HttpResponse:
+    draft = _draft(request, pk, Action.VIEW)
+    try:
+        membership_leave(draft=draft, user=request.user)
+    except DraftError as error:
+        return _refused(request, error, "review-members", pk)
+    messages.success(request, f"You left “{draft}”; it is no longer in your drafts.")
+    return redirect("draft-list")
+
+
+# --- invitations (the invited person's side) ------------------------------------------------------
+
+
+@login_required
+@require_GET
+def invitation_list_view(request: Request) -> HttpResponse:
+    invitations = list(invitations_for(user=request.user))
+    return render(request, "review/invitations.html", {"invitations": invitations})
+
+
+@login_required
+@require_POST
+def invitation_accept_view(request: Request, invitation_pk: int) -> HttpResponse:
+    invitation = get_object_or_404(Invitation.objects.select_related("draft"), pk=invitation_pk, user=request.user)
+    try:
+        membership = invitation_accept(invitation=invitation, user=request.user)
+    except DraftError as error:
+        messages.error(request, str(error))
+        return redirect("invitation-list")
+    messages.success(request, f"You are now {membership.role} of “{invitation.draft}”.")
+    return redirect("draft-editor", pk=invitation.draft_id)
+
+
+@login_required
+@require_POST
+def invitation_decline_view(request: Request, invitation_pk: int) -> HttpResponse:
+    invitation = get_object_or_404(Invitation.objects.select_related("draft"), pk=invitation_pk, user=request.user)
+    invitation_decline(invitation=invitation, user=request.user)
+    messages.success(request, f"Invitation to “{invitation.draft}” declined.")
+    return redirect("invitation-list")
 
 
 # --- inbox and review page ------------------------------------------------------------------------
@@ -226,7 +292,7 @@ def review_request_create_view(request: Request, pk: int) -> HttpResponse:
     draft = _draft(request, pk, Action.REQUEST_REVIEW)
     try:
         reviewers = reviewers_from_ids(draft=draft, ids=request.POST.getlist("reviewers"))
-        review_request_create(
+        review_request = review_request_create(
             draft=draft,
             actor=request.user,
             reviewers=reviewers,
@@ -235,8 +301,19 @@ def review_request_create_view(request: Request, pk: int) -> HttpResponse:
         )
     except DraftError as error:
         return _refused(request, error, "review-page", pk)
-    messages.success(request, "Review requested; the reviewers got an e-mail.")
+    if review_request.mail_error:
+        messages.warning(request, MAIL_FAILED_MESSAGE)
+    elif review_request.mailed:
+        messages.success(request, "Review requested; the reviewers got an e-mail.")
+    else:
+        messages.success(request, "Review requested; it is in the reviewers' inbox.")
     return redirect("review-page", pk=pk)
+
+
+MAIL_FAILED_MESSAGE = (
+    "Review requested, but the e-mail to the reviewers could not be sent. "
+    "The request is in their inbox; let them know yourself."
+)
 
 
 def _version(request: Request) -> int:

@@ -1,4 +1,4 @@
-"""Team review in a real Chromium: share, request a review, comment, approve, publish, void by editing."""
+"""Team review in a real Chromium: share, accept, request a review, comment, approve, publish, void by editing."""
 
 from __future__ import annotations
 
@@ -53,7 +53,13 @@ def test_two_users_review_approve_publish_and_an_edit_voids_the_approval(new_pag
     owner_page.get_by_label("Username or e-mail").fill("bob")
     expect(owner_page.get_by_role("combobox", name="Role", exact=True)).to_have_value("reviewer")
     owner_page.get_by_role("button", name="Share", exact=True).click()
-    expect(owner_page.locator(".messages")).to_contain_text("Shared with bob as reviewer.")
+    expect(owner_page.locator(".messages")).to_contain_text("Invitation to “bob” as reviewer recorded.")
+
+    # Bob sees the invitation in the header and accepts it.
+    reviewer_page.goto(base + "/")
+    reviewer_page.locator(".topbar .invitations-link").click()
+    reviewer_page.get_by_role("button", name="Accept").click()
+    expect(reviewer_page.locator(".messages")).to_contain_text("You are now reviewer of “Quarter close”.")
 
     # With a reviewer on the draft, publishing waits for an approval and says so.
     owner_page.goto(editor_url)

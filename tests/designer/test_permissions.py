@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from designer.models import Draft, Membership
+from designer.models import Draft, Invitation, Membership
 from designer.permissions import RULES, Action, can, role_of, with_my_role
 from designer.services.comments import comment_create, comment_resolve
 from designer.services.revisions import revision_save_point
@@ -31,6 +31,7 @@ ENDPOINTS = [
     Endpoint("review-member-add", "post", Action.MANAGE_MEMBERS, data=(("identifier", "newcomer"), ("role", "viewer"))),
     Endpoint("review-member-update", "post", Action.MANAGE_MEMBERS, ("member",), (("role", "editor"),)),
     Endpoint("review-member-remove", "post", Action.MANAGE_MEMBERS, ("member",)),
+    Endpoint("review-invitation-cancel", "post", Action.MANAGE_MEMBERS, ("invitation",)),
     Endpoint("review-transfer", "post", Action.MANAGE_MEMBERS, data=(("member", "{member}"),)),
     Endpoint("review-gate", "post", Action.SET_APPROVAL_GATE, data=(("reason", "demo"),)),
     Endpoint("review-page", "get", Action.VIEW),
@@ -57,6 +58,9 @@ def world(team):
     UserFactory(username="newcomer")
     draft = team["draft"]
     spare = Membership.objects.create(draft=draft, user=UserFactory(username="spare"), role="viewer")
+    invitation = Invitation.objects.create(
+        draft=draft, identifier="someone@example.com", role="viewer", invited_by=draft.owner
+    )
     comment = comment_create(draft=draft, actor=users["owner"], body="Open thread")
     resolved = comment_create(draft=draft, actor=users["owner"], body="Done thread")
     comment_resolve(comment=resolved, actor=users["owner"])
@@ -64,6 +68,7 @@ def world(team):
     draft.refresh_from_db()
     values = {
         "member": spare.pk,
+        "invitation": invitation.pk,
         "comment": comment.pk,
         "resolved_comment": resolved.pk,
         "number": revision.number,
@@ -77,9 +82,14 @@ def _request(client, world, endpoint: Endpoint):
     values = world["values"]
     kwargs: dict[str, Any] = {"pk": world["draft"].pk}
     for name in endpoint.kwargs:
-        kwargs[{"member": "member_pk", "comment": "comment_pk", "resolved_comment": "comment_pk"}.get(name, name)] = (
-            values[name]
-        )
+        kwargs[
+            {
+                "member": "member_pk",
+                "invitation": "invitation_pk",
+                "comment": "comment_pk",
+                "resolved_comment": "comment_pk",
+            }.get(name, name)
+        ] = values[name]
     url = reverse(endpoint.name, kwargs=kwargs)
     data = {key: value.format(**values) for key, value in endpoint.data}
     return getattr(client, endpoint.method)(url, data)

@@ -4,12 +4,13 @@ import pytest
 from django.core import mail
 
 from designer.errors import DraftConflict, DraftError
-from designer.models import Activity, ApprovalGateChange, Comment, Membership, Node, Revision
-from designer.permissions import with_my_role
+from designer.models import Activity, ApprovalGateChange, Comment, Draft, Invitation, Membership, Node, Revision
+from designer.permissions import role_of, with_my_role
 from designer.selectors.comments import comment_counts, comment_threads
 from designer.selectors.drafts import draft_list
 from designer.selectors.reviews import approval_status, inbox, inbox_count, publish_gate
 from designer.selectors.revisions import current_content
+from designer.selectors.sharing import invitations_for
 from designer.selectors.trees import draft_tree
 from designer.services.activity import activity_record
 from designer.services.comments import comment_create, comment_reopen, comment_resolve
@@ -17,7 +18,15 @@ from designer.services.drafts import draft_update
 from designer.services.nodes import node_delete, node_move, node_update
 from designer.services.reviews import approval_gate_set, review_approve, review_request_changes, review_request_create
 from designer.services.revisions import revision_restore, revision_save_point
-from designer.services.sharing import membership_add, membership_remove, membership_update, ownership_transfer
+from designer.services.sharing import (
+    invitation_accept,
+    invitation_create,
+    membership_add,
+    membership_leave,
+    membership_remove,
+    membership_update,
+    ownership_transfer,
+)
 from processes_api.payload import build_payload
 from tests.factories import UserFactory, add_job, make_draft, root_of
 
@@ -67,6 +76,85 @@ def test_membership_add_refuses_bad_input_and_writes_nothing(team, identifier, r
     assert not Activity.objects.filter(verb="member_added").exists()
 
 
+def test_invitation_grants_nothing_until_accepted(team):
+    draft = team["draft"]
+    dana = UserFactory(username="dana", email="Dana@Example.com")
+
+    invitation = invitation_create(draft=draft, actor=team["owner"], identifier=" dana@example.com ", role="editor")
+
+    assert (invitation.identifier, invitation.user, invitation.role) == ("dana@example.com", dana, "editor")
+    assert role_of(dana, draft) is None
+    assert draft not in draft_list(user=dana)
+    assert list(invitations_for(user=dana)) == [invitation]
+
+    membership = invitation_accept(invitation=invitation, user=dana)
+
+    assert (membership.user, membership.role) == (dana, "editor")
+    assert role_of(dana, Draft.objects.get(pk=draft.pk)) == "editor"
+    assert Activity.objects.filter(draft=draft, verb="member_joined", summary="dana as editor").exists()
+
+
+def test_invitations_by_username_and_address_are_answered_together(team):
+    dana = UserFactory(username="dana", email="dana@example.com")
+    first = invitation_create(draft=team["draft"], actor=team["owner"], identifier="dana", role="viewer")
+    invitation_create(draft=team["draft"], actor=team["owner"], identifier="dana@example.com", role="editor")
+
+    invitation_accept(invitation=first, user=dana)
+
+    assert not Invitation.objects.exists()
+    assert Membership.objects.get(draft=team["draft"], user=dana).role == "viewer"
+
+
+@pytest.mark.parametrize("identifier", ["nobody", "ghost@example.com", "shared@example.com", "inactive"])
+def test_an_identifier_naming_no_single_active_account_is_invited_all_the_same(team, identifier):
+    UserFactory(username="s1", email="shared@example.com")
+    UserFactory(username="s2", email="shared@example.com")
+    UserFactory(username="inactive", is_active=False)
+
+    invitation = invitation_create(draft=team["draft"], actor=team["owner"], identifier=identifier, role="viewer")
+
+    assert (invitation.identifier, invitation.user) == (identifier, None)
+    assert Membership.objects.filter(draft=team["draft"]).count() == 3
+
+
+@pytest.mark.parametrize(
+    ("identifier", "role", "message"),
+    [
+        ("", "viewer", "Enter a username or an e-mail address."),
+        (
+            "a\x00b@example.com",
+            "viewer",
+            "A username or e-mail address cannot contain control characters or line breaks.",
+        ),
+        ("x" * 255, "viewer", "A username or e-mail address has at most 254 characters."),
+        ("olivia", "viewer", "You own this draft already."),
+        ("rita@example.com", "viewer", "rita is a member already; change their role instead."),
+        ("taken", "viewer", "“taken” is invited already; cancel that invitation to invite again."),
+        ("dana", "owner", "A draft has one owner; use “Transfer ownership” to hand it over."),
+    ],
+)
+def test_invitation_refusals_depend_only_on_what_the_sharer_can_see(team, identifier, role, message):
+    UserFactory(username="dana")
+    invitation_create(draft=team["draft"], actor=team["owner"], identifier="TAKEN", role="viewer")
+
+    with pytest.raises(DraftError) as exc:
+        invitation_create(draft=team["draft"], actor=team["owner"], identifier=identifier, role=role)
+
+    assert str(exc.value) == message
+    assert Invitation.objects.count() == 1
+
+
+def test_a_member_who_leaves_loses_access_and_review_assignments(team):
+    draft = team["draft"]
+    request = review_request_create(draft=draft, actor=team["editor"], reviewers=[team["reviewer"]])
+
+    membership_leave(draft=draft, user=team["reviewer"])
+
+    assert role_of(team["reviewer"], Draft.objects.get(pk=draft.pk)) is None
+    assert list(request.reviewers.all()) == []
+    assert Activity.objects.filter(draft=draft, verb="member_left", summary="rita").exists()
+
+
 def test_membership_update_and_remove_are_logged(team):
     draft = team["draft"]
     membership = Membership.objects.get(draft=draft, user=team["viewer"])
@@ -109,6 +197,38 @@ def test_review_request_freezes_a_revision_and_mails_the_reviewers(team, django_
     assert list(inbox(user=team["reviewer"])) == [request]
     assert inbox_count(user=team["reviewer"]) == 1
     assert inbox_count(user=team["viewer"]) == 0
+
+
+def test_review_request_mail_subject_has_no_line_breaks_from_the_draft_name(team, django_capture_on_commit_callbacks):
+    draft = team["draft"]
+    draft.name = "Close\r\nBcc: someone@example.com\nX"
+    draft.save(update_fields=["name"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        request = review_request_create(draft=draft, actor=team["editor"], reviewers=[team["reviewer"]])
+
+    assert [m.subject for m in mail.outbox] == ["Review requested: Close Bcc: someone@example.com X"]
+    assert mail.outbox[0].to == ["rita@example.com"]
+    request.refresh_from_db()
+    assert request.mailed is not None
+    assert request.mail_error == ""
+
+
+def test_review_request_whose_mail_fails_records_why_and_stands(team, settings, django_capture_on_commit_callbacks):
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": 1},
+        }
+    }
+
+    with django_capture_on_commit_callbacks(execute=True):
+        request = review_request_create(draft=team["draft"], actor=team["editor"], reviewers=[team["reviewer"]])
+
+    request.refresh_from_db()
+    assert request.mailed is None
+    assert request.mail_error.startswith("ConnectionRefusedError")
+    assert list(inbox(user=team["reviewer"])) == [request]
 
 
 def test_review_request_refuses_a_reviewer_who_is_not_a_member(team):

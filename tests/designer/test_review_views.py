@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from designer.context_processors import review_inbox
-from designer.models import Approval, Comment, Membership, Node, ReviewRequest
+from designer.models import Approval, Comment, Draft, Invitation, Membership, Node, ReviewRequest
 from designer.selectors.comments import comment_counts
 from designer.services.comments import comment_create
 from designer.services.nodes import node_delete, node_update
@@ -93,17 +93,140 @@ def test_empty_comment_without_htmx_redirects_with_the_message(client, team):
     assert not Comment.objects.exists()
 
 
-def test_sharing_with_an_unknown_user_shows_the_message(client, team):
+def _share(client, team, identifier, role="viewer"):
+    return client.post(_url("review-member-add", team), {"identifier": identifier, "role": role})
+
+
+def _messages(response) -> list[str]:
+    return [str(m) for m in response.context["messages"]]
+
+
+@pytest.mark.parametrize(
+    ("known", "unknown"),
+    [("dana@example.com", "nobody@example.com"), ("dana", "nobody"), ("DANA@EXAMPLE.COM", "NOBODY@EXAMPLE.COM")],
+)
+def test_sharing_answers_the_same_for_known_and_unknown_identifiers(client, team, known, unknown):
+    UserFactory(username="dana", email="dana@example.com")
     client.force_login(team["owner"])
 
-    response = client.post(
-        _url("review-member-add", team), {"identifier": "nobody@x.org", "role": "viewer"}, follow=True
-    )
+    answers = [_share(client, team, identifier) for identifier in (known, unknown)]
+    page = client.get(_url("review-members", team))
 
+    assert [r.status_code for r in answers] == [302, 302]
+    assert answers[0].url == answers[1].url
+    html = page.content.decode()
+    shown = [m.replace(unknown, known) for m in _messages(page)]
     assert (
-        "There is no user &quot;nobody@x.org&quot;. Check the username or e-mail address." in response.content.decode()
+        shown
+        == [
+            f"Invitation to “{known}” as viewer recorded. If it names an account here, that person sees it "
+            "under Invitations and can accept or decline it.",
+        ]
+        * 2
     )
+    assert f"<td>{known}</td>" in html
+    assert f"<td>{unknown}</td>" in html
+    if "@" in known:
+        assert "dana<" not in html.replace(known, "")
     assert Membership.objects.filter(draft=team["draft"]).count() == 3
+
+
+def test_an_invited_person_sees_nothing_of_the_draft_until_they_accept(client, team):
+    dana = UserFactory(username="dana", email="dana@example.com")
+    client.force_login(team["owner"])
+    _share(client, team, "dana@example.com", role="editor")
+    client.force_login(dana)
+
+    listed_before = client.get(reverse("draft-list")).content.decode()
+    opened_before = client.get(_url("draft-editor", team))
+    invitations = client.get(reverse("invitation-list")).content.decode()
+    header = client.get(reverse("review-inbox")).content.decode()
+
+    assert "Quarter close" not in listed_before
+    assert opened_before.status_code == 404
+    assert "Quarter close" in invitations
+    assert "olivia invites you as editor" in invitations
+    assert 'Invitations <span class="count" aria-label="1 waiting">1</span>' in header
+
+    invitation = Invitation.objects.get()
+    response = client.post(reverse("invitation-accept", args=[invitation.pk]), follow=True)
+
+    assert response.redirect_chain[-1][0] == _url("draft-editor", team)
+    assert "You are now editor of “Quarter close”." in _messages(response)
+    assert Membership.objects.get(draft=team["draft"], user=dana).role == "editor"
+    assert not Invitation.objects.exists()
+    assert "Quarter close" in client.get(reverse("draft-list")).content.decode()
+    assert "Invitations <span" not in client.get(reverse("review-inbox")).content.decode()
+
+
+def test_a_declined_invitation_leaves_no_trace_of_the_draft(client, team):
+    dana = UserFactory(username="dana")
+    client.force_login(team["owner"])
+    _share(client, team, "dana")
+    client.force_login(dana)
+
+    response = client.post(reverse("invitation-decline", args=[Invitation.objects.get().pk]), follow=True)
+
+    assert "Invitation to “Quarter close” declined." in _messages(response)
+    assert not Invitation.objects.exists()
+    assert not Membership.objects.filter(user=dana).exists()
+    assert client.get(_url("draft-editor", team)).status_code == 404
+    assert "Quarter close" not in client.get(reverse("draft-list")).content.decode()
+
+
+def test_nobody_else_can_answer_an_invitation(client, team):
+    UserFactory(username="dana")
+    client.force_login(team["owner"])
+    _share(client, team, "dana")
+    invitation = Invitation.objects.get()
+    client.force_login(team["viewer"])
+
+    accept = client.post(reverse("invitation-accept", args=[invitation.pk]))
+    decline = client.post(reverse("invitation-decline", args=[invitation.pk]))
+
+    assert (accept.status_code, decline.status_code) == (404, 404)
+    assert Invitation.objects.filter(pk=invitation.pk).exists()
+    assert Membership.objects.get(draft=team["draft"], user=team["viewer"]).role == "viewer"
+
+
+def test_an_invitation_to_an_unknown_identifier_is_listed_and_can_be_cancelled(client, team):
+    client.force_login(team["owner"])
+    _share(client, team, "ghost@example.com")
+    invitation = Invitation.objects.get()
+
+    response = client.post(_url("review-invitation-cancel", team, invitation_pk=invitation.pk), follow=True)
+
+    assert invitation.user is None
+    assert "Invitation to “ghost@example.com” cancelled." in _messages(response)
+    assert not Invitation.objects.exists()
+
+
+def test_a_member_can_leave_a_shared_draft(client, team):
+    client.force_login(team["viewer"])
+
+    response = client.post(_url("review-member-leave", team), follow=True)
+
+    assert response.redirect_chain[-1][0] == reverse("draft-list")
+    assert "You left “Quarter close”; it is no longer in your drafts." in _messages(response)
+    assert not Membership.objects.filter(user=team["viewer"]).exists()
+    assert client.get(_url("review-members", team)).status_code == 404
+
+
+def test_someone_without_access_cannot_leave_or_learn_of_a_draft(client, team):
+    client.force_login(UserFactory(username="zed"))
+
+    response = client.post(_url("review-member-leave", team))
+
+    assert response.status_code == 404
+
+
+def test_the_owner_cannot_leave_their_own_draft(client, team):
+    client.force_login(team["owner"])
+
+    response = client.post(_url("review-member-leave", team), follow=True)
+
+    assert "You own this draft: transfer ownership to a member before leaving it." in _messages(response)
+    assert Draft.objects.get(pk=team["draft"].pk).owner == team["owner"]
 
 
 def test_request_review_approve_and_inbox_through_the_pages(client, team, django_capture_on_commit_callbacks):
@@ -123,6 +246,38 @@ def test_request_review_approve_and_inbox_through_the_pages(client, team, django
     assert 'Reviews for you <span class="count">0</span>' in client.get(reverse("review-inbox")).content.decode()
     page = client.get(_url("review-page", team)).content.decode()
     assert "<strong>Approved</strong> by rita" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_requester_is_told_when_the_review_mail_failed(client, team, settings):
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": 1},
+        }
+    }
+    client.force_login(team["editor"])
+
+    response = client.post(_url("review-request", team), {"reviewers": [team["reviewer"].pk]}, follow=True)
+
+    html = response.content.decode()
+    assert (
+        '<li class="msg-warning">Review requested, but the e-mail to the reviewers could not be sent. '
+        "The request is in their inbox; let them know yourself.</li>" in html
+    )
+    assert "got an e-mail" not in html
+    assert "The e-mail to the reviewers could not be sent (ConnectionRefusedError" in html
+    assert ReviewRequest.objects.get().reviewers.get() == team["reviewer"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_requester_is_told_the_review_mail_went_out(client, team):
+    client.force_login(team["editor"])
+
+    response = client.post(_url("review-request", team), {"reviewers": [team["reviewer"].pk]}, follow=True)
+
+    assert '<li class="msg-success">Review requested; the reviewers got an e-mail.</li>' in response.content.decode()
+    assert len(mail.outbox) == 1
 
 
 def test_review_request_naming_a_non_member_is_refused(client, team):
