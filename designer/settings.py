@@ -241,12 +241,17 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "process-designer@loca
 WORKIVA_SANDBOX = env_bool("WORKIVA_SANDBOX", DEBUG)
 # With the sandbox on, the defaults publish to it on this server; otherwise they are Workiva's own
 # hosts and an empty grant that the operator must set (docs/deploy.md).
+# The sandbox is served by this very server, so its address is the one the server listens on:
+# `make run` passes HOST and PORT (SERVER_URL overrides both, e.g. behind a proxy).
+SERVER_URL = os.environ.get("SERVER_URL") or (
+    f"http://{os.environ.get('HOST') or '127.0.0.1'}:{os.environ.get('PORT') or '8000'}"
+)
 WORKIVA_API_URL = os.environ.get(
-    "WORKIVA_API_URL", "http://127.0.0.1:8000/sandbox" if WORKIVA_SANDBOX else workiva_schema.DEFAULT_API_URL
+    "WORKIVA_API_URL", f"{SERVER_URL}/sandbox" if WORKIVA_SANDBOX else workiva_schema.DEFAULT_API_URL
 )
 WORKIVA_TOKEN_URL = os.environ.get(
     "WORKIVA_TOKEN_URL",
-    "http://127.0.0.1:8000/sandbox/iam/v1/oauth2/token" if WORKIVA_SANDBOX else workiva_schema.DEFAULT_TOKEN_URL,
+    f"{SERVER_URL}/sandbox/iam/v1/oauth2/token" if WORKIVA_SANDBOX else workiva_schema.DEFAULT_TOKEN_URL,
 )
 WORKIVA_CLIENT_ID = os.environ.get("WORKIVA_CLIENT_ID", "sandbox-client" if WORKIVA_SANDBOX else "")
 WORKIVA_CLIENT_SECRET = os.environ.get("WORKIVA_CLIENT_SECRET", "sandbox-secret" if WORKIVA_SANDBOX else "")

@@ -320,7 +320,7 @@ class Client:
 def _transport_error(method: str, url: str, exc: requests.RequestException, read_timeout: float) -> ApiError:
     """Return the :class:`ApiError` for a request that got no HTTP answer."""
     if isinstance(exc, requests.ConnectTimeout):
-        return ApiError(f"{method} {_path_of(url)}: could not connect in time")
+        return ApiError(f"{method} {_origin_and_path(url)}: could not connect in time")
     if isinstance(exc, requests.Timeout):
         return ApiError(
             f"{method} {_path_of(url)}: no answer within {read_timeout:g} s after sending", outcome_unknown=True
@@ -328,7 +328,7 @@ def _transport_error(method: str, url: str, exc: requests.RequestException, read
     if isinstance(exc, requests.ConnectionError):
         sent = not _before_sending(exc)
         return ApiError(
-            f"{method} {_path_of(url)}: the connection "
+            f"{method} {_origin_and_path(url)}: the connection "
             + ("broke after the request was sent" if sent else "could not be opened"),
             outcome_unknown=sent,
         )
@@ -369,6 +369,15 @@ def _describe(method: str, url: str, status: int, body: Any) -> str:
 
 def _path_of(url: str) -> str:
     return urlsplit(url).path or url
+
+
+def _origin_and_path(url: str) -> str:
+    """Return ``url`` without its query: where a connection went, for messages that must name it."""
+    parts = urlsplit(url)
+    if not parts.hostname:
+        return url
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme}://{parts.hostname}{port}{parts.path}"  # never the user:password@ part
 
 
 def _dumps(data: Any) -> str:

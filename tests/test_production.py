@@ -376,3 +376,20 @@ def test_without_the_sandbox_the_workiva_defaults_are_workivas_hosts_and_no_gran
         "''",
         "''",
     ]
+
+
+def test_the_sandbox_defaults_follow_the_port_the_server_runs_on():
+    code = "from django.conf import settings; print(settings.WORKIVA_API_URL, settings.WORKIVA_TOKEN_URL)"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("WORKIVA_", "SERVER_URL"))}
+    env.update(DJANGO_SETTINGS_MODULE="designer.settings", PORT="8101", HOST="127.0.0.1")
+
+    out = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    ).stdout.split()
+
+    assert out == ["http://127.0.0.1:8101/sandbox", "http://127.0.0.1:8101/sandbox/iam/v1/oauth2/token"]

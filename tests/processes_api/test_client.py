@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import socket
 import uuid
 
 import pytest
@@ -349,3 +350,25 @@ def test_no_grant_configured_is_a_clear_error_and_sends_nothing():
 
     assert caught.value.outcome_unknown is False
     assert len(responses.calls) == 0
+
+
+def test_a_connection_that_cannot_be_opened_names_the_url_it_tried():
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    client = Client(
+        api_url=f"http://127.0.0.1:{port}/sandbox",
+        token_url=f"http://user:secret@127.0.0.1:{port}/sandbox/iam/v1/oauth2/token?x=1",
+        client_id="c",
+        client_secret="s",
+        cache=LocMemCache(f"test-{uuid.uuid4()}", {}),
+    )
+
+    with pytest.raises(ApiError) as caught:
+        client.token(fresh=True)
+
+    assert f"http://127.0.0.1:{port}/sandbox/iam/v1/oauth2/token: the connection could not be opened" in str(
+        caught.value.message
+    )
+    assert "secret" not in caught.value.message
+    assert caught.value.outcome_unknown is False
