@@ -110,6 +110,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Bad input answered with a message, not a 500 (designer/middleware.py).
+    "designer.middleware.RefuseNulMiddleware",
+    "designer.middleware.ApiErrorsMiddleware",
 ]
 
 ROOT_URLCONF = "designer.urls"

@@ -8,7 +8,7 @@ from uuid import UUID
 from django.db import transaction
 
 from designer.errors import DraftConflict, DraftError
-from designer.models import Activity, Draft, Node, Revision
+from designer.models import Activity, Draft, Node, Revision, depth_message
 from designer.selectors.trees import draft_tree
 from designer.services.activity import activity_record
 from designer.services.locking import draft_attrs, draft_lock
@@ -75,6 +75,8 @@ def revision_restore(*, draft: Draft, actor: User, version: int, revision: Revis
     )
     locked = draft_lock(draft, version)
     fields, records = _parse_revision(revision)
+    if any(r["depth"] > schema.MAX_DEPTH for r in records):  # a revision saved before the limit
+        raise DraftError(depth_message())
     for f in schema.PROCESS_FIELDS:
         if f.attr:
             value = fields.get(f.attr)
