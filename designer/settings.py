@@ -112,7 +112,6 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # Bad input answered with a message, not a 500 (designer/middleware.py).
     "designer.middleware.RefuseNulMiddleware",
-    "designer.middleware.ApiErrorsMiddleware",
 ]
 
 ROOT_URLCONF = "designer.urls"

@@ -310,3 +310,12 @@ def test_nul_in_comments_notes_members_and_search_is_refused_with_a_message(team
     search = api(team["owner"]).get("/api/drafts/", {"search": "\x00"})
     assert search.status_code == 400
     assert "NUL character" in search.json()["detail"]
+
+
+def test_a_form_body_over_django_s_limit_on_the_api_is_answered_in_json(user):
+    client = web(user)
+
+    answer = client.post("/api/drafts/", {"field": "x" * 3_000_000})
+
+    assert answer["Content-Type"] == "application/json"
+    assert answer.status_code == 415  # only JSON is read, so the form is never parsed
