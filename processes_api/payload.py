@@ -115,29 +115,40 @@ def build_payload(tree: ProcessTree) -> Payload:
 
 
 def _group_object(
-    tree: ProcessTree, node: ProcessNode, path: str, paths: PathMap, group_fields: list[tuple[str, str]]
+    tree: ProcessTree, root: ProcessNode, path: str, paths: PathMap, group_fields: list[tuple[str, str]]
 ) -> dict[str, Any]:
-    paths.key_by_path[path] = node.key
-    extra = node.extra or {}
-    obj: dict[str, Any] = dict(extra["node"]) if "node" in extra else {}
-    for attr, key in group_fields:
-        value = getattr(node, attr)
-        if value is not None:
-            obj[key] = value
-    children = []
-    for index, child in enumerate(tree.children(node)):
-        path_of_child = child_path(path, index)
-        child_extra = child.extra or {}
-        wrapper: dict[str, Any] = dict(child_extra["wrapper"]) if "wrapper" in child_extra else {}
-        wrapper["type"] = child.kind
-        if child.kind == "group":
-            wrapper["group"] = _group_object(tree, child, path_of_child, paths, group_fields)
-        else:
-            paths.key_by_path[path_of_child] = child.key
-            wrapper["job"] = _job_object(child)
-        children.append(wrapper)
-    obj["children"] = children
-    return obj
+    """Return the group object of ``root`` with everything below it, registering each node's path.
+
+    Iterative (its own stack, document order), so a tree of any depth is built without recursion.
+    """
+    top: dict[str, Any] = {}
+    stack: list[tuple[ProcessNode, str, dict[str, Any]]] = [(root, path, top)]
+    while stack:
+        node, node_path, obj = stack.pop()
+        paths.key_by_path[node_path] = node.key
+        extra = node.extra or {}
+        if node is not root and node.kind != "group":
+            obj.update(_job_object(node))
+            continue
+        if "node" in extra:
+            obj.update(extra["node"])
+        for attr, key in group_fields:
+            value = getattr(node, attr)
+            if value is not None:
+                obj[key] = value
+        children = []
+        below: list[tuple[ProcessNode, str, dict[str, Any]]] = []
+        for index, child in enumerate(tree.children(node)):
+            child_extra = child.extra or {}
+            wrapper: dict[str, Any] = dict(child_extra["wrapper"]) if "wrapper" in child_extra else {}
+            wrapper["type"] = child.kind
+            body: dict[str, Any] = {}
+            wrapper["group" if child.kind == "group" else "job"] = body
+            children.append(wrapper)
+            below.append((child, child_path(node_path, index), body))
+        obj["children"] = children
+        stack.extend(reversed(below))
+    return top
 
 
 def _job_object(node: ProcessNode) -> dict[str, Any]:

@@ -33,6 +33,8 @@ def revision_freeze(
     if payload is None:
         payload = build_payload(draft_tree(draft=locked))
     paths = payload.paths.stored()
+    if max((path.count("children[") for path in paths.values()), default=0) > schema.MAX_DEPTH:
+        raise DraftError(depth_message())  # a draft saved before the limit: too deep to store as JSON
     last = Revision.objects.filter(draft=locked).order_by("-number").values_list("number", flat=True).first()
     return Revision.objects.create(
         draft=locked,

@@ -373,7 +373,10 @@ def revisions_view(request: Request, pk: int) -> HttpResponse:
 @require_POST
 def revision_save_point_view(request: Request, pk: int) -> HttpResponse:
     draft = _draft(request, pk, Action.EDIT)
-    revision = revision_save_point(draft=draft, actor=request.user, note=request.POST.get("note", ""))
+    try:
+        revision = revision_save_point(draft=draft, actor=request.user, note=request.POST.get("note", ""))
+    except DraftError as error:
+        return _refused(request, error, "review-revisions", pk)
     messages.success(request, f"Saved as revision {revision.number}.")
     return redirect("review-revisions", pk=pk)
 

@@ -16,11 +16,12 @@ from rest_framework.test import APIClient
 
 from designer.errors import TreeError
 from designer.models import Comment, Draft, Node, Revision
+from designer.selectors.trees import draft_tree
 from designer.services.drafts import draft_import
 from designer.services.nodes import node_move
-from processes_api import schema
+from processes_api import lint, schema
 from processes_api.payload import PayloadError, parse_json, parse_payload
-from tests.factories import UserFactory, add_group, add_job, root_of, seed_request
+from tests.factories import UserFactory, add_group, add_job, make_draft, root_of, seed_request
 
 pytestmark = pytest.mark.django_db
 
@@ -319,3 +320,34 @@ def test_a_form_body_over_django_s_limit_on_the_api_is_answered_in_json(user):
 
     assert answer["Content-Type"] == "application/json"
     assert answer.status_code == 415  # only JSON is read, so the form is never parsed
+
+
+def test_a_draft_nested_1000_deep_before_the_limit_still_opens_and_says_what_is_wrong(user):
+    # Built row by row, as a draft from before the limit was: every page opens, publishing is blocked by lint.
+    draft = make_draft(user)
+    parent = root_of(draft)
+    rows = []
+    for level in range(1000):
+        parent = Node(draft=draft, parent=parent, kind="group", name=f"Level {level}", position=0)
+        parent.save()
+        rows.append(parent)
+    job = Node.objects.create(draft=draft, parent=parent, kind="job", job_type="sendTask", arguments={"title": "T"})
+    client = web(user)
+    pages = ["/", "payload/", "payload.json", "review/", "revisions/", "revisions/diff/?a=current", "status/"]
+
+    answers = {page: client.get(f"/drafts/{draft.pk}/{page}".replace("//", "/")).status_code for page in pages}
+    saved = client.post(f"/drafts/{draft.pk}/revisions/save/", {"note": "x"})
+    problems = lint.lint_tree(draft_tree(draft=draft))
+    detail = api(user).get(f"/api/drafts/{draft.pk}/")
+    del rows, parent  # a 1,000-long chain of cached parents
+
+    assert answers == dict.fromkeys(pages, 200)
+    assert saved.status_code == 302
+    assert not Revision.objects.exists()
+    assert ("error", "too-deep") in [(p.severity, p.code) for p in problems]
+    assert detail.status_code == 200
+    assert str(job.key) in [p["node"] for p in detail.json()["problems"]]  # the job's missing assignee
+    out = io.StringIO()
+    with pytest.raises(SystemExit):
+        call_command("lint_draft", str(draft.pk), stdout=out)
+    assert "too-deep" in out.getvalue()
