@@ -82,7 +82,7 @@ def _import(request: Request) -> Response:
     except PayloadError as exc:
         return _refused(exc)
     except ValidationError as exc:  # a model limit the payload check did not know: name the field
-        field, problems = next(iter(exc.message_dict.items()))
+        field, problems = next(iter(exc.message_dict.items())) if hasattr(exc, "error_dict") else ("", exc.messages)
         return _refused(PayloadError(field, " ".join(problems)))
     return Response(DraftSerializer(draft, context={"request": request}).data, status=status.HTTP_201_CREATED)
 

@@ -101,6 +101,8 @@ class Node(models.Model):
             raise ValidationError({"parent": "A job cannot hold other nodes; choose a group."})
         if parent.draft_id != self.draft_id:
             raise ValidationError({"parent": "The parent belongs to another draft."})
+        if parent.pk is None:  # an unsaved parent has nothing above it in the database yet
+            return
         above = _ancestor_rows(parent.pk)  # the parent and everything above it, in one query
         if self.pk is not None and any(row_id == self.pk for row_id, _ in above):
             raise ValidationError({"parent": "A group cannot be placed inside itself or its own groups."})

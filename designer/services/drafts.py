@@ -78,7 +78,7 @@ def draft_import(*, data: Any, owner: User) -> Draft:
     try:
         draft.full_clean(exclude=["owner"])
     except ValidationError as exc:  # the model's own limits, e.g. a due date longer than a date can be
-        attr, problems = next(iter(exc.message_dict.items()))
+        attr, problems = next(iter(exc.message_dict.items())) if hasattr(exc, "error_dict") else ("", exc.messages)
         keys = {f.attr: f.key for f in schema.PROCESS_FIELDS if f.attr}
         raise PayloadError(keys.get(attr, attr), " ".join(problems)) from None
     draft.save()
