@@ -2,7 +2,7 @@
 
 ``RefuseNulMiddleware`` turns away form fields and query parameters holding a NUL character,
 which PostgreSQL cannot store (SQLite would): the answer is the same on both, and nothing is
-written; under ``/api/`` it answers in JSON. (The API's body limit is its parser's:
+written; under ``/api/`` it answers in JSON, to htmx with the message in the page's alert box. (The API's body limit is its parser's:
 ``designer.api.ProcessJSONParser``.)
 """
 
@@ -37,5 +37,9 @@ class RefuseNulMiddleware:
         if _has_nul(request.GET) or (forms and _has_nul(request.POST)):
             if _is_api(request):
                 return JsonResponse({"detail": NUL_MESSAGE}, status=400)
+            if request.headers.get("HX-Request"):  # shown in the page's alert box, in place of its generic text
+                response = render(request, "refused.html#toast", {"message": NUL_MESSAGE}, status=422)
+                response["HX-Retarget"], response["HX-Reswap"] = "#net-error", "outerHTML"
+                return response
             return render(request, "refused.html", {"message": NUL_MESSAGE}, status=400)
         return self.get_response(request)

@@ -31,12 +31,16 @@ _TEXT_KINDS = frozenset({"string", "text", "date", "user", "file"})
 
 
 class PayloadError(ValueError):
-    """A payload that cannot be imported; ``path`` says where, ``problem`` what."""
+    """A payload that cannot be imported; ``path`` says where, ``problem`` what.
+
+    The message shortens a path of more than 200 characters (a deep tree's) to its two ends.
+    """
 
     def __init__(self, path: str, problem: str) -> None:
         self.path = _printable(path)  # both may quote the input, which may not be printable text
         self.problem = _printable(problem)
-        super().__init__(f"{self.path}: {self.problem}" if self.path else self.problem)
+        shown = self.path if len(self.path) <= 200 else f"{self.path[:60]} … {self.path[-100:]}"
+        super().__init__(f"{shown}: {self.problem}" if self.path else self.problem)
 
 
 def _printable(text: str) -> str:

@@ -78,6 +78,7 @@ def test_parse_accepts_the_deepest_tree_and_names_the_first_node_below_it():
     with pytest.raises(PayloadError, match=f"nested {schema.MAX_DEPTH + 1} levels deep") as refused:
         parse_payload(nested(schema.MAX_DEPTH + 1))
     assert refused.value.path.count("children") == schema.MAX_DEPTH + 1
+    assert len(str(refused.value)) < 300  # the message shows the path's two ends
 
 
 def test_a_thousand_nested_groups_are_refused_on_every_import_path(user, tmp_path):
@@ -351,3 +352,14 @@ def test_a_draft_nested_1000_deep_before_the_limit_still_opens_and_says_what_is_
     with pytest.raises(SystemExit):
         call_command("lint_draft", str(draft.pk), stdout=out)
     assert "too-deep" in out.getvalue()
+
+
+def test_nul_in_an_htmx_comment_is_shown_in_the_alert_box(team):
+    answer = web(team["owner"]).post(
+        f"/drafts/{team['draft'].pk}/comments/add/", {"body": "Hi\x00"}, headers={"HX-Request": "true"}
+    )
+
+    assert answer.status_code == 422
+    assert (answer["HX-Retarget"], answer["HX-Reswap"]) == ("#net-error", "outerHTML")
+    assert answer.content.decode().startswith('<div id="net-error" class="toast" role="alert">What you sent contains')
+    assert not Comment.objects.exists()
