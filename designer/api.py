@@ -4,18 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from rest_framework import serializers, status
-from rest_framework.decorators import api_view
+from rest_framework.decorators import api_view, parser_classes
+from rest_framework.exceptions import ParseError
+from rest_framework.parsers import BaseParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from designer import ratelimit
 from designer.models import Draft
 from designer.permissions import Action, draft_for, role_of, with_my_role
 from designer.selectors.drafts import draft_list
 from designer.selectors.trees import draft_tree
 from designer.services.drafts import draft_import
+from processes_api import schema
 from processes_api.lint import lint_tree
-from processes_api.payload import PayloadError, build_payload
+from processes_api.payload import PayloadError, build_payload, parse_json
 
 
 class DraftSerializer(serializers.ModelSerializer[Draft]):
@@ -49,17 +54,45 @@ def _problems(draft: Draft) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     return payload.data, problems
 
 
+class ProcessJSONParser(BaseParser):
+    """Read a body with the import's own JSON rules: the size limit, no NaN, no bottomless nesting."""
+
+    media_type = "application/json"
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
+        raw = stream.read(schema.MAX_BODY_BYTES + 1) if stream is not None else b""
+        try:
+            return parse_json(raw)
+        except PayloadError as exc:
+            raise ParseError(str(exc)) from None
+
+
+def _refused(exc: PayloadError) -> Response:
+    return Response({"detail": str(exc), "path": exc.path, "problem": exc.problem}, status=status.HTTP_400_BAD_REQUEST)
+
+
+def _import(request: Request) -> Response:
+    try:
+        ratelimit.limit(user_id=request.user.pk or 0, action="import")
+    except ratelimit.Limited as limited:
+        headers = {"Retry-After": str(limited.retry_after)}
+        return Response({"detail": str(limited)}, status=status.HTTP_429_TOO_MANY_REQUESTS, headers=headers)
+    try:
+        draft = draft_import(data=request.data, owner=request.user)  # type: ignore[arg-type]
+    except PayloadError as exc:
+        return _refused(exc)
+    except ValidationError as exc:  # a model limit the payload check did not know: name the field
+        field, problems = next(iter(exc.message_dict.items())) if hasattr(exc, "error_dict") else ("", exc.messages)
+        return _refused(PayloadError(field, " ".join(problems)))
+    return Response(DraftSerializer(draft, context={"request": request}).data, status=status.HTTP_201_CREATED)
+
+
 @api_view(["GET", "POST"])
+@parser_classes([ProcessJSONParser])
 def drafts(request: Request) -> Response:
     """GET: the drafts I own or share, newest first (``?search=``). POST: import a Process JSON."""
     if request.method == "POST":
-        try:
-            draft = draft_import(data=request.data, owner=request.user)  # type: ignore[arg-type]
-        except PayloadError as exc:
-            return Response(
-                {"detail": str(exc), "path": exc.path, "problem": exc.problem}, status=status.HTTP_400_BAD_REQUEST
-            )
-        return Response(DraftSerializer(draft, context={"request": request}).data, status=status.HTTP_201_CREATED)
+        return _import(request)
     search = request.query_params.get("search", "")
     found = with_my_role(draft_list(user=request.user, search=search), user=request.user)  # type: ignore[arg-type]
     return Response(DraftSerializer(found[:200], many=True, context={"request": request}).data)

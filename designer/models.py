@@ -6,8 +6,23 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
+
+from processes_api import schema
+
+
+def depth_message() -> str:
+    """The one refusal of a tree deeper than ``schema.MAX_DEPTH``."""
+    return f"Groups can be nested at most {schema.MAX_DEPTH} levels deep; this would go deeper."
+
+
+# The node and every node above it, in one query. UNION, not UNION ALL: a loop made by hand ends
+# the query instead of running it forever.
+_ANCESTOR_ROWS_SQL = (
+    "WITH RECURSIVE up(id, parent_id) AS (SELECT id, parent_id FROM {table} WHERE id = %s UNION "
+    "SELECT n.id, n.parent_id FROM {table} n JOIN up ON n.id = up.parent_id) SELECT id, parent_id FROM up"
+)
 
 
 class Draft(models.Model):
@@ -86,15 +101,15 @@ class Node(models.Model):
             raise ValidationError({"parent": "A job cannot hold other nodes; choose a group."})
         if parent.draft_id != self.draft_id:
             raise ValidationError({"parent": "The parent belongs to another draft."})
-        seen: set[int] = set()
-        ancestor: Node | None = parent
-        while ancestor is not None:
-            if self.pk is not None and ancestor.pk == self.pk:
-                raise ValidationError({"parent": "A group cannot be placed inside itself or its own groups."})
-            if ancestor.pk in seen:
-                raise ValidationError({"parent": "The tree has a loop."})
-            seen.add(ancestor.pk)
-            ancestor = ancestor.parent
+        if parent.pk is None:  # an unsaved parent has nothing above it in the database yet
+            return
+        above = _ancestor_rows(parent.pk)  # the parent and everything above it, in one query
+        if self.pk is not None and any(row_id == self.pk for row_id, _ in above):
+            raise ValidationError({"parent": "A group cannot be placed inside itself or its own groups."})
+        if not any(parent_id is None for _, parent_id in above):
+            raise ValidationError({"parent": "The tree has a loop."})
+        if len(above) > schema.MAX_DEPTH:
+            raise ValidationError({"parent": depth_message()})
 
     @property
     def is_group(self) -> bool:
@@ -342,3 +357,10 @@ class LoginFailureCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.count} until {self.until:%Y-%m-%d %H:%M:%S}"
+
+
+def _ancestor_rows(node_id: int) -> list[tuple[int, int | None]]:
+    """Return ``(id, parent_id)`` of the node ``node_id`` and of every node above it (one query, any order)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_ANCESTOR_ROWS_SQL.format(table=connection.ops.quote_name(Node._meta.db_table)), [node_id])
+        return [(row[0], row[1]) for row in cursor.fetchall()]

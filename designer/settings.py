@@ -110,6 +110,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Bad input answered with a message, not a 500 (designer/middleware.py).
+    "designer.middleware.RefuseNulMiddleware",
 ]
 
 ROOT_URLCONF = "designer.urls"

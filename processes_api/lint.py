@@ -62,9 +62,10 @@ def lint_tree(tree: ProcessTree, payload: Payload | None = None) -> list[Problem
     _lint_fields(problems, draft, "process", None)
     process_due = process_due_date(draft)
 
-    jobs = 0
+    jobs = deepest = 0
     children = tree.children
-    for node, _depth in tree.walk():
+    for node, depth in tree.walk():
+        deepest = max(deepest, depth)
         if node.is_group:
             _lint_group(problems, node, len(children(node)))
         else:
@@ -80,6 +81,9 @@ def lint_tree(tree: ProcessTree, payload: Payload | None = None) -> list[Problem
                 f"The process has {jobs:,} jobs; Workiva accepts at most {schema.MAX_JOBS:,} in one process.",
             )
         )
+    if deepest > schema.MAX_DEPTH:  # a draft saved before the limit; the editor refuses to go deeper
+        message = f"Groups are nested {deepest} levels deep; at most {schema.MAX_DEPTH} are allowed. Move some up."
+        add(Problem("error", "too-deep", message))
     payload = payload or build_payload(tree)
     size = payload_size(payload)
     if size > schema.MAX_BODY_BYTES:

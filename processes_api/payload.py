@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -30,12 +31,21 @@ _TEXT_KINDS = frozenset({"string", "text", "date", "user", "file"})
 
 
 class PayloadError(ValueError):
-    """A payload that cannot be imported; ``path`` says where, ``problem`` what."""
+    """A payload that cannot be imported; ``path`` says where, ``problem`` what.
+
+    The message shortens a path of more than 200 characters (a deep tree's) to its two ends.
+    """
 
     def __init__(self, path: str, problem: str) -> None:
-        self.path = path
-        self.problem = problem
-        super().__init__(f"{path}: {problem}" if path else problem)
+        self.path = _printable(path)  # both may quote the input, which may not be printable text
+        self.problem = _printable(problem)
+        shown = self.path if len(self.path) <= 200 else f"{self.path[:60]} … {self.path[-100:]}"
+        super().__init__(f"{shown}: {self.problem}" if self.path else self.problem)
+
+
+def _printable(text: str) -> str:
+    """Return ``text`` with NUL and lone surrogates written as escapes, so any page or log can show it."""
+    return text.replace("\x00", "\\u0000").encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 @dataclass
@@ -109,29 +119,40 @@ def build_payload(tree: ProcessTree) -> Payload:
 
 
 def _group_object(
-    tree: ProcessTree, node: ProcessNode, path: str, paths: PathMap, group_fields: list[tuple[str, str]]
+    tree: ProcessTree, root: ProcessNode, path: str, paths: PathMap, group_fields: list[tuple[str, str]]
 ) -> dict[str, Any]:
-    paths.key_by_path[path] = node.key
-    extra = node.extra or {}
-    obj: dict[str, Any] = dict(extra["node"]) if "node" in extra else {}
-    for attr, key in group_fields:
-        value = getattr(node, attr)
-        if value is not None:
-            obj[key] = value
-    children = []
-    for index, child in enumerate(tree.children(node)):
-        path_of_child = child_path(path, index)
-        child_extra = child.extra or {}
-        wrapper: dict[str, Any] = dict(child_extra["wrapper"]) if "wrapper" in child_extra else {}
-        wrapper["type"] = child.kind
-        if child.kind == "group":
-            wrapper["group"] = _group_object(tree, child, path_of_child, paths, group_fields)
-        else:
-            paths.key_by_path[path_of_child] = child.key
-            wrapper["job"] = _job_object(child)
-        children.append(wrapper)
-    obj["children"] = children
-    return obj
+    """Return the group object of ``root`` with everything below it, registering each node's path.
+
+    Iterative (its own stack, document order), so a tree of any depth is built without recursion.
+    """
+    top: dict[str, Any] = {}
+    stack: list[tuple[ProcessNode, str, dict[str, Any]]] = [(root, path, top)]
+    while stack:
+        node, node_path, obj = stack.pop()
+        paths.key_by_path[node_path] = node.key
+        extra = node.extra or {}
+        if node is not root and node.kind != "group":
+            obj.update(_job_object(node))
+            continue
+        if "node" in extra:
+            obj.update(extra["node"])
+        for attr, key in group_fields:
+            value = getattr(node, attr)
+            if value is not None:
+                obj[key] = value
+        children = []
+        below: list[tuple[ProcessNode, str, dict[str, Any]]] = []
+        for index, child in enumerate(tree.children(node)):
+            child_extra = child.extra or {}
+            wrapper: dict[str, Any] = dict(child_extra["wrapper"]) if "wrapper" in child_extra else {}
+            wrapper["type"] = child.kind
+            body: dict[str, Any] = {}
+            wrapper["group" if child.kind == "group" else "job"] = body
+            children.append(wrapper)
+            below.append((child, child_path(node_path, index), body))
+        obj["children"] = children
+        stack.extend(reversed(below))
+    return top
 
 
 def _job_object(node: ProcessNode) -> dict[str, Any]:
@@ -157,13 +178,77 @@ class ParsedNode:
 
 
 def parse_json(text: str | bytes) -> Any:
-    """Parse JSON text, raising :class:`PayloadError` with the line and column of a syntax error."""
+    """Parse JSON text, raising :class:`PayloadError` with the line and column of a syntax error.
+
+    Text over the API's body limit, ``NaN``/``Infinity`` and nesting deeper than Python can read
+    are refused here too, so every import path answers them the same way.
+    """
+    size = len(text) if isinstance(text, bytes) else len(text.encode("utf-8", "surrogatepass"))
+    if size > schema.MAX_BODY_BYTES:
+        raise PayloadError("", f"the file is {size / 1e6:.1f} MB; Workiva accepts at most {_MAX_MB} MB")
     try:
-        return json.loads(text)
+        return json.loads(text, parse_constant=_refuse_constant)
     except UnicodeDecodeError:
         raise PayloadError("", "the file is not UTF-8 text") from None
     except json.JSONDecodeError as exc:
         raise PayloadError("", f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+    except RecursionError:
+        raise PayloadError("", "not valid JSON: it is nested too deeply to read") from None
+    except ValueError as exc:  # NaN/Infinity, or an integer with thousands of digits
+        raise PayloadError("", f"not valid JSON: {exc}") from None
+
+
+_MAX_MB = schema.MAX_BODY_BYTES // 1_000_000
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def check_text(data: Any) -> None:
+    """Refuse numbers JSON cannot write and text a database cannot store, naming where they are.
+
+    NUL characters are refused by PostgreSQL and lone surrogates (``"\\ud800"``) cannot be
+    encoded at all; ``NaN`` and infinities are not JSON. One C-speed pass finds out whether
+    anything is wrong; only then is the document searched for the place.
+    """
+    try:
+        text = json.dumps(data, ensure_ascii=False, allow_nan=False)
+        text.encode("utf-8")
+    except RecursionError:
+        raise PayloadError("", "it is nested too deeply to read") from None
+    except (ValueError, UnicodeEncodeError):
+        _locate_bad_value(data)
+        raise PayloadError("", "holds a value JSON cannot carry") from None
+    if "\\u0000" in text:
+        _locate_bad_value(data)
+
+
+def _locate_bad_value(data: Any) -> None:
+    stack: list[tuple[str, Any]] = [("", data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, dict):
+            for key, item in value.items():
+                _check_string(f"{path}.{key}" if path else str(key), key, "name")
+                stack.append((f"{path}.{key}" if path else str(key), item))
+        elif isinstance(value, list):
+            stack.extend((f"{path}[{index}]", item) for index, item in enumerate(value))
+        elif isinstance(value, str):
+            _check_string(path, value, "text")
+        elif isinstance(value, float) and not math.isfinite(value):
+            raise PayloadError(path, f"{value} is not a number JSON allows")
+
+
+def _check_string(path: str, value: Any, what: str) -> None:
+    if not isinstance(value, str):
+        return
+    if "\x00" in value:
+        raise PayloadError(path, f"the {what} contains a NUL character (\\u0000), which cannot be stored")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise PayloadError(path, f"the {what} contains a lone surrogate (like \\ud800), which is not text") from None
 
 
 def parse_payload(data: Any) -> tuple[dict[str, Any], ParsedNode]:
@@ -174,6 +259,7 @@ def parse_payload(data: Any) -> tuple[dict[str, Any], ParsedNode]:
     """
     if not isinstance(data, dict):
         raise PayloadError("", f"a process must be a JSON object, not {_type_name(data)}")
+    check_text(data)
     known = schema.field_by_key(schema.PROCESS_FIELDS)
     fields: dict[str, Any] = {}
     extra: dict[str, Any] = {}
@@ -183,6 +269,7 @@ def parse_payload(data: Any) -> tuple[dict[str, Any], ParsedNode]:
         f = known.get(key)
         if f is not None:
             _check_value(f.kind, value, key)
+            _check_length(f, value, key)
         if f is not None and f.attr:
             fields[f.attr] = value
         else:
@@ -210,13 +297,27 @@ def _check_value(kind: str, value: Any, path: str) -> None:
         raise PayloadError(path, f"must be a string, not {_type_name(value)}")
 
 
+def _check_length(f: schema.Field, value: Any, path: str) -> None:
+    if isinstance(value, str) and len(value) > f.max_length:
+        raise PayloadError(path, f"is {len(value):,} characters long; at most {f.max_length:,} characters fit")
+
+
 def _parse_tree(root: Any) -> ParsedNode:
     groups: dict[str, ParsedNode] = {}
     top: ParsedNode | None = None
     group_fields = schema.field_by_key(schema.GROUP_FIELDS)
+    jobs = 0
     for step in walk(root):
+        path, parent, depth = step[1], step[2], step[6]
+        if depth > schema.MAX_DEPTH:
+            raise PayloadError(
+                path, f"is nested {depth} levels deep; groups can be nested at most {schema.MAX_DEPTH} levels deep"
+            )
         parsed = _parse_step(step, group_fields)
-        path, parent = step[1], step[2]
+        if parsed.kind == "job":
+            jobs += 1
+            if jobs > schema.MAX_JOBS:
+                raise PayloadError("root", f"holds more than {schema.MAX_JOBS:,} jobs, the most Workiva accepts")
         if parent is None:
             top = parsed
         else:
@@ -257,6 +358,7 @@ def _parse_group(obj: Any, path: str, known: dict[str, schema.Field]) -> ParsedN
         f = known.get(key)
         if f is not None:
             _check_value(f.kind, value, f"{path}.{key}")
+            _check_length(f, value, f"{path}.{key}")
         if f is not None and f.attr:
             fields[f.attr] = value
         else:

@@ -24,6 +24,10 @@ MAX_JOBS = 3000
 MAX_BODY_BYTES = 10 * 1000 * 1000  # "10 MB"; the decimal reading is the stricter one.
 MAX_REQUEST_SECONDS = 29
 MAX_PAGE_SIZE = 1000
+# Our own limit, not an API fact: how deep a tree may nest (the root group is depth 0, its
+# children depth 1). Far above any real process, far below Python's recursion limit, so every
+# page, import, diff and publish of a draft stays in bounds.
+MAX_DEPTH = 100
 
 Certainty = Literal["seed", "doc", "example", "inferred"]
 FieldKind = Literal["string", "text", "date", "user", "principal", "file", "bool", "weekdays"]

@@ -64,14 +64,26 @@ def walk(root: Any) -> Iterator[Step]:
 
     Malformed parts are yielded as they are (a wrapper that is not an object, an unknown ``type``,
     a body that is not an object) and not entered; a group's children are read only after its
-    step was yielded, so a caller that raises on a bad step never sees what lies under it.
+    step was yielded, so a caller that raises on a bad step never sees what lies under it. The
+    walk keeps its own stack, so no depth of nesting can exhaust Python's.
     """
     yield (root, ROOT, None, "group", None, 0, 0)
-    if isinstance(root, dict):
-        yield from _children(root, ROOT, 1)
+    if not isinstance(root, dict):
+        return
+    stack: list[Iterator[Step]] = [_children(root, ROOT, 1)]
+    while stack:
+        step = next(stack[-1], None)
+        if step is None:
+            stack.pop()
+            continue
+        yield step
+        body, node_path, _, kind, _, _, depth = step
+        if kind == "group" and isinstance(body, dict):
+            stack.append(_children(body, node_path, depth + 1))
 
 
 def _children(group: dict[str, Any], path: str, depth: int) -> Iterator[Step]:
+    """Yield the steps of ``group``'s own children (not their children)."""
     children = group.get("children")
     if not isinstance(children, list):
         return
@@ -82,7 +94,4 @@ def _children(group: dict[str, Any], path: str, depth: int) -> Iterator[Step]:
             body = wrapper.get(kind) if isinstance(kind, str) else None
         else:
             kind = body = None
-        node_path = f"{prefix}{index}]"
-        yield (body, node_path, path, kind, wrapper, index, depth)
-        if kind == "group" and isinstance(body, dict):
-            yield from _children(body, node_path, depth + 1)
+        yield (body, f"{prefix}{index}]", path, kind, wrapper, index, depth)

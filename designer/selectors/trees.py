@@ -116,6 +116,20 @@ _ANCESTORS_SQL = (
 )
 
 
+_HEIGHT_SQL = (
+    "WITH RECURSIVE below(id, depth) AS (SELECT id, 0 FROM {table} WHERE id = %s UNION ALL "
+    "SELECT n.id, below.depth + 1 FROM {table} n JOIN below ON n.parent_id = below.id) SELECT MAX(depth) FROM below"
+)
+
+
+def subtree_height(node: Node) -> int:
+    """Return how many levels lie below ``node`` (0 for a job or an empty group; one query)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_HEIGHT_SQL.format(table=connection.ops.quote_name(Node._meta.db_table)), [node.pk])
+        row = cursor.fetchone()
+    return int(row[0] or 0) if row else 0
+
+
 def _recursive(sql: str, node_id: int) -> RawSQL:
     """Return one of the recursive queries above, for ``node_id``, as a subquery of node ids."""
     return RawSQL(sql.format(table=connection.ops.quote_name(Node._meta.db_table)), [node_id])

@@ -6,6 +6,7 @@ import copy
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from designer.errors import TreeError
@@ -14,7 +15,7 @@ from designer.selectors.trees import draft_tree
 from designer.services.locking import draft_attrs, draft_lock
 from designer.services.nodes import group_new, subtree_copy
 from processes_api import schema
-from processes_api.payload import ParsedNode, parse_payload
+from processes_api.payload import ParsedNode, PayloadError, parse_payload
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -74,7 +75,12 @@ def draft_import(*, data: Any, owner: User) -> Draft:
     """Create a draft from a Process document; nothing is created when it is malformed."""
     fields, root = parse_payload(data)
     draft = Draft(owner=owner, **fields)
-    draft.full_clean(exclude=["owner"])
+    try:
+        draft.full_clean(exclude=["owner"])
+    except ValidationError as exc:  # the model's own limits, e.g. a due date longer than a date can be
+        attr, problems = next(iter(exc.message_dict.items())) if hasattr(exc, "error_dict") else ("", exc.messages)
+        keys = {f.attr: f.key for f in schema.PROCESS_FIELDS if f.attr}
+        raise PayloadError(keys.get(attr, attr), " ".join(problems)) from None
     draft.save()
     level: list[tuple[ParsedNode, Node | None, int]] = [(root, None, 0)]
     while level:

@@ -11,12 +11,13 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 from uuid import UUID
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 
 from designer.errors import DraftConflict, TreeError
-from designer.models import Draft, Node
-from designer.selectors.trees import Tree, move_target, path_to, subtree
+from designer.models import Draft, Node, depth_message
+from designer.selectors.trees import Tree, move_target, path_to, subtree, subtree_height
 from designer.services.locking import draft_lock
 from processes_api import schema
 
@@ -123,7 +124,10 @@ def node_create(
     else:
         raise TreeError(f'A node is a group or a job, not "{kind}".')
     node.position = _make_room_after(after) if after is not None else _insert_at(parent, position)
-    node.full_clean()
+    try:
+        node.full_clean()
+    except ValidationError as exc:  # the depth limit, a name too long: the user's to fix
+        raise TreeError(" ".join(exc.messages)) from None
     node.save()
     return node
 
@@ -173,8 +177,11 @@ def node_move(*, node: Node, version: int, parent_key: UUID | str, position: int
     if node.is_root:
         raise TreeError("The root group cannot be moved.")
     parent = _group_row(draft, parent_key)
-    if parent.pk == node.pk or any(a.pk == node.pk for a in path_to(parent)):
+    above = path_to(parent)
+    if parent.pk == node.pk or any(a.pk == node.pk for a in above):
         raise TreeError("A group cannot be moved into itself or into one of its own groups.")
+    if len(above) + 1 + (subtree_height(node) if node.is_group else 0) > schema.MAX_DEPTH:
+        raise TreeError(depth_message())
     old_parent = _parent_row(node)
     _close_gap(old_parent, node.position)
     others = Node.objects.filter(parent=parent).exclude(pk=node.pk)

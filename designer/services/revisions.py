@@ -8,7 +8,7 @@ from uuid import UUID
 from django.db import transaction
 
 from designer.errors import DraftConflict, DraftError
-from designer.models import Activity, Draft, Node, Revision
+from designer.models import Activity, Draft, Node, Revision, depth_message
 from designer.selectors.trees import draft_tree
 from designer.services.activity import activity_record
 from designer.services.locking import draft_attrs, draft_lock
@@ -33,6 +33,8 @@ def revision_freeze(
     if payload is None:
         payload = build_payload(draft_tree(draft=locked))
     paths = payload.paths.stored()
+    if max((path.count("children[") for path in paths.values()), default=0) > schema.MAX_DEPTH:
+        raise DraftError(depth_message())  # a draft saved before the limit: too deep to store as JSON
     last = Revision.objects.filter(draft=locked).order_by("-number").values_list("number", flat=True).first()
     return Revision.objects.create(
         draft=locked,
@@ -75,6 +77,8 @@ def revision_restore(*, draft: Draft, actor: User, version: int, revision: Revis
     )
     locked = draft_lock(draft, version)
     fields, records = _parse_revision(revision)
+    if any(r["depth"] > schema.MAX_DEPTH for r in records):  # a revision saved before the limit
+        raise DraftError(depth_message())
     for f in schema.PROCESS_FIELDS:
         if f.attr:
             value = fields.get(f.attr)

@@ -11,6 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from designer import ratelimit
 from designer.forms import MAX_IMPORT_BYTES, ImportForm, NewDraftForm
 from designer.permissions import Action, draft_for, with_my_role
 from designer.selectors.drafts import draft_list
@@ -42,6 +43,14 @@ def draft_list_view(request: Request) -> HttpResponse:
     return render(request, template, _list_context(request))
 
 
+def _too_many(request: Request, limited: ratelimit.Limited, **extra: Any) -> HttpResponse:
+    """Answer 429: the drafts page with the limit's message, and when to try again."""
+    messages.error(request, str(limited))
+    response = render(request, "designer/draft_list.html", _list_context(request, **extra), status=429)
+    response["Retry-After"] = str(limited.retry_after)
+    return response
+
+
 @login_required
 @require_POST
 def draft_create_view(request: Request) -> HttpResponse:
@@ -56,6 +65,10 @@ def draft_create_view(request: Request) -> HttpResponse:
 @require_POST
 def draft_import_view(request: Request) -> HttpResponse:
     form = ImportForm(request.POST, request.FILES)
+    try:
+        ratelimit.limit(user_id=request.user.pk, action="import")
+    except ratelimit.Limited as limited:
+        return _too_many(request, limited, import_form=form)
     if form.is_valid():
         upload = form.cleaned_data["file"]
         try:
@@ -76,6 +89,10 @@ def draft_import_view(request: Request) -> HttpResponse:
 @require_POST
 def draft_duplicate_view(request: Request, pk: int) -> HttpResponse:
     draft = draft_for(request.user, pk, Action.VIEW)
+    try:
+        ratelimit.limit(user_id=request.user.pk, action="duplicate")
+    except ratelimit.Limited as limited:
+        return _too_many(request, limited)
     copy = draft_duplicate(draft=draft, owner=request.user)
     messages.success(request, f"Created “{copy.name}”.")
     return redirect("draft-list")

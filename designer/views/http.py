@@ -14,3 +14,10 @@ from django_htmx.middleware import HtmxDetails
 class Request(HttpRequest):
     htmx: HtmxDetails
     user: User
+
+
+def whole_number(value: str | None) -> int | None:
+    """Return ``value`` as an id or a version: ASCII digits only (not ``²``, ``1.5``), under 2**63; else None."""
+    if value is None or not (value.isascii() and value.isdigit()) or len(value) > 18:
+        return None
+    return int(value)

@@ -49,7 +49,7 @@ from designer.services.sharing import (
     membership_update,
     ownership_transfer,
 )
-from designer.views.http import Request
+from designer.views.http import Request, whole_number
 
 
 def _draft(request: Request, pk: int, action: Action) -> Draft:
@@ -135,7 +135,7 @@ def member_remove_view(request: Request, pk: int, member_pk: int) -> HttpRespons
 @require_POST
 def ownership_transfer_view(request: Request, pk: int) -> HttpResponse:
     draft = _draft(request, pk, Action.MANAGE_MEMBERS)
-    membership = Membership.objects.filter(draft=draft, pk=request.POST.get("member") or 0).first()
+    membership = Membership.objects.filter(draft=draft, pk=whole_number(request.POST.get("member")) or 0).first()
     if membership is None:
         return _refused(request, DraftError("Choose a member to hand the draft to."), "review-members", pk)
     try:
@@ -280,9 +280,9 @@ def _chosen_request(request: Request, draft: Draft) -> ReviewRequest | None:
         .select_related("revision", "requested_by")
         .prefetch_related("reviewers")
     )
-    chosen = request.GET.get("request", "")
-    if chosen.isdigit():
-        return get_object_or_404(requests, pk=int(chosen))
+    chosen = whole_number(request.GET.get("request"))
+    if chosen is not None:
+        return get_object_or_404(requests, pk=chosen)
     return requests.filter(status=ReviewRequest.Status.OPEN).first()
 
 
@@ -317,10 +317,10 @@ MAIL_FAILED_MESSAGE = (
 
 
 def _version(request: Request) -> int:
-    value = request.POST.get("version", "")
-    if not value.isdigit():
+    value = whole_number(request.POST.get("version"))
+    if value is None:
         raise DraftError("The form did not say which version you reviewed; reload the page.")
-    return int(value)
+    return value
 
 
 @login_required
@@ -388,9 +388,7 @@ def comment_create_view(request: Request, pk: int) -> HttpResponse:
     draft = _draft(request, pk, Action.COMMENT)
     parent = None
     if request.POST.get("parent"):
-        parent = get_object_or_404(
-            Comment, pk=request.POST["parent"] if request.POST["parent"].isdigit() else 0, draft=draft
-        )
+        parent = get_object_or_404(Comment, pk=whole_number(request.POST["parent"]) or 0, draft=draft)
     try:
         comment_create(
             draft=draft,
@@ -452,7 +450,10 @@ def revisions_view(request: Request, pk: int) -> HttpResponse:
 @require_POST
 def revision_save_point_view(request: Request, pk: int) -> HttpResponse:
     draft = _draft(request, pk, Action.EDIT)
-    revision = revision_save_point(draft=draft, actor=request.user, note=request.POST.get("note", ""))
+    try:
+        revision = revision_save_point(draft=draft, actor=request.user, note=request.POST.get("note", ""))
+    except DraftError as error:
+        return _refused(request, error, "review-revisions", pk)
     messages.success(request, f"Saved as revision {revision.number}.")
     return redirect("review-revisions", pk=pk)
 
@@ -470,9 +471,10 @@ def revision_detail_view(request: Request, pk: int, number: int) -> HttpResponse
 def _revision_or_current(draft: Draft, value: str) -> Revision | Draft:
     if value in ("", "current"):
         return draft
-    if not value.isdigit():
+    number = whole_number(value)
+    if number is None:
         raise DraftError(f'"{value}" is not a revision number.')
-    revision = Revision.objects.filter(draft=draft, number=int(value)).first()
+    revision = Revision.objects.filter(draft=draft, number=number).first()
     if revision is None:
         raise DraftError(f"This draft has no revision {value}.")
     return revision

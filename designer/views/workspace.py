@@ -29,7 +29,7 @@ from designer.selectors.comments import comment_counts
 from designer.selectors.reviews import approval_status, publish_gate
 from designer.selectors.trees import child_counts, draft_tree, path_to, subtree_size
 from designer.services.activity import activity_record
-from designer.views.http import Request
+from designer.views.http import Request, whole_number
 from processes_api import schema
 from processes_api.lint import lint_node, process_due_date
 
@@ -42,10 +42,10 @@ PAGE = "designer/editor.html"
 
 def version_of(request: Request) -> int:
     """Return the draft version the posted form was based on, or raise :class:`TreeError`."""
-    try:
-        return int(request.POST["version"])
-    except (KeyError, ValueError):
-        raise TreeError(NO_VERSION) from None
+    version = whole_number(request.POST.get("version"))
+    if version is None:
+        raise TreeError(NO_VERSION)
+    return version
 
 
 def selected_of(request: Request) -> UUID | None:

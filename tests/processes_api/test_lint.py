@@ -6,7 +6,7 @@ from designer.models import Node
 from designer.selectors.trees import draft_tree
 from designer.services.drafts import draft_import
 from processes_api import lint, schema
-from tests.factories import seed_request
+from tests.factories import add_job, root_of, seed_request
 
 pytestmark = pytest.mark.django_db
 
@@ -141,21 +141,26 @@ def test_certification_arguments_are_flagged_as_unconfirmed(user):
 
 
 def test_more_than_3000_jobs(user, monkeypatch):
-    monkeypatch.setattr(schema, "MAX_JOBS", 2)
+    # Imports refuse more than MAX_JOBS jobs, so the limit drops after the import: a draft grown past it in the editor.
     data = seed_request()
     data["root"]["children"] *= 3
+    draft = draft_import(data=data, owner=user)
+    monkeypatch.setattr(schema, "MAX_JOBS", 2)
 
-    problems, _ = problems_for(data, user)
+    problems = lint.lint_tree(draft_tree(draft=draft))
 
     assert codes(problems) == [("error", "too-many-jobs", None)]
     assert problems[0].message == "The process has 3 jobs; Workiva accepts at most 2 in one process."
 
 
 def test_more_than_3000_jobs_at_the_real_limit(user):
+    # An import stops at MAX_JOBS; the editor can still add one more, which lint reports.
     data = seed_request()
-    data["root"]["children"] *= schema.MAX_JOBS + 1
+    data["root"]["children"] *= schema.MAX_JOBS
+    draft = draft_import(data=data, owner=user)
+    add_job(draft, root_of(draft), "One too many")
 
-    problems, _ = problems_for(data, user)
+    problems = lint.lint_tree(draft_tree(draft=draft))
 
     assert codes(problems) == [("error", "too-many-jobs", None)]
 

@@ -6,9 +6,11 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from designer.services.drafts import draft_import
+from processes_api import schema
 from processes_api.payload import PayloadError, parse_json
 
 
@@ -23,13 +25,16 @@ class Command(BaseCommand):
         owner = _owner(options["owner"])
         path = options["file"]
         try:
-            raw = Path(path).read_bytes()
+            with Path(path).open("rb") as file:  # a byte past the limit is enough to refuse it
+                raw = file.read(schema.MAX_BODY_BYTES + 1)
         except OSError as exc:
             raise CommandError(f"cannot read {path}: {exc.strerror}", returncode=2) from None
         try:
             draft = draft_import(data=parse_json(raw), owner=owner)
         except PayloadError as exc:
             raise CommandError(f"{path}: {exc}", returncode=2) from None
+        except ValidationError as exc:
+            raise CommandError(f"{path}: {' '.join(exc.messages)}", returncode=2) from None
         self.stdout.write(str(draft.pk))
 
 
