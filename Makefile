@@ -9,21 +9,20 @@ PORT ?= 8000
 
 $(PY):
 	@python=$$(scripts/find-python) && echo "Creating $(VENV) with $$python" && "$$python" -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
 
 $(VENV)/.installed: pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e .
+	@echo "Installing the app and its dependencies into $(VENV)"
+	@$(PY) -m pip install --quiet --disable-pip-version-check -e .
 	@touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	@touch $@ $(VENV)/.installed
 
+# The setup steps print only a line (their output is in $(VENV)/run-setup.log, shown when one fails).
 run: $(VENV)/.installed
-	$(PY) manage.py migrate --no-input
-	$(PY) manage.py createcachetable
-	$(PY) manage.py collectstatic --no-input --verbosity 0
-	$(PY) manage.py seed_demo
+	@scripts/prepare-run $(PY) $(VENV)/run-setup.log
 	@echo ""
 	@echo "  Process Designer is starting on http://$(HOST):$(PORT)/"
 	@echo "  Log in as demo / demo. Publishing goes to the built-in sandbox at /sandbox/."
