@@ -27,7 +27,7 @@ run: $(VENV)/.installed
 	@echo "  Process Designer is starting on http://$(HOST):$(PORT)/"
 	@echo "  Log in as demo / demo. Publishing goes to the built-in sandbox at /sandbox/."
 	@echo ""
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@$(PY) manage.py runserver $(HOST):$(PORT)
 
 check: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .

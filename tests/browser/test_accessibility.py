@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from designer.services.comments import comment_create
 from designer.services.reviews import review_request_create
 from designer.services.revisions import revision_save_point
 from designer.services.sharing import membership_add
@@ -73,6 +74,8 @@ def _world(owner: Any, sandbox_url: str) -> dict[str, str]:
     draft.refresh_from_db()
     membership_add(draft=draft, actor=owner, identifier="bob", role="reviewer")
     review_request_create(draft=draft, actor=owner, reviewers=[reviewer], note="Please check the bank.")
+    thread = comment_create(draft=draft, actor=reviewer, body="Is this the right assignee?", node_key=job.key)
+    comment_create(draft=draft, actor=owner, body="Yes, confirmed.", parent=thread)
     published = make_draft(owner, "Published close")
     add_job(published, root_of(published), "Collect")
     d = f"/drafts/{draft.pk}"
@@ -131,8 +134,13 @@ def test_every_page_has_no_serious_axe_violation(browser, live_server, browser_u
     bob = get_user_model().objects.get(username=reviewer)
     context = _context(browser, live_server, scheme, bob)
     page = context.new_page()
-    page.goto(live_server.url + "/reviews/")
-    found["inbox"] = axe_violations(page)
+    for where, url in {
+        "inbox": "/reviews/",
+        "review, as the reviewer": pages["review"],
+        "editor, read-only": pages["editor"],
+    }.items():
+        page.goto(live_server.url + url)
+        found[where] = axe_violations(page)
     context.close()
 
     context = _context(browser, live_server, scheme)
