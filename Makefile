@@ -14,25 +14,24 @@ $(PY):
 # without dependencies and built with the locked setuptools. pyproject.toml keeps the ranges;
 # `make lock` turns them into the locks (docs/deploy.md, "Dependencies").
 $(VENV)/.installed: requirements.lock pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
-	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	@echo "Installing the app and its locked dependencies into $(VENV)"
+	@$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	@$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $@
 
 $(VENV)/.installed-dev: requirements-dev.lock pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.lock
-	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $@ $(VENV)/.installed
 
+# The setup steps print only a line (their output is in $(VENV)/run-setup.log, shown when one fails).
 run: $(VENV)/.installed
-	$(PY) manage.py migrate --no-input
-	$(PY) manage.py createcachetable
-	$(PY) manage.py collectstatic --no-input --verbosity 0
-	$(PY) manage.py seed_demo
+	@scripts/prepare-run $(PY) $(VENV)/run-setup.log
 	@echo ""
 	@echo "  Process Designer is starting on http://$(HOST):$(PORT)/"
 	@echo "  Log in as demo / demo. Publishing goes to the built-in sandbox at /sandbox/."
 	@echo ""
-	HOST=$(HOST) PORT=$(PORT) $(PY) manage.py runserver $(HOST):$(PORT)
+	@HOST=$(HOST) PORT=$(PORT) $(PY) manage.py runserver $(HOST):$(PORT)
 
 check: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .

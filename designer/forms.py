@@ -147,8 +147,15 @@ class GroupForm(FieldsForm):
 
 
 def _arg_field(arg: schema.ArgField) -> forms.Field:
-    """Return the form field for one schema argument (title is the only one a form insists on)."""
-    return _form_field(arg.kind, label=arg.label, required=arg.name == "title", help_text=arg.help, max_length=1000)
+    """Return the form field for one schema argument (title is the only one a form insists on).
+
+    The other arguments the registry requires may be saved empty (lint reports them until they are
+    filled), but they are marked required to people: ``aria-required`` and the form's "*".
+    """
+    field = _form_field(arg.kind, label=arg.label, required=arg.name == "title", help_text=arg.help, max_length=1000)
+    if arg.required:
+        field.widget.attrs["aria-required"] = "true"
+    return field
 
 
 class JobForm(forms.Form):

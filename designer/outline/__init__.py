@@ -25,7 +25,8 @@ Page (``designer/editor.html``)
     ``.editor[data-draft]``; ``#workspace[data-version][data-editable]``, swapped whole when a
     write is refused; ``#outline-form[data-node-base][data-status-url][data-focus]``;
     ``#selected-key`` (the selected node's key, sent with every write); problem links
-    ``[data-problem-key]``; empty holders ``#outline-patch`` and ``#badge-sync`` that the answers
+    ``[data-problem-key]``, with ``data-problem-field`` when the problem is about one field (the
+    registry's name: editor.js focuses the inspector's ``[name="node-<field>"]``); empty holders ``#outline-patch`` and ``#badge-sync`` that the answers
     below replace out of band.
 
 Patch (:class:`OutlinePatch`, the answer to an accepted edit, swapped into ``#outline-patch``)
@@ -59,6 +60,7 @@ CONTRACT = {
         "data-status-url",
         "data-focus",
         "data-problem-key",
+        "data-problem-field",
     ),
     "patch": (
         "data-version",

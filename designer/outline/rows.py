@@ -109,10 +109,11 @@ class RowRenderer:
     def group_row(self, node: Node, child_count: int) -> str:
         """Return a group's ``.row``: handle, toggle, name, mode, size, badges, comment marker."""
         key = str(node.key)
+        label = escape(node.label)  # the title attribute: the whole name where the row truncates it
         mode = schema.parallel_mode(node.parallel)
         return (
             f'<div class="row">{self.handle}{TOGGLE}'
-            f'<a class="label" href="?node={key}#node-{key}" tabindex="-1">{escape(node.label)}</a>'
+            f'<a class="label" href="?node={key}#node-{key}" tabindex="-1" title="{label}">{label}</a>'
             f'<span class="mode">{mode}</span><span class="meta">{_plural(child_count, "item")}</span>'
             f"{self._extras(node.key, key)}</div>"
         )
@@ -138,12 +139,13 @@ class RowRenderer:
         if isinstance(due, str) and due:
             meta += f'<span class="meta due" title="Due date">due {self._escape(due)}</span>'
         is_selected = node.key == self.selected  # _item, inlined: this runs for thousands of rows
+        label = escape(node.label)  # the title attribute: the whole title where the row truncates it
         return (
             f'<li class="node job jt-{job_type}{" is-selected" if is_selected else ""}" id="node-{key}" '
             f'data-key="{key}" role="treeitem" aria-level="{level}" '
             f'aria-selected="{"true" if is_selected else "false"}" tabindex="-1">'
             f'<div class="row">{self.handle}<span class="type">{TYPE_LABELS.get(node.job_type) or job_type}</span>'
-            f'<a class="label" href="?node={key}#node-{key}" tabindex="-1">{escape(node.label)}</a>'
+            f'<a class="label" href="?node={key}#node-{key}" tabindex="-1" title="{label}">{label}</a>'
             f"{meta}{self._extras(node.key, key)}</div></li>"
         )
 

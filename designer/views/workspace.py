@@ -110,14 +110,19 @@ def inspector_context(draft: Draft, node: Node | None) -> dict[str, Any]:
     node's siblings ("add after this job" names the job, not an index), so a move elsewhere in its
     group leaves the inspector, and whatever the user is typing there, as it is.
     """
-    context: dict[str, Any] = {"job_types": schema.EDITABLE_JOB_TYPES, "selected": node, "node_form": node_form(node)}
+    form = node_form(node)
+    context: dict[str, Any] = {"job_types": schema.EDITABLE_JOB_TYPES, "selected": node, "node_form": form}
     if node is None:
         return context | {"ancestors": [], "subtree_size": 0, "node_problems": [], "node_comments": 0}
     children = child_counts([node]).get(node.pk, 0) if node.is_group else 0
+    problems = lint_node(node, child_count=children, process_due=process_due_date(draft))
+    note = getattr(getattr(form, "job_type", None), "note", "")
     return context | {
         "ancestors": path_to(node),
         "subtree_size": subtree_size(node) if children else 0,
-        "node_problems": lint_node(node, child_count=children, process_due=process_due_date(draft)),
+        "node_problems": problems,
+        # The job type's note, unless lint already lists it as this item's problem (said once).
+        "type_note": "" if any(p.message == note for p in problems) else note,
         "node_comments": comment_counts(draft).get(node.key, 0),
     }
 

@@ -97,6 +97,11 @@
       if (options.focus) focusItem(li);
     }
     htmx.ajax("GET", nodeBase() + key + "/", { target: "#inspector", swap: "outerHTML" }).then(function () {
+      if (options.field) {
+        var input = document.querySelector('#inspector [name="node-' + options.field + '"]');
+        if (input) { input.focus(); return; }
+        if (li) focusItem(li);
+      }
       // On narrow screens the inspector sits below the outline: bring it into view.
       if (options.showInspector && window.matchMedia("(max-width: 760px)").matches) {
         var inspector = document.getElementById("inspector");
@@ -257,7 +262,9 @@
     var problem = event.target.closest("[data-problem-key]");
     if (problem) {
       event.preventDefault();
-      select(problem.dataset.problemKey, { scroll: true, focus: true });
+      // A problem about one field opens its item and puts the cursor in that field.
+      var field = problem.dataset.problemField;
+      select(problem.dataset.problemKey, { scroll: true, focus: !field, field: field });
       return;
     }
     var toggle = event.target.closest("#outline-form .toggle");

@@ -135,8 +135,9 @@ def test_every_user_text_in_a_row_is_escaped():
 
     assert "<script>" not in html
     assert '"x"' not in html
-    # The group's name; the job's type (class and label), title, assignee and due date; the review link.
-    assert html.count("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;") == 7
+    # The group's name; the job's type (class and label), title, assignee and due date; the review link;
+    # the name and the title again in their labels' title attributes (the tooltip of a truncated row).
+    assert html.count("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;") == 9
     assert "due &lt;script&gt;" in html
     assert 'href="/review/&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;?node=' in html
 
