@@ -60,5 +60,7 @@ def sandbox(live_server, settings):
     settings.WORKIVA_RETRY_BUDGET = 5
     settings.WORKIVA_READ_TIMEOUT = 5
     settings.WORKIVA_SANDBOX_FAULT = ""
+    settings.WORKIVA_RECONCILE_WINDOW_SECONDS = 1
+    settings.WORKIVA_RECONCILE_BACKOFF_SECONDS = 0.1
     cache.clear()
     return live_server
