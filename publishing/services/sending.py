@@ -260,7 +260,7 @@ def submission_reconcile(*, submission_id: int, client: Client | None = None) ->
         try:
             candidates = find_candidates(client, locked)
         except ApiError as exc:
-            return _look_again(locked, now, f"Could not look for the process ({exc.message}).")
+            return _look_again(locked, now, exc.message)
         matches = [c for c in candidates if c.matches]
         locked.candidates = [c.as_json() for c in candidates]
         if len(matches) == 1:
@@ -290,18 +290,20 @@ def submission_reconcile(*, submission_id: int, client: Client | None = None) ->
 def _look_again(locked: Submission, now: datetime, problem: str) -> Submission:
     """Schedule the next look, or close the window and hand the decision to a person."""
     assert locked.check_until is not None
+    looks = f"{locked.checks} look{'s' if locked.checks != 1 else ''}"
+    failed = f" The last look failed: {problem}." if problem else ""
     if now >= locked.check_until:
         _stop_looking(locked)
-        found = "no process on Workiva matches it" if not problem else problem.rstrip(".")
+        found = "it is still not known whether Workiva created the process" if problem else "no process matches"
         message = (
-            f"Workiva's answer was lost and after {locked.checks} look{'s' if locked.checks != 1 else ''} "
-            f"{found}. Send it again (a duplicate may result) or choose the process that is this submission's."
+            f"Workiva's answer was lost and after {looks} {found}.{failed} Send it again (a duplicate may "
+            "result), choose the process that is this submission's, or check again."
         )
     else:
         locked.next_check = min(now + look_delay(locked.checks), locked.check_until)
         message = (
-            f"{problem + ' ' if problem else ''}Workiva's answer was lost; looking for the process it may have "
-            f"created (look {locked.checks}, until {locked.check_until:%H:%M:%S} UTC)."
+            f"Workiva's answer was lost; looking for the process it may have created ({looks} so far, "
+            f"until {locked.check_until:%H:%M:%S} UTC).{failed}"
         )
     submission_finish(locked, Status.UNKNOWN, message)
     locked.save(update_fields=_WINDOW_FIELDS)

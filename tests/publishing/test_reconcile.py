@@ -95,7 +95,10 @@ def test_dropped_connection_before_create_is_looked_for_then_left_to_a_person(sa
     assert submission.attempts == 1
     assert submission.checks >= 2
     assert submission.candidates == []
-    assert "Send it again (a duplicate may result)" in submission.message
+    assert submission.message == (
+        f"Workiva's answer was lost and after {submission.checks} looks no process matches. Send it again "
+        "(a duplicate may result), choose the process that is this submission's, or check again."
+    )
     assert not SandboxProcess.objects.exists()
 
 
@@ -255,6 +258,29 @@ def test_a_look_alike_whose_echoed_job_details_differ_is_not_a_match(user, setti
 
     assert not candidate.matches
     assert candidate.reason == ("differs from what was sent in root.children[1].job.arguments.sendTaskArgs.title")
+
+
+@responses.activate
+def test_a_list_that_keeps_failing_never_leads_to_a_create(user, settings):
+    from publishing.services.sending import submission_reconcile
+
+    settings.WORKIVA_RECONCILE_WINDOW_SECONDS = 0
+    _, submission, _ = lost_create(user, created=False)
+    Submission.objects.filter(pk=submission.pk).update(check_until=timezone.now(), next_check=timezone.now())
+    responses.post(f"{API}/token", json={"access_token": "t", "expires_in": 599})
+    responses.get(f"{API}/processes", status=503, json={"code": "serverError", "message": "Maintenance."})
+    client = Client(
+        api_url=API, token_url=f"{API}/token", client_id="c", client_secret="s", retry_budget=0, sleep=lambda s: None
+    )
+
+    looked = submission_reconcile(submission_id=submission.pk, client=client)
+
+    assert looked.needs_decision
+    assert looked.attempts == 1
+    assert "it is still not known whether Workiva created the process. The last look failed: GET /processes" in (
+        looked.message
+    )
+    assert not [c for c in responses.calls if c.request.method == "POST" and c.request.url.endswith("/processes")]
 
 
 def test_echo_differences_compare_only_what_the_server_echoes():
