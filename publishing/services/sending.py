@@ -52,6 +52,7 @@ class DecisionRefused(Exception):
 
 def submission_send(*, submission_id: int, client: Client | None = None) -> Submission:
     """Send a queued submission's create request and record the outcome."""
+    client = client or Client.from_settings()
     with transaction.atomic():
         submission = Submission.objects.select_for_update(of=("self",)).select_related("revision").get(pk=submission_id)
         if submission.status != Status.QUEUED:
@@ -59,7 +60,6 @@ def submission_send(*, submission_id: int, client: Client | None = None) -> Subm
         submission.status = Status.SENDING
         submission.started = timezone.now()
         submission.save(update_fields=["status", "started"])
-    client = client or Client.from_settings()
     return submission_post(submission, client)
 
 
