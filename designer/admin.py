@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.http import HttpRequest
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from designer.models import Draft, Membership, Node
 from designer.selectors.trees import draft_tree
@@ -27,18 +27,29 @@ class DraftAdmin(admin.ModelAdmin):
 
     @admin.display(description="Tree")
     def tree(self, obj: Draft) -> SafeString:
+        """Return the tree as nested lists: indented by the admin's own list style, not inline styles (CSP)."""
         if obj.pk is None:
             return format_html("")
-        tree = draft_tree(draft=obj)
-        rows = format_html_join(
-            "",
-            '<div style="padding-left:{}em">{} <a href="../../../node/{}/change/">{}</a> <code>{}</code></div>',
-            (
-                (depth * 1.5, "▸" if node.is_group else "•", node.pk, node.label, node.job_type or node.key)
-                for node, depth in tree.walk()
-            ),
-        )
-        return format_html("<div>{}</div>", rows)
+        parts: list[str] = []
+        level = -1  # depth of the list item left open
+        for node, depth in draft_tree(draft=obj).walk():
+            if depth > level:
+                parts.append('<ul class="draft-tree">' * (depth - level))
+            else:
+                parts.append("</li>" + "</ul></li>" * (level - depth))
+            parts.append(
+                format_html(
+                    '<li>{} <a href="../../../node/{}/change/">{}</a> <code>{}</code>',
+                    "▸" if node.is_group else "•",
+                    node.pk,
+                    node.label,
+                    node.job_type or node.key,
+                )
+            )
+            level = depth
+        if level >= 0:
+            parts.append("</li>" + "</ul></li>" * level + "</ul>")
+        return mark_safe("".join(parts))  # noqa: S308 -- every value went through format_html
 
 
 @admin.register(Node)

@@ -4,7 +4,8 @@
 rewrites each record before it is formatted: Authorization headers, bearer tokens, and values of
 token/secret/password/key fields — in the message, in the traceback and in `extra` fields — become
 `[REDACTED]`, and so does any configured secret (SECRET_KEY, WORKIVA_CLIENT_SECRET, the SMTP
-password) wherever it appears.
+password) wherever it appears. After a plain word ("token: …", "password: …") only a value that
+looks like a secret is redacted, so an ordinary sentence keeps its next word.
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ REDACTED = "[REDACTED]"
 # `password: ...`, a header dict key, or an `extra` attribute name.
 _SECRET_NAME = r"(?:[A-Za-z0-9_-]*(?:token|secret|password|passwd|api[_-]?key|session[_-]?id|csrf[_-]?token)[A-Za-z0-9_-]*|authorization|cookie|set-cookie)"
 _SECRET_NAME_RE = re.compile(rf"^{_SECRET_NAME}$", re.IGNORECASE)
+# Secret names that are also ordinary words in a sentence.
+_BARE_WORDS = r"(?:token|secret|password|passwd)"
+_TOKEN_CHAR = r"[A-Za-z0-9._~+/=-]"
 
 _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     # Authorization: Bearer abc / Basic abc (header lines and header-like text)
@@ -30,8 +34,23 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
         re.compile(rf"(?i)([\"']{_SECRET_NAME}[\"']\s*:\s*)([\"'])(?:\\.|(?!\2).)*\2"),
         r"\1\2" + REDACTED + r"\2",
     ),
-    # name=value (query strings, form bodies, key=value logs) and name: value
-    (re.compile(rf"(?i)\b({_SECRET_NAME}\s*[=:]\s*)(?![\"'\s])[^\s&,;\"'}}]+"), r"\1" + REDACTED),
+    # name=value (query strings, form bodies, key=value logs)
+    (re.compile(rf"(?i)\b({_SECRET_NAME}\s*=\s*)(?![\"'\s])[^\s&,;\"'}}]+"), r"\1" + REDACTED),
+    # name: value with a compound name (access_token, client_secret, X-Api-Key), which prose never uses
+    (
+        re.compile(rf"(?i)\b(?!{_BARE_WORDS}\b)({_SECRET_NAME}\s*:\s*)(?![\"'\s])[^\s&,;\"'}}]+"),
+        r"\1" + REDACTED,
+    ),
+    # name: value with a plain word ("token: …", "password: …"): only a value that looks like a
+    # secret — with a digit and 6+ characters, or 20+ characters — so "Unexpected token: expected
+    # comma" stays readable.
+    (
+        re.compile(
+            rf"(?i)\b({_BARE_WORDS}\s*:\s*)"
+            rf"(?:(?=[A-Za-z._~+/=-]*[0-9]){_TOKEN_CHAR}{{6,}}|{_TOKEN_CHAR}{{20,}})(?!{_TOKEN_CHAR})"
+        ),
+        r"\1" + REDACTED,
+    ),
 ]
 
 # LogRecord's own attributes; anything else on a record came in through `extra=`.

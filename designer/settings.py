@@ -221,6 +221,8 @@ TASKS = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON only: the browsable API's templates use inline styles that the CSP above forbids.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
 }
 
 # Email: printed to the console in development, sent over SMTP in production (EMAIL_* variables).
@@ -302,6 +304,13 @@ LOGGING = {
 WORKIVA_RETRY_BUDGET = float(os.environ.get("WORKIVA_RETRY_BUDGET", "30"))
 # After a create, ask Workiva to validate the new process and record its errors by server id.
 WORKIVA_VALIDATE_AFTER_CREATE = env_bool("WORKIVA_VALIDATE_AFTER_CREATE", True)
+# A create whose answer was lost is looked for (never sent again) for this long, the first pause
+# between looks doubling up to a minute; then a person decides (docs/publishing.md).
+WORKIVA_RECONCILE_WINDOW_SECONDS = float(os.environ.get("WORKIVA_RECONCILE_WINDOW_SECONDS", "600"))
+WORKIVA_RECONCILE_BACKOFF_SECONDS = float(os.environ.get("WORKIVA_RECONCILE_BACKOFF_SECONDS", "5"))
+# The user id in created.user.id of processes the API grant creates, if known; otherwise it is
+# learned from this installation's own 201 answers.
+WORKIVA_API_USER_ID = os.environ.get("WORKIVA_API_USER_ID", "")
 # Web link to a created process, "{id}" replaced; Workiva's URL pattern is not published. Empty: no link
 # (the sandbox links to its own page).
 WORKIVA_PROCESS_LINK = os.environ.get("WORKIVA_PROCESS_LINK", "")

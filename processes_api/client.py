@@ -135,8 +135,8 @@ class Client:
     def token(self, *, fresh: bool = False) -> str:
         """Return a bearer token, from the shared cache unless ``fresh``."""
         if not fresh:
-            cached = self.cache.get(self._token_cache_key)
-            if isinstance(cached, str) and cached:
+            cached = self._cached_token()
+            if cached:
                 return cached
         if not self.client_id or not self.client_secret:
             raise ApiError(
@@ -166,12 +166,31 @@ class Client:
             expires_in = schema.TOKEN_EXPIRES_IN_DEFAULT
         lifetime = expires_in - TOKEN_EXPIRY_MARGIN if expires_in > 2 * TOKEN_EXPIRY_MARGIN else expires_in / 2
         if lifetime > 0:
-            self.cache.set(self._token_cache_key, token, timeout=lifetime)
+            try:
+                self.cache.set(self._token_cache_key, token, timeout=lifetime)
+            except Exception as exc:  # the token still works; only sharing it failed
+                logger.warning("Could not keep the Workiva API token in the cache: %s", type(exc).__name__)
         logger.info("Fetched a Workiva API token for client %s (valid %.0f s)", self.client_id, expires_in)
         return token
 
+    def _cached_token(self) -> str:
+        """Return the shared token, or "" when there is none or the cache cannot be read.
+
+        A broken cache (e.g. its table missing) must not stop a publish before anything is sent:
+        the client fetches its own token instead.
+        """
+        try:
+            cached = self.cache.get(self._token_cache_key)
+        except Exception as exc:
+            logger.warning("Could not read the Workiva API token from the cache: %s", type(exc).__name__)
+            return ""
+        return cached if isinstance(cached, str) else ""
+
     def forget_token(self) -> None:
-        self.cache.delete(self._token_cache_key)
+        try:
+            self.cache.delete(self._token_cache_key)
+        except Exception as exc:
+            logger.warning("Could not drop the Workiva API token from the cache: %s", type(exc).__name__)
 
     # --- endpoints ----------------------------------------------------------------------------
 
@@ -202,7 +221,7 @@ class Client:
                 if limit is not None and seen >= limit:
                     return
             next_link = page.get(schema.LIST_NEXT_LINK)
-            url = str(next_link) if next_link else None
+            url = self._next_url(str(next_link)) if next_link else None
             params = {}  # the next link carries its own query
 
     def trash(self, process_id: str) -> None:
@@ -212,6 +231,20 @@ class Client:
         return self._json("POST", schema.VALIDATION_PATH.format(id=process_id), idempotent=True)
 
     # --- plumbing -----------------------------------------------------------------------------
+
+    def _next_url(self, link: str) -> str:
+        """Return the absolute URL of an ``@nextLink``, refusing one on another host than the API's.
+
+        The request carries the bearer token: following a link elsewhere would hand it over.
+        """
+        url = self._url(link)
+        there, here = urlsplit(url), urlsplit(self.api_url)
+        if (there.scheme, there.hostname, there.port) != (here.scheme, here.hostname, here.port):
+            raise ApiError(
+                f"The process list's next-page link points to {there.scheme}://{there.netloc}, not to the "
+                "configured API host; it was not followed."
+            )
+        return url
 
     def _url(self, path: str) -> str:
         if path.startswith(("http://", "https://")):

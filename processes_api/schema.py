@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 API_VERSION = "2026-04-01.processes.preview"
@@ -324,6 +325,29 @@ LIST_FILTER_PARAM = "$filter"
 LIST_PAGE_SIZE_PARAM = "$maxpagesize"
 LIST_NEXT_PARAM = "$next"
 EXCLUDE_GENERATED_PARAM = "excludeGeneratedJobs"
+# Responses carry ``created`` and ``modified`` as ``{"dateTime": RFC 3339 UTC, "user": {"id"}}`` [seed].
+# Which user id a client-credentials grant acts as is [unknown]; a list item's fields beyond the
+# process's own are [unknown] too, so readers of these stamps must accept their absence.
+CREATED_FIELD = "created"
+
+
+def created_stamp(process: Any) -> tuple[datetime | None, str | None]:
+    """Return when and by whom (user id) a process in a response was created; None for what it lacks."""
+    stamp = process.get(CREATED_FIELD) if isinstance(process, dict) else None
+    if not isinstance(stamp, dict):
+        return None, None
+    when: datetime | None = None
+    value = stamp.get("dateTime")
+    if isinstance(value, str):
+        try:
+            when = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            when = None
+        if when is not None and when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+    user = stamp.get("user")
+    user_id = user.get("id") if isinstance(user, dict) else None
+    return when, (str(user_id) if user_id not in (None, "") else None)
 
 
 def name_contains_filter(name: str) -> str:

@@ -20,7 +20,7 @@ class SubmissionAdmin(admin.ModelAdmin):
     list_display = ("id", "draft", "status", "process_id", "user", "created", "attempts", "http_status")
     list_filter = ("status",)
     search_fields = ("process_id", "draft__name")
-    raw_id_fields = ("draft", "revision", "user")
+    raw_id_fields = ("draft", "revision", "user", "decided_by")
     readonly_fields = (
         "idempotency_key",
         "payload_hash",
@@ -31,6 +31,14 @@ class SubmissionAdmin(admin.ModelAdmin):
         "process_id",
         "server_revision",
         "attempts",
+        "first_sent",
+        "check_until",
+        "next_check",
+        "checks",
+        "candidates",
+        "decision",
+        "decided_by",
+        "decided_at",
         "created",
         "started",
         "finished",

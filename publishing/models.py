@@ -13,8 +13,22 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-# Longer than a send with all its retries takes; after it a submission in flight is stuck.
-STALE_AFTER = timedelta(minutes=5)
+# Slack on top of the client's own time budget before a send in flight counts as stuck.
+STALE_MARGIN = timedelta(seconds=15)
+
+
+def stale_after() -> timedelta:
+    """Return how long a send can take at most: a token request and the create, each with its
+    connect and read timeouts, plus the retry budget they share, plus a margin.
+
+    Read from the settings the client is built from, so that "Check again" after a crashed worker
+    works as soon as the client itself would have given up (about 2 minutes with the defaults).
+    Declaring a live send stuck is safe: a sending submission becomes unknown and is only looked
+    for, never sent again without a person deciding.
+    """
+    per_request = float(settings.WORKIVA_CONNECT_TIMEOUT) + float(settings.WORKIVA_READ_TIMEOUT)
+    budget = 2 * per_request + float(getattr(settings, "WORKIVA_RETRY_BUDGET", 30.0))
+    return timedelta(seconds=budget) + STALE_MARGIN
 
 
 class Submission(models.Model):
@@ -28,6 +42,10 @@ class Submission(models.Model):
         FAILED = "failed", "Failed"
         UNKNOWN = "unknown", "Outcome unknown"
         RECONCILED = "reconciled", "Reconciled"
+
+    class Decision(models.TextChoices):
+        RESEND = "resend", "Sent again"
+        CLAIM = "claim", "Claimed a process"
 
     # A draft has at most one of these at a time (enforced by the constraint below).
     IN_FLIGHT = (Status.QUEUED, Status.SENDING, Status.UNKNOWN)
@@ -47,6 +65,22 @@ class Submission(models.Model):
     process_id = models.CharField(max_length=200, blank=True, db_index=True)
     server_revision = models.CharField(max_length=50, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0, help_text="Create requests sent.")
+    first_sent = models.DateTimeField(null=True, blank=True, help_text="When the first create request left.")
+    # Reconcile: while ``check_until`` is set, a process is being looked for until then (one look
+    # at ``next_check``); when it is cleared with the outcome still unknown, a person decides.
+    check_until = models.DateTimeField(null=True, blank=True)
+    next_check = models.DateTimeField(null=True, blank=True)
+    checks = models.PositiveSmallIntegerField(default=0, help_text="Looks for the process so far.")
+    candidates = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Processes with this name found by the last look, and why each was not claimed.",
+    )
+    decision = models.CharField(max_length=10, choices=Decision.choices, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True)
     started = models.DateTimeField(null=True, blank=True)
     finished = models.DateTimeField(null=True, blank=True)
@@ -73,7 +107,23 @@ class Submission(models.Model):
     def is_stale(self) -> bool:
         """Queued or sending for longer than any send takes: its worker probably died."""
         since = self.started or self.created
-        return self.polling and since is not None and timezone.now() - since > STALE_AFTER
+        return self.polling and since is not None and timezone.now() - since > stale_after()
+
+    @property
+    def checking(self) -> bool:
+        """The outcome is unknown and the process is still being looked for."""
+        return self.status == self.Status.UNKNOWN and self.check_until is not None
+
+    @property
+    def needs_decision(self) -> bool:
+        """The outcome is unknown and looking is over: a person sends again or names the process."""
+        return self.status == self.Status.UNKNOWN and self.check_until is None
+
+    def look_due(self, *, late: timedelta | None = None) -> bool:
+        """Return True when the next look is due (and ``late`` overdue, when given)."""
+        if not self.checking or self.next_check is None:
+            return False
+        return timezone.now() >= self.next_check + (late or timedelta(0))
 
 
 class SubmissionError(models.Model):

@@ -70,7 +70,7 @@ def status_context(*, submission: Submission, user: AbstractBaseUser | Anonymous
 
 
 def submission_history(*, draft: Draft) -> list[tuple[Submission, list[ErrorRow], str]]:
-    submissions = list(Submission.objects.filter(draft=draft).select_related("user", "revision"))
+    submissions = list(Submission.objects.filter(draft=draft).select_related("user", "revision", "decided_by"))
     errors = error_rows(submissions)
     return [(s, errors.get(s.pk, []), process_link(s.process_id)) for s in submissions]
 

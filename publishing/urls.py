@@ -11,6 +11,8 @@ urlpatterns = [
     path("drafts/<int:draft_id>/publishing/", views.history_view, name="publishing-history"),
     path("submissions/<int:pk>/status/", views.submission_status_view, name="submission-status"),
     path("submissions/<int:pk>/check/", views.submission_check_view, name="submission-check"),
+    path("submissions/<int:pk>/resend/", views.submission_resend_view, name="submission-resend"),
+    path("submissions/<int:pk>/claim/", views.submission_claim_view, name="submission-claim"),
     path("publishing/connection/", views.connection_view, name="publishing-connection"),
     path("publishing/connection/test/", views.connection_test_view, name="publishing-connection-test"),
 ]

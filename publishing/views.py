@@ -17,7 +17,7 @@ from processes_api.client import ApiError, Client
 from processes_api.lint import lint_tree
 from publishing import selectors, tasks
 from publishing.models import Submission
-from publishing.services.sending import submission_recover
+from publishing.services.sending import DecisionRefused, submission_claim, submission_recover, submission_resend
 from publishing.services.submissions import PublishBlocked, draft_publish
 
 STATUS = "publishing/publish.html#submission-status"
@@ -44,6 +44,7 @@ def publish_view(request: Request, draft_id: int) -> HttpResponse:
 def submission_status_view(request: Request, pk: int) -> HttpResponse:
     submission = get_object_or_404(Submission.objects.select_related("draft", "user", "revision"), pk=pk)
     require(request.user, submission.draft, Action.VIEW)
+    tasks.reconcile_if_due(submission)
     return render(request, STATUS, selectors.status_context(submission=submission, user=request.user))
 
 
@@ -56,10 +57,56 @@ def submission_check_view(request: Request, pk: int) -> HttpResponse:
     if next_step == "send":
         tasks.send_submission.enqueue(submission.pk)
     elif next_step == "reconcile":
-        # Asked by a person: report "not created" rather than sending again behind their back.
-        tasks.reconcile_submission.enqueue(submission.pk, resend=False)
+        tasks.reconcile_submission.enqueue(submission.pk)
     submission.refresh_from_db()
     return render(request, STATUS, selectors.status_context(submission=submission, user=request.user))
+
+
+@login_required
+@require_POST
+def submission_resend_view(request: Request, pk: int) -> HttpResponse:
+    """ "Send again": the person accepts that a duplicate process may result."""
+    submission = get_object_or_404(Submission.objects.select_related("draft"), pk=pk)
+    require(request.user, submission.draft, Action.PUBLISH)
+    try:
+        submission_resend(submission_id=pk, user=request.user, attempts_seen=_attempts(request))
+    except DecisionRefused as exc:
+        return _decided(request, submission, refused=str(exc))
+    tasks.send_submission.enqueue(pk)
+    return _decided(request, submission)
+
+
+@login_required
+@require_POST
+def submission_claim_view(request: Request, pk: int) -> HttpResponse:
+    """ "That one is mine": record a candidate process as this submission's."""
+    submission = get_object_or_404(Submission.objects.select_related("draft"), pk=pk)
+    require(request.user, submission.draft, Action.PUBLISH)
+    try:
+        submission_claim(
+            submission_id=pk,
+            user=request.user,
+            process_id=request.POST.get("process_id", ""),
+            attempts_seen=_attempts(request),
+        )
+    except DecisionRefused as exc:
+        return _decided(request, submission, refused=str(exc))
+    return _decided(request, submission)
+
+
+def _attempts(request: Request) -> int:
+    value = request.POST.get("attempts", "")
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 6 else -1
+
+
+def _decided(request: Request, submission: Submission, *, refused: str = "") -> HttpResponse:
+    if not request.htmx:
+        if refused:
+            messages.error(request, refused)
+        return redirect("publishing-history", draft_id=submission.draft_id)
+    submission.refresh_from_db()
+    context = selectors.status_context(submission=submission, user=request.user)
+    return render(request, STATUS, {**context, "refused": refused})
 
 
 @login_required

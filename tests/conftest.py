@@ -58,7 +58,11 @@ def sandbox(live_server, settings):
     settings.WORKIVA_API_URL = f"{live_server.url}/sandbox"
     settings.WORKIVA_TOKEN_URL = f"{live_server.url}/sandbox/iam/v1/oauth2/token"
     settings.WORKIVA_RETRY_BUDGET = 5
+    # Tests run with DEBUG off, where the sandbox refuses its public default secret.
+    settings.WORKIVA_CLIENT_SECRET = "test-sandbox-secret"
     settings.WORKIVA_READ_TIMEOUT = 5
     settings.WORKIVA_SANDBOX_FAULT = ""
+    settings.WORKIVA_RECONCILE_WINDOW_SECONDS = 1
+    settings.WORKIVA_RECONCILE_BACKOFF_SECONDS = 0.1
     cache.clear()
     return live_server

@@ -329,6 +329,28 @@ def test_redact_leaves_ordinary_messages_alone():
     assert redact("published draft 12 as process 9f2 in 840 ms") == "published draft 12 as process 9f2 in 840 ms"
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["Unexpected token: expected comma at line 3", "the secret: keep it short", "password: too short to guess"],
+)
+def test_redact_keeps_the_word_after_a_plain_secret_word(text):
+    assert redact(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("token: abc123def", "abc123def"),
+        ("password: hunter2", "hunter2"),
+        ("secret: correct-horse-battery-staple", "correct-horse-battery-staple"),
+        ("access_token: opaque", "opaque"),
+        ("X-Api-Key: abcdef", "abcdef"),
+    ],
+)
+def test_redact_removes_token_like_values_after_a_colon(text, secret):
+    assert secret not in redact(text)
+
+
 def test_log_redaction_covers_extra_fields_and_tracebacks():
     try:
         raise RuntimeError("token request failed: client_secret=very-secret-1")

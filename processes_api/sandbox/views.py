@@ -4,6 +4,9 @@ It speaks what ``workiva-processes-api.md`` documents and nothing more: the OAut
 create / list / get / trash / validate, the ``X-Version`` header, bearer tokens, and the error body
 ``{"code", "message", "target", "documentationUrl", "meta", "details"}``.
 
+It is single-tenant: it accepts one grant, the connection's own (its public development default
+only with DEBUG on), and that grant sees every sandbox process; the process pages need a login.
+
 Magic values, for tests and demos (also listed on the publishing pages):
 
 - a user argument (``assigneeUser``, ``approverUser``, ``assignee.id``, ``approver.id``) equal to
@@ -35,6 +38,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -54,6 +58,9 @@ INVALID_USER = "invalid-user"
 UNVERIFIED_USER = "unverified-user"
 _FAULT = re.compile(r"\[sandbox:([a-z0-9-]+?)(?:x(\d+))?\]")
 _FILTER = re.compile(r"^name contains '((?:[^']|'')*)'$")
+# The development default of WORKIVA_CLIENT_SECRET (designer/settings.py): public, so DEBUG only.
+PUBLIC_DEFAULT_SECRET = "sandbox-secret"
+_NUMBER = re.compile(r"[0-9]{1,9}")
 USER_FIELDS = ("assigneeUser", "approverUser")
 PRINCIPAL_FIELDS = ("assignee", "approver")
 
@@ -97,6 +104,14 @@ def token(request: HttpRequest) -> HttpResponse:
     # The sandbox accepts the connection's own credentials unless told otherwise (tests do).
     expected_id = getattr(settings, "WORKIVA_SANDBOX_CLIENT_ID", "") or settings.WORKIVA_CLIENT_ID
     expected_secret = getattr(settings, "WORKIVA_SANDBOX_CLIENT_SECRET", "") or settings.WORKIVA_CLIENT_SECRET
+    if expected_secret == PUBLIC_DEFAULT_SECRET and not settings.DEBUG:
+        # Single tenant: the one grant sees every sandbox process, so its published default may
+        # open it only on a developer's machine.
+        return _oauth_error(
+            401,
+            "unauthorized_client",
+            "The sandbox's built-in default secret works only with DEBUG on; set WORKIVA_CLIENT_SECRET.",
+        )
     if not (
         secrets.compare_digest(client_id.encode(), expected_id.encode())
         and secrets.compare_digest(client_secret.encode(), expected_secret.encode())
@@ -248,11 +263,11 @@ def _list(request: HttpRequest) -> HttpResponse:
         if match is None:
             return _error(400, "invalidFilter", "Only name contains '…' is supported.", target=schema.LIST_FILTER_PARAM)
         rows = rows.filter(name__contains=match.group(1).replace("''", "'"))
-    try:
-        size = int(request.GET.get(schema.LIST_PAGE_SIZE_PARAM) or 100)
-        start = int(request.GET.get(schema.LIST_NEXT_PARAM) or 0)
-    except ValueError:
-        return _error(400, "invalidRequest", "$maxpagesize and $next must be numbers.")
+    size_text = request.GET.get(schema.LIST_PAGE_SIZE_PARAM) or "100"
+    start_text = request.GET.get(schema.LIST_NEXT_PARAM) or "0"
+    if not _NUMBER.fullmatch(size_text) or not _NUMBER.fullmatch(start_text):
+        return _error(400, "invalidRequest", "$maxpagesize and $next must be whole numbers from 0.")
+    size, start = int(size_text), int(start_text)
     if not 1 <= size <= schema.MAX_PAGE_SIZE:
         return _error(400, "invalidRequest", "$maxpagesize must be 1–1000.", target=schema.LIST_PAGE_SIZE_PARAM)
     page = list(rows.order_by("id")[start : start + size + 1])
@@ -416,7 +431,8 @@ def _summary(document: dict[str, Any]) -> dict[str, Any]:
 
 
 @sandbox_endpoint
+@login_required
 def process_page(request: HttpRequest, process_id: str) -> HttpResponse:
-    """A human-readable page for a sandbox process (the link the publish result shows)."""
+    """A human-readable page for a sandbox process (the link the publish result shows), for signed-in users."""
     row = get_object_or_404(SandboxProcess, process_id=process_id)
     return render(request, "sandbox/process.html", {"row": row, "document": dumps(_public(row.document))})

@@ -6,8 +6,9 @@ while a submission is created — so a double click, two users or a retry get th
 Publishing content that already became a process (same payload hash) returns that submission too.
 
 A create whose outcome is unknown (timeout or dropped connection after sending, a gateway error)
-is never blindly repeated: the service lists processes with the draft's name, fetches each
-candidate not already claimed by another submission, and compares its structure (names, job types,
-arity of the tree — the server does not echo task arguments) with the payload. Only when none
-matches may it send again.
+is never sent again automatically: the process is looked for with backoff over a window and
+claimed only on a unique, strict match (name, structure, every echoed field, created after the
+send by this connection's user, not claimed by another submission); otherwise a person decides
+to send again or names the process (``sending.py``). Every change of an unknown submission
+happens under its row lock, so at most one create is in flight per submission.
 """

@@ -1,14 +1,29 @@
-"""Send a submission's create request to Workiva; settle one whose outcome is unknown (reconcile)."""
+"""Send a submission's create request to Workiva; settle one whose outcome is unknown (reconcile).
+
+A create whose answer was lost is never sent again automatically. The submission becomes
+``unknown`` and the process is looked for, with backoff, over ``WORKIVA_RECONCILE_WINDOW_SECONDS``;
+it is claimed only when exactly one listed process matches strictly (:func:`find_candidates`).
+Several matches, or none by the end of the window, leave the decision to a person: send again
+(a duplicate may result) or name the process that is this submission's (:func:`submission_resend`,
+:func:`submission_claim`). Every change of an unknown submission happens under its row lock, and
+the only way back to sending is through ``queued`` under that lock with the attempts the person
+saw, so at most one create is in flight per submission.
+"""
 
 from __future__ import annotations
 
+import json
 import logging
-from typing import Any
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from designer.models import Activity
+from designer.services.activity import activity_record
 from processes_api import schema
 from processes_api.client import ApiError, Client
 from processes_api.payload import dumps
@@ -16,63 +31,111 @@ from processes_api.walk import Step, walk
 from publishing.models import Submission, SubmissionError
 from publishing.services.recording import record_errors, record_process, submission_finish
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 logger = logging.getLogger(__name__)
 
 Status = Submission.Status
 # Statuses the server gives when it looked at the content and refused it.
 REJECTING_STATUSES = (400, 404, 409, 413, 422)
-# Create requests one submission may send in all (the first, plus one after a reconcile found nothing).
-MAX_CREATE_ATTEMPTS = 2
+# A process created this long before our send still counts as possibly ours: clocks differ and the
+# server's time may be truncated to the second.
+CLOCK_SKEW = timedelta(seconds=5)
+# The longest pause between two looks, however long the window.
+MAX_LOOK_DELAY = timedelta(seconds=60)
+
+
+class DecisionRefused(Exception):
+    """A person's decision on an unknown submission no longer applies; the message says why."""
 
 
 def submission_send(*, submission_id: int, client: Client | None = None) -> Submission:
     """Send a queued submission's create request and record the outcome."""
+    client = client or Client.from_settings()
     with transaction.atomic():
-        submission = Submission.objects.select_for_update().select_related("revision").get(pk=submission_id)
+        submission = Submission.objects.select_for_update(of=("self",)).select_related("revision").get(pk=submission_id)
         if submission.status != Status.QUEUED:
             return submission  # already handled by another worker
         submission.status = Status.SENDING
         submission.started = timezone.now()
         submission.save(update_fields=["status", "started"])
-    client = client or Client.from_settings()
-    try:
-        return submission_post(submission, client)
-    except Exception:
-        logger.exception("Submission %s: unexpected error while sending", submission.pk)
-        submission_finish(submission, Status.UNKNOWN if submission.attempts else Status.FAILED, _UNEXPECTED)
-        raise
+    return submission_post(submission, client)
 
 
 _UNEXPECTED = "Something went wrong in Process Designer while publishing; see the server log."
 
 
 def submission_post(submission: Submission, client: Client) -> Submission:
+    """Send the create request of a submission this worker moved to sending, and record the outcome.
+
+    The token is fetched first: whatever fails before the create request leaves is a plain
+    failure ("nothing was sent"), never an unknown outcome.
+    """
+    try:
+        client.token()
+    except ApiError as exc:
+        submission.http_status = exc.status
+        submission.response_text = exc.text
+        submission_finish(submission, Status.FAILED, _failure_message(exc))
+        return submission
+    except Exception:
+        logger.exception("Submission %s: unexpected error before sending", submission.pk)
+        submission_finish(submission, Status.FAILED, f"{_UNEXPECTED} Nothing was sent; publish again.")
+        raise
     submission.attempts += 1
-    submission.save(update_fields=["attempts"])
+    submission.first_sent = submission.first_sent or timezone.now()
+    submission.save(update_fields=["attempts", "first_sent"])
     try:
         process = client.create(submission.request_body)
     except ApiError as exc:
         submission.http_status = exc.status
         submission.response_text = exc.text
         if exc.outcome_unknown:
-            submission_finish(
-                submission,
-                Status.UNKNOWN,
-                f"{exc.message}. Workiva may have created the process; checking before sending again.",
-            )
-            return submission_reconcile(submission=submission, client=client, resend=True)
+            _lost(submission, f"{exc.message}. Workiva may have created the process; looking for it.")
+            return submission_reconcile(submission_id=submission.pk, client=client)
         status = Status.REJECTED if exc.status in REJECTING_STATUSES else Status.FAILED
         with transaction.atomic():
             record_errors(submission, exc.body, status=exc.status)
             submission_finish(submission, status, _failure_message(exc))
         return submission
-    submission.http_status = schema.CREATED_STATUS
-    submission.response_text = dumps(process, indent=None)
+    except Exception:
+        logger.exception("Submission %s: unexpected error while sending", submission.pk)
+        _lost(submission, f"{_UNEXPECTED} Workiva may have created the process; looking for it.")
+        raise
+    return _created(submission, process, client)
+
+
+def _created(submission: Submission, process: dict[str, Any], client: Client) -> Submission:
+    """Record a 201 answer, unless a look already settled the submission meanwhile."""
     with transaction.atomic():
-        record_process(submission, process)
-        submission_finish(submission, Status.CREATED, f"Created Workiva process {submission.process_id}.")
-    _validate(submission, client)
-    return submission
+        locked = (
+            Submission.objects.select_for_update(of=("self",)).select_related("revision", "draft").get(pk=submission.pk)
+        )
+        if locked.status not in (Status.SENDING, Status.UNKNOWN):
+            logger.warning("Submission %s was settled (%s) before its create answered", locked.pk, locked.status)
+            return locked
+        locked.http_status = schema.CREATED_STATUS
+        locked.response_text = dumps(process, indent=None)
+        _stop_looking(locked)
+        record_process(locked, process)
+        submission_finish(locked, Status.CREATED, f"Created Workiva process {locked.process_id}.")
+    _validate(locked, client)
+    return locked
+
+
+def _lost(submission: Submission, message: str) -> None:
+    """Mark a sent create whose answer never came as unknown and open a window of looks."""
+    with transaction.atomic():
+        locked = Submission.objects.select_for_update().get(pk=submission.pk)
+        if locked.status != Status.SENDING:
+            return
+        for name in ("http_status", "response_text", "attempts", "first_sent"):
+            setattr(locked, name, getattr(submission, name))
+        _open_window(locked)
+        submission_finish(locked, Status.UNKNOWN, message)
+        locked.save(update_fields=_WINDOW_FIELDS)
+    submission.refresh_from_db()
 
 
 def _failure_message(exc: ApiError) -> str:
@@ -103,90 +166,363 @@ def _validate(submission: Submission, client: Client) -> None:
         record_errors(submission, errors, status=200, source=SubmissionError.Source.VALIDATION)
 
 
-# --- reconcile ------------------------------------------------------------------------------------
+# --- the window of looks --------------------------------------------------------------------------
+
+_WINDOW_FIELDS = ["check_until", "next_check", "checks", "candidates"]
+
+
+def reconcile_window() -> timedelta:
+    return timedelta(seconds=float(getattr(settings, "WORKIVA_RECONCILE_WINDOW_SECONDS", 600)))
+
+
+def look_delay(checks: int) -> timedelta:
+    """Return the pause after look number ``checks``: the backoff, doubled each time, capped."""
+    first = float(getattr(settings, "WORKIVA_RECONCILE_BACKOFF_SECONDS", 5))
+    return min(timedelta(seconds=first * 2 ** max(checks - 1, 0)), MAX_LOOK_DELAY)
+
+
+def _open_window(submission: Submission) -> None:
+    now = timezone.now()
+    submission.check_until = now + reconcile_window()
+    submission.next_check = now
+    submission.checks = 0
+    submission.candidates = []
+
+
+def _stop_looking(submission: Submission) -> None:
+    submission.check_until = None
+    submission.next_check = None
+
+
+def submission_check_start(*, submission_id: int) -> bool:
+    """Start looking for the process of an unknown submission; return False when already looking.
+
+    Concurrent calls (Publish clicked on an unknown submission, "Check again") serialise on the
+    row lock: one opens the window and its caller queues the one look; the rest see it open.
+    """
+    with transaction.atomic():
+        locked = Submission.objects.select_for_update().get(pk=submission_id)
+        if locked.status != Status.UNKNOWN or locked.checking:
+            return False
+        _open_window(locked)
+        locked.message = "Looking again for the process Workiva may have created."
+        locked.save(update_fields=[*_WINDOW_FIELDS, "message"])
+    return True
 
 
 def submission_recover(*, submission: Submission) -> str:
-    """Unstick a stale submission; return the task to run next ("send", "reconcile" or "").
+    """Unstick a submission; return the task to run next ("send", "reconcile" or "").
 
     Queued means nothing was sent (the status moves to sending, under a lock, before any request),
     so it is sent again. Sending means a request may have reached Workiva: it becomes unknown and
-    is reconciled — never sent blindly.
+    is looked for — never sent blindly. An unknown submission whose window closed is looked for
+    again; one still being looked for gets its due look.
     """
     with transaction.atomic():
         locked = Submission.objects.select_for_update().get(pk=submission.pk)
         if locked.status == Status.UNKNOWN:
+            if locked.checking:
+                return "reconcile" if locked.look_due() else ""
+            _open_window(locked)
+            locked.message = "Looking again for the process Workiva may have created."
+            locked.save(update_fields=[*_WINDOW_FIELDS, "message"])
             return "reconcile"
         if not locked.is_stale:
             return ""
         if locked.status == Status.QUEUED:
             return "send"
+        _open_window(locked)
         submission_finish(
-            locked, Status.UNKNOWN, "Publishing was interrupted; checking whether Workiva created the process."
+            locked, Status.UNKNOWN, "Publishing was interrupted; looking for the process Workiva may have created."
         )
+        locked.save(update_fields=_WINDOW_FIELDS)
     return "reconcile"
 
 
-def submission_reconcile(*, submission: Submission, client: Client | None = None, resend: bool = False) -> Submission:
-    """Settle a submission whose outcome is unknown by finding its process on the server.
+def submission_reconcile(*, submission_id: int, client: Client | None = None) -> Submission:
+    """Take the due look for the process of an unknown submission, under its row lock.
 
-    When a process with the same name and structure exists and no other submission claimed it,
-    the submission becomes ``reconciled`` with that process. When none exists, the create is sent
-    again if ``resend`` and attempts remain; otherwise a user-requested check (``resend`` False)
-    marks it failed — Workiva has no such process — and an automatic one leaves it unknown.
+    Exactly one strict match → ``reconciled`` with it. Several → the window closes and a person
+    decides. None → the next look is scheduled with backoff, or, once the window is over, a
+    person decides. Nothing here ever sends a create. A look that is not due (another worker
+    just took it) does nothing.
     """
-    if submission.status != Status.UNKNOWN:
-        return submission
-    client = client or Client.from_settings()
-    payload = submission.revision.payload
-    try:
-        match = find_process(client, payload, exclude_submission=submission.pk)
-    except ApiError as exc:
-        submission_finish(
-            submission,
-            Status.UNKNOWN,
-            f"Could not check whether Workiva created the process ({exc.message}). Check again later.",
+    with transaction.atomic():
+        # A concurrent look makes this one wait, then find it is not due any more.
+        locked = (
+            Submission.objects.select_for_update(of=("self",)).select_related("revision", "draft").get(pk=submission_id)
         )
-        return submission
-    if match is not None:
-        with transaction.atomic():
-            record_process(submission, match)
+        if not locked.look_due():
+            return locked
+        client = client or Client.from_settings()
+        now = timezone.now()
+        locked.checks += 1
+        try:
+            candidates = find_candidates(client, locked)
+        except ApiError as exc:
+            return _look_again(locked, now, exc.message)
+        matches = [c for c in candidates if c.matches]
+        locked.candidates = [c.as_json() for c in candidates]
+        if len(matches) == 1:
+            process = matches[0].process
+            _stop_looking(locked)
+            record_process(locked, process)
             submission_finish(
-                submission,
+                locked,
                 Status.RECONCILED,
-                f"The answer was lost, but Workiva had created process {submission.process_id}; it is recorded.",
+                f"The answer was lost, but Workiva had created process {locked.process_id}; it is recorded.",
             )
-        return submission
-    if resend and submission.attempts < MAX_CREATE_ATTEMPTS:
-        submission.status = Status.SENDING
-        submission.save(update_fields=["status"])
-        return submission_post(submission, client)
-    if resend:
-        submission_finish(
-            submission,
-            Status.UNKNOWN,
-            "Workiva's answer was lost and no matching process shows up yet. Check again in a moment.",
+            locked.save(update_fields=_WINDOW_FIELDS)
+            return locked
+        if len(matches) > 1:
+            _stop_looking(locked)
+            submission_finish(
+                locked,
+                Status.UNKNOWN,
+                f"{len(matches)} processes on Workiva match this submission; it cannot tell which one is its own. "
+                "Choose the one that is, or send again.",
+            )
+            locked.save(update_fields=_WINDOW_FIELDS)
+            return locked
+        return _look_again(locked, now, "")
+
+
+def _look_again(locked: Submission, now: datetime, problem: str) -> Submission:
+    """Schedule the next look, or close the window and hand the decision to a person."""
+    assert locked.check_until is not None
+    looks = f"{locked.checks} look{'s' if locked.checks != 1 else ''}"
+    failed = f" The last look failed: {problem}." if problem else ""
+    if now >= locked.check_until:
+        _stop_looking(locked)
+        found = "it is still not known whether Workiva created the process" if problem else "no process matches"
+        message = (
+            f"Workiva's answer was lost and after {looks} {found}.{failed} Send it again (a duplicate may "
+            "result), choose the process that is this submission's, or check again."
         )
     else:
-        submission_finish(submission, Status.FAILED, "Workiva has no process for this submission: it was not created.")
-    return submission
+        locked.next_check = min(now + look_delay(locked.checks), locked.check_until)
+        message = (
+            f"Workiva's answer was lost; looking for the process it may have created ({looks} so far, "
+            f"until {locked.check_until:%H:%M:%S} UTC).{failed}"
+        )
+    submission_finish(locked, Status.UNKNOWN, message)
+    locked.save(update_fields=_WINDOW_FIELDS)
+    return locked
 
 
-def find_process(client: Client, payload: dict[str, Any], *, exclude_submission: int | None = None) -> Any:
-    """Return the server process with ``payload``'s name and structure that no submission claimed."""
-    name = payload.get("name") or ""
-    others = (
-        Submission.objects.all() if exclude_submission is None else Submission.objects.exclude(pk=exclude_submission)
+# --- a person decides -----------------------------------------------------------------------------
+
+
+def _deciding(submission_id: int, attempts_seen: int) -> Submission:
+    """Return the locked submission if a decision on it still applies; raise :class:`DecisionRefused`."""
+    locked = (
+        Submission.objects.select_for_update(of=("self",)).select_related("revision", "draft").get(pk=submission_id)
     )
-    claimed = set(others.exclude(process_id="").values_list("process_id", flat=True))
+    if locked.status != Status.UNKNOWN:
+        raise DecisionRefused(f"This submission is {locked.get_status_display().lower()} now; nothing was done.")
+    if locked.checking:
+        raise DecisionRefused("Process Designer is still looking for the process; wait for the result.")
+    if locked.attempts != attempts_seen:
+        raise DecisionRefused("Someone sent this submission again meanwhile; look at the new result first.")
+    return locked
+
+
+def submission_resend(*, submission_id: int, user: User, attempts_seen: int) -> Submission:
+    """Queue the create again because ``user`` chose to, knowing a duplicate may result.
+
+    ``attempts_seen`` is the number of create requests the person saw: a decision taken on an
+    older state is refused, so two people (or two clicks) send at most one more create.
+    """
+    with transaction.atomic():
+        locked = _deciding(submission_id, attempts_seen)
+        locked.status = Status.QUEUED
+        locked.decision = Submission.Decision.RESEND
+        locked.decided_by = user
+        locked.decided_at = timezone.now()
+        locked.started = None
+        locked.message = f"{user.get_username()} chose to send it again."
+        locked.save(update_fields=["status", "decision", "decided_by", "decided_at", "started", "message"])
+        activity_record(
+            draft=locked.draft,
+            actor=user,
+            verb=Activity.Verb.PUBLISHED,
+            summary=f"Chose to send submission {locked.pk} again after its outcome stayed unknown",
+        )
+    return locked
+
+
+def submission_claim(
+    *, submission_id: int, user: User, process_id: str, attempts_seen: int, client: Client | None = None
+) -> Submission:
+    """Record ``process_id``, one of the candidates the last look found, as this submission's process."""
+    with transaction.atomic():
+        locked = _deciding(submission_id, attempts_seen)
+        offered = {c.get("id") for c in locked.candidates if isinstance(c, dict) and c.get("claimable")}
+        if process_id not in offered:
+            raise DecisionRefused("That process is not one of the candidates found for this submission.")
+        if Submission.objects.exclude(pk=locked.pk).filter(process_id=process_id).exists():
+            raise DecisionRefused("That process is already recorded for another submission.")
+        client = client or Client.from_settings()
+        try:
+            process = client.get(process_id)
+        except ApiError as exc:
+            raise DecisionRefused(f"Could not fetch that process ({exc.message}); try again.") from None
+        locked.decision = Submission.Decision.CLAIM
+        locked.decided_by = user
+        locked.decided_at = timezone.now()
+        record_process(locked, process)
+        submission_finish(
+            locked,
+            Status.RECONCILED,
+            f"{user.get_username()} recorded Workiva process {locked.process_id} as this submission's.",
+        )
+        locked.save(update_fields=["decision", "decided_by", "decided_at"])
+    return locked
+
+
+# --- matching -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Candidate:
+    """A listed process with the draft's name, and why it is not this submission's ("" when it matches)."""
+
+    process_id: str
+    created: str
+    created_by: str
+    reason: str
+    process: dict[str, Any]
+    claimable: bool = True  # a person may still name it as this submission's
+
+    @property
+    def matches(self) -> bool:
+        return not self.reason
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.process_id,
+            "created": self.created,
+            "created_by": self.created_by,
+            "reason": self.reason,
+            "claimable": self.claimable,
+        }
+
+
+def find_candidates(client: Client, submission: Submission) -> list[Candidate]:
+    """Return every listed process named like the submission's payload, each judged strictly.
+
+    A process matches only when no other submission recorded it, it was created at or after the
+    first send (when the server says when), by this connection's API user (when the server says
+    who and that user is known), its structure equals the payload's and every field the server
+    echoes equals what was sent.
+    """
+    payload = submission.revision.payload
+    name = payload.get("name") or ""
+    claimed = dict(Submission.objects.exclude(pk=submission.pk).exclude(process_id="").values_list("process_id", "pk"))
+    ours = api_user_ids(submission.api_url)
+    sent = submission.first_sent
     wanted = structure(payload)
+    found: list[Candidate] = []
     for item in client.list(name=name):
-        if not isinstance(item, dict) or item.get("name") != name or str(item.get("id")) in claimed:
+        if not isinstance(item, dict) or item.get("name") != name or not item.get("id"):
             continue
-        process = client.get(str(item["id"])) if "root" not in item else item
-        if structure(process) == wanted:
-            return process
-    return None
+        process_id = str(item["id"])
+        if process_id in claimed:
+            found.append(_candidate(item, f"already recorded for submission {claimed[process_id]}", claimable=False))
+            continue
+        process = item if "root" in item else client.get(process_id)
+        found.append(_candidate(process, _mismatch(process, payload, wanted, sent, ours)))
+    return found
+
+
+def _candidate(process: dict[str, Any], reason: str, *, claimable: bool = True) -> Candidate:
+    when, who = schema.created_stamp(process)
+    return Candidate(
+        process_id=str(process.get("id")),
+        created=when.isoformat() if when else "",
+        created_by=who or "",
+        reason=reason,
+        process=process,
+        claimable=claimable,
+    )
+
+
+def _mismatch(process: Any, payload: dict[str, Any], wanted: Any, sent: datetime | None, ours: set[str]) -> str:
+    """Return why ``process`` is not the one ``payload`` created, or "" when it matches strictly."""
+    when, who = schema.created_stamp(process)
+    if when is not None and sent is not None and when < sent - CLOCK_SKEW:
+        return f"created at {when:%Y-%m-%d %H:%M:%S} UTC, before this submission was first sent"
+    if who is not None and ours and who not in ours:
+        return f"created by user {who}, not by this connection's API user"
+    if structure(process) != wanted:
+        return "its groups and jobs differ from this revision's"
+    differences = echo_differences(payload, process)
+    if differences:
+        return "differs from what was sent in " + ", ".join(differences[:3])
+    return ""
+
+
+def api_user_ids(api_url: str) -> set[str]:
+    """Return the user ids this connection's processes are created by, where known.
+
+    ``WORKIVA_API_USER_ID`` when set; otherwise the ``created.user.id`` of processes this
+    installation created at ``api_url`` (the 201 answers it kept). Empty when neither is known:
+    the API does not publish which user a client-credentials grant acts as.
+    """
+    configured = str(getattr(settings, "WORKIVA_API_USER_ID", "") or "")
+    if configured:
+        return {configured}
+    ids: set[str] = set()
+    answers = (
+        Submission.objects.filter(api_url=api_url, status=Status.CREATED)
+        .exclude(response_text="")
+        .values_list("response_text", flat=True)[:5]
+    )
+    for text in answers:
+        try:
+            _, who = schema.created_stamp(json.loads(text))
+        except ValueError:
+            continue
+        if who:
+            ids.add(who)
+    return ids
+
+
+def echo_differences(sent: Any, echoed: Any, path: str = "") -> list[str]:
+    """Return the paths where the server's answer holds a field that was sent with another value.
+
+    Fields the server does not echo (job arguments beyond ``type``, in the seed) are not compared;
+    generated jobs the server adds are skipped; lists of plain values compare in any order.
+    """
+    if isinstance(sent, dict):
+        if not isinstance(echoed, dict):
+            return [path or "the process"]
+        out: list[str] = []
+        for key, value in sent.items():
+            if key in echoed:
+                out += echo_differences(value, echoed[key], f"{path}.{key}" if path else key)
+        return out
+    if isinstance(sent, list):
+        if not isinstance(echoed, list):
+            return [path]
+        if path.endswith("children"):
+            echoed = [child for child in echoed if not _generated(child)]
+        elif all(not isinstance(v, dict | list) for v in sent + echoed):
+            return [] if sorted(map(repr, sent)) == sorted(map(repr, echoed)) else [path]
+        if len(sent) != len(echoed):
+            return [path]
+        out = []
+        for index, (a, b) in enumerate(zip(sent, echoed, strict=True)):
+            out += echo_differences(a, b, f"{path}[{index}]")
+        return out
+    return [] if sent == echoed else [path]
+
+
+def _generated(child: Any) -> bool:
+    job = child.get("job") if isinstance(child, dict) else None
+    args = job.get("arguments") if isinstance(job, dict) else None
+    jt = schema.job_type(str(args.get("type"))) if isinstance(args, dict) else None
+    return jt is not None and jt.generated
 
 
 def structure(process: Any) -> Any:

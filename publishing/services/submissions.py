@@ -16,6 +16,7 @@ from processes_api.lint import Problem, lint_tree
 from processes_api.payload import build_payload, dumps
 from publishing import tasks
 from publishing.models import Submission
+from publishing.services.sending import submission_check_start
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -100,7 +101,8 @@ def draft_publish(*, draft: Draft, user: User) -> Publish:
     result = submission_create(draft=draft, user=user)
     if result.created:
         tasks.send_submission.enqueue(result.submission.pk)
-    elif result.submission.status == Status.UNKNOWN:
+    elif result.submission.status == Status.UNKNOWN and submission_check_start(submission_id=result.submission.pk):
+        # Only the click that started looking queues the look; a create is never sent from here.
         tasks.reconcile_submission.enqueue(result.submission.pk)
     result.submission.refresh_from_db()
     return result

@@ -144,3 +144,43 @@ def test_review_pages_raise_no_csp_violation(csp_page):
         response = csp_page.goto(url)
         assert response.status == 200, url
         assert csp_problems(csp_page) == [], url
+
+
+def test_admin_draft_page_sandbox_page_and_an_unknown_outcome_raise_no_csp_violation(csp_page):
+    from django.utils import timezone
+
+    from processes_api.sandbox.models import SandboxProcess
+    from publishing.models import Submission
+    from publishing.services.submissions import submission_create
+    from tests.factories import add_group, add_job, make_draft, root_of
+
+    log_in(csp_page)
+    owner = get_user_model().objects.get(username="csp-user")
+    owner.is_staff = owner.is_superuser = True
+    owner.save()
+    draft = make_draft(owner=owner, name="CSP admin")
+    group = add_group(draft, root_of(draft), name="Prep")
+    draft.refresh_from_db()
+    add_job(draft, group, "Tie out")
+    submission = submission_create(draft=draft, user=owner).submission
+    candidate = {"id": "process-1", "created": "", "created_by": "", "reason": "", "claimable": True}
+    Submission.objects.filter(pk=submission.pk).update(
+        status="unknown", attempts=1, first_sent=timezone.now(), candidates=[candidate, {**candidate, "id": "p-2"}]
+    )
+    SandboxProcess.objects.create(
+        process_id="process-1",
+        name="CSP admin",
+        request={},
+        document={"id": "process-1", "name": "CSP admin", "root": {}},
+    )
+    pages = [
+        f"/admin/designer/draft/{draft.pk}/change/",
+        "/sandbox/view/processes/process-1",
+        f"/drafts/{draft.pk}/publishing/",
+    ]
+
+    for url in pages:
+        response = csp_page.goto(url)
+        assert response.status == 200, url
+        assert csp_problems(csp_page) == [], url
+    assert csp_page.locator("text=That one is mine").count() == 2

@@ -60,3 +60,24 @@ def test_rejected_publish_shows_the_error_on_its_node(logged_in_page, live_serve
     assert "Approve" in error.inner_text()
     assert "The provided user is invalid." in error.inner_text()
     assert "Rejected" in page.inner_text("#submission-status")
+
+
+def test_a_lost_answer_is_looked_for_then_the_person_sends_again(logged_in_page, live_server):
+    from processes_api.sandbox.models import SandboxProcess
+
+    page, user, open_history = logged_in_page
+    draft = make_draft(user, "Browser lost [sandbox:dropx1]")
+    add_job(draft, root_of(draft), "Collect")
+    open_history(draft)
+
+    page.click("#publish-area button.publish-button")
+    send_again = page.wait_for_selector("#submission-status button:has-text('Send again')")
+
+    status = page.inner_text("#submission-status")
+    assert "Outcome unknown" in status
+    assert "sending again may make a duplicate" in status
+    assert not SandboxProcess.objects.exists()
+    send_again.click()
+    page.wait_for_selector("#submission-status .process-id")
+    assert page.inner_text("#submission-status .process-id") == SandboxProcess.objects.get().process_id
+    assert f"Sent again by {user.username}" in page.inner_text("#submission-status")

@@ -22,6 +22,7 @@ def sandbox(live_server, settings):
     settings.WORKIVA_API_URL = f"{live_server.url}/sandbox"
     settings.WORKIVA_TOKEN_URL = f"{live_server.url}/sandbox/iam/v1/oauth2/token"
     settings.WORKIVA_SANDBOX_FAULT = ""
+    settings.WORKIVA_CLIENT_SECRET = "test-sandbox-secret"  # DEBUG is off: the public default is refused
     cache.clear()
     yield
     cache.clear()

@@ -51,3 +51,17 @@ def test_node_clean_refuses_a_job_parent_and_a_root_job(user):
         child.full_clean()
     with pytest.raises(ValidationError, match="root of a process must be a group"):
         root_job.clean()
+
+
+def test_admin_draft_tree_nests_lists_without_inline_styles(staff_client, user):
+    draft = make_draft(user, name="Close")
+    group = add_group(draft, root_of(draft), "Prep")
+    add_job(draft, group, "Tie out")
+    add_job(draft, root_of(draft), "Sign")
+
+    body = staff_client.get(f"/admin/designer/draft/{draft.pk}/change/").content.decode()
+
+    tree = body[body.index('<ul class="draft-tree">') :]
+    assert 'style="' not in body
+    assert tree.index("Prep") < tree.index('<ul class="draft-tree"><li>• <a') < tree.index("Tie out")
+    assert "</li></ul></li><li>• <a" in tree  # "Sign" closes Prep's list and is its sibling

@@ -99,3 +99,14 @@ def test_listing_costs_the_same_queries_for_1_or_10_drafts(api, user):
 
     assert (one[1], ten[1]) == (1, 10)
     assert ten[0] == one[0] == 1
+
+
+def test_a_browser_asking_for_html_gets_json_not_the_browsable_api(user, client):
+    """The browsable API's inline styles cannot run under the CSP, so it is not served."""
+    client.force_login(user)
+
+    response = client.get("/api/drafts/", HTTP_ACCEPT="text/html,application/xhtml+xml,*/*;q=0.8")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert b"<html" not in response.content

@@ -6,6 +6,7 @@ import json
 import logging
 import socket
 import uuid
+from urllib.parse import urlsplit
 
 import pytest
 import requests
@@ -372,3 +373,38 @@ def test_a_connection_that_cannot_be_opened_names_the_url_it_tried():
     )
     assert "secret" not in caught.value.message
     assert caught.value.outcome_unknown is False
+
+
+@responses.activate
+@pytest.mark.parametrize(
+    "link",
+    [
+        "https://attacker.example/processes?$next=2",
+        "http://api.example.test/processes?$next=2",  # another scheme
+        "https://api.example.test:8443/processes?$next=2",  # another port
+    ],
+)
+def test_list_does_not_follow_a_next_link_to_another_host(client, link):
+    assert urlsplit(API).hostname == "api.example.test"
+    add_token(responses)
+    responses.get(f"{API}/processes", json={"data": [{"id": "a"}], "@nextLink": link})
+
+    with pytest.raises(ApiError, match="not to the configured API host; it was not followed"):
+        list(client.list())
+
+    assert [call.request.url.split("?")[0] for call in responses.calls] == [TOKEN_URL, f"{API}/processes"]
+
+
+@responses.activate
+def test_list_follows_a_relative_next_link_on_the_api_host(client):
+    add_token(responses)
+    responses.get(
+        f"{API}/processes",
+        match=[matchers.query_param_matcher({})],
+        json={"data": [{"id": "a"}], "@nextLink": "processes?$next=2"},
+    )
+    responses.get(
+        f"{API}/processes", match=[matchers.query_param_matcher({"$next": "2"})], json={"data": [{"id": "b"}]}
+    )
+
+    assert [p["id"] for p in client.list()] == ["a", "b"]

@@ -222,3 +222,44 @@ def test_arguments_of_another_type_are_rejected(api):
 
     assert response.status_code == 400
     assert response.json()["target"] == "root.children[0].job.arguments.contentRequestArgs"
+
+
+@pytest.mark.parametrize(
+    "query", ["$next=-1", "$next=abc", "$next=1.5", "$next=²", "$maxpagesize=-5", "$maxpagesize=0"]
+)
+def test_list_refuses_bad_paging_values_with_the_error_body(api, query):
+    response = api("get", "/processes", QUERY_STRING=query)
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalidRequest"
+
+
+def test_process_page_needs_a_signed_in_user(client, api, user):
+    created = api("post", "/processes", seed_request()).json()
+    url = f"/sandbox/view/processes/{created['id']}"
+
+    anonymous = client.get(url)
+    client.force_login(user)
+    signed_in = client.get(url)
+
+    assert anonymous.status_code == 302
+    assert anonymous["Location"].startswith("/login/")
+    assert signed_in.status_code == 200
+    assert created["id"] in signed_in.content.decode()
+
+
+@pytest.mark.parametrize(("debug", "status"), [(True, 200), (False, 401)])
+def test_the_public_default_secret_opens_the_sandbox_only_with_debug_on(client, settings, debug, status):
+    settings.DEBUG = debug
+    settings.WORKIVA_CLIENT_ID = "sandbox-client"
+    settings.WORKIVA_CLIENT_SECRET = "sandbox-secret"
+
+    response = client.post(
+        TOKEN_URL, {"grant_type": "client_credentials"}, HTTP_AUTHORIZATION=basic("sandbox-client", "sandbox-secret")
+    )
+
+    assert response.status_code == status
+    if not debug:
+        assert response.json()["error_description"] == (
+            "The sandbox's built-in default secret works only with DEBUG on; set WORKIVA_CLIENT_SECRET."
+        )

@@ -10,7 +10,6 @@ from django.db import IntegrityError, transaction
 
 from designer.models import Revision
 from designer.services.drafts import draft_delete
-from designer.services.nodes import node_update
 from processes_api.sandbox.models import SandboxProcess
 from publishing.models import ServerId, Submission, SubmissionError
 from publishing.services.recording import record_errors
@@ -109,34 +108,6 @@ def test_dropped_connection_after_create_is_reconciled_without_a_duplicate(sandb
         ServerId.objects.get(submission=submission, node_key=nodes["first"].key).server_id
         == (stored.document["root"]["children"][0]["group"]["children"][0]["job"]["id"])
     )
-
-
-def test_dropped_connection_before_create_is_checked_then_sent_again(sandbox, user, settings):
-    settings.WORKIVA_SANDBOX_FAULT = "dropx1"
-    draft, _ = publishable_draft(user)
-
-    submission = draft_publish(draft=draft, user=user).submission
-
-    stored = SandboxProcess.objects.get()
-    assert submission.status == Status.CREATED
-    assert submission.attempts == 2
-    assert submission.process_id == stored.process_id
-
-
-def test_reconcile_does_not_claim_a_process_another_submission_created(sandbox, user, settings):
-    draft, nodes = publishable_draft(user)
-    first = draft_publish(draft=draft, user=user).submission
-    node_update(
-        node=nodes["first"], version=draft.version, changes={"arguments": {"title": "Collect v2", "assigneeUser": "u2"}}
-    )
-    settings.WORKIVA_SANDBOX_FAULT = "dropx1"
-
-    second = draft_publish(draft=draft, user=user).submission
-
-    assert first.status == Status.CREATED
-    assert second.status == Status.CREATED
-    assert second.process_id != first.process_id
-    assert SandboxProcess.objects.count() == 2
 
 
 def test_throttled_create_is_retried_after_retry_after(sandbox, user, settings):

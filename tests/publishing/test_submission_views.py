@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.template.loader import render_to_string
 from django.test import RequestFactory
@@ -245,17 +247,20 @@ def test_check_again_reconciles_an_unknown_submission(sandbox, user, client):
     assert SandboxProcess.objects.count() == 1
 
 
-def test_check_again_on_an_unknown_submission_with_no_process_marks_it_not_created(sandbox, user, client):
+def test_check_again_on_an_unknown_submission_with_no_process_keeps_looking_and_sends_nothing(sandbox, user, client):
     draft, _ = publishable_draft(user)
     submission = submission_create(draft=draft, user=user).submission
     Submission.objects.filter(pk=submission.pk).update(status="unknown", attempts=1)
     client.force_login(user)
 
-    client.post(reverse("submission-check", args=[submission.pk]), **HX)
+    html = client.post(reverse("submission-check", args=[submission.pk]), **HX).content.decode()
 
     submission.refresh_from_db()
-    assert submission.status == Submission.Status.FAILED
-    assert submission.message == "Workiva has no process for this submission: it was not created."
+    assert submission.status == Submission.Status.UNKNOWN
+    assert submission.checking
+    assert submission.checks == 1
+    assert "Looking for the process on Workiva" in html
+    assert 'hx-trigger="every 2s"' in html
     assert not SandboxProcess.objects.exists()
 
 
@@ -320,3 +325,112 @@ def test_sandbox_label_only_when_publishing_to_the_sandbox(user, settings):
 
     assert "sandbox-label" in to_sandbox
     assert "sandbox-label" not in to_workiva
+
+
+def _needs_decision(user, **fields):
+    draft, _ = publishable_draft(user)
+    submission = submission_create(draft=draft, user=user).submission
+    Submission.objects.filter(pk=submission.pk).update(status="unknown", attempts=1, checks=3, **fields)
+    return draft, submission
+
+
+def test_unknown_outcome_shows_what_is_known_and_both_choices(user, client):
+    candidate = {
+        "id": "process-5",
+        "created": "2026-12-01T10:00:00+00:00",
+        "created_by": "u9",
+        "reason": "",
+        "claimable": True,
+    }
+    _, submission = _needs_decision(user, candidates=[candidate, {**candidate, "id": "process-6"}])
+    client.force_login(user)
+
+    html = client.get(reverse("submission-status", args=[submission.pk]), **HX).content.decode()
+
+    assert "1 create request sent" in html
+    assert "3 looks for the process" in html
+    assert html.count("That one is mine") == 2
+    assert 'name="process_id" value="process-6"' in html
+    assert "sending again may make a duplicate" in html
+    assert reverse("submission-resend", args=[submission.pk]) in html
+    assert "every 2s" not in html
+
+
+def test_send_again_view_sends_once_and_records_who(sandbox, user, client):
+    _, submission = _needs_decision(user)
+    client.force_login(user)
+    url = reverse("submission-resend", args=[submission.pk])
+
+    first = client.post(url, {"attempts": "1"}, **HX).content.decode()
+    second = client.post(url, {"attempts": "1"}, **HX).content.decode()
+
+    submission.refresh_from_db()
+    assert submission.status == Submission.Status.CREATED
+    assert SandboxProcess.objects.count() == 1
+    assert f"Sent again by {user.username}" in first
+    assert "This submission is created now; nothing was done." in second
+
+
+def test_that_one_is_mine_records_the_process_and_who_chose_it(sandbox, user, client):
+    from processes_api.client import Client
+
+    draft, submission = _needs_decision(user)
+    process = Client.from_settings().create(submission.request_body)
+    Submission.objects.filter(pk=submission.pk).update(candidates=[{"id": process["id"], "claimable": True}])
+    client.force_login(user)
+
+    html = client.post(
+        reverse("submission-claim", args=[submission.pk]), {"attempts": "1", "process_id": process["id"]}, **HX
+    ).content.decode()
+
+    submission.refresh_from_db()
+    assert submission.status == Submission.Status.RECONCILED
+    assert submission.process_id == process["id"]
+    assert submission.decided_by == user
+    assert f"Claimed a process by {user.username}" in html
+    assert SandboxProcess.objects.count() == 1
+
+
+@pytest.mark.parametrize("role", ["viewer", "reviewer"])
+def test_decisions_need_the_publish_permission(user, client, role):
+    draft, submission = _needs_decision(UserFactory())
+    Membership.objects.create(draft=draft, user=user, role=role)
+    client.force_login(user)
+
+    assert client.post(reverse("submission-resend", args=[submission.pk]), {"attempts": "1"}, **HX).status_code == 403
+    assert client.post(reverse("submission-claim", args=[submission.pk]), {"attempts": "1"}, **HX).status_code == 403
+    assert Submission.objects.get(pk=submission.pk).decision == ""
+
+
+def test_status_page_takes_the_due_look_while_looking(sandbox, user, client):
+    from django.utils import timezone
+
+    from processes_api.client import Client
+
+    _, submission = _needs_decision(
+        user, check_until=timezone.now() + dt.timedelta(minutes=1), next_check=timezone.now()
+    )
+    process = Client.from_settings().create(submission.request_body)
+    client.force_login(user)
+
+    html = client.get(reverse("submission-status", args=[submission.pk]), **HX).content.decode()
+
+    submission.refresh_from_db()
+    assert submission.status == Submission.Status.RECONCILED
+    assert process["id"] in html
+
+
+def test_a_sending_submission_is_stale_once_the_clients_time_budget_is_spent(user, settings):
+    from django.utils import timezone
+
+    settings.WORKIVA_CONNECT_TIMEOUT = 5
+    settings.WORKIVA_READ_TIMEOUT = 30
+    settings.WORKIVA_RETRY_BUDGET = 30
+    draft, _ = publishable_draft(user)
+    submission = submission_create(draft=draft, user=user).submission
+    submission.status = Submission.Status.SENDING
+
+    submission.started = timezone.now() - dt.timedelta(seconds=100)
+    assert not submission.is_stale
+    submission.started = timezone.now() - dt.timedelta(seconds=130)
+    assert submission.is_stale
