@@ -1,8 +1,10 @@
-"""Panels that the apps built on the designer add to the editor's side column.
+"""What the apps built on the designer add to the editor: side-column panels and problems.
 
 The designer never imports the apps above it (``publishing`` uses the designer, not the other way
-round). Such an app registers a provider here from its ``AppConfig.ready()``; the editor and its
-status request render every panel the providers return, in registration order.
+round). Such an app registers a provider here from its ``AppConfig.ready()``: the editor and its
+status request render every panel the panel providers return, in registration order, and show the
+problems the problem sources report (on their nodes, in the inspector and in the problems list)
+beside lint's.
 """
 
 from __future__ import annotations
@@ -44,6 +46,22 @@ def register(provider: Provider) -> Provider:
     if provider not in _providers:
         _providers.append(provider)
     return provider
+
+
+ProblemSource = Callable[["Draft"], "list[Problem]"]
+_problem_sources: list[ProblemSource] = []
+
+
+def register_problem_source(source: ProblemSource) -> ProblemSource:
+    """Add ``source``, which reports problems of a draft that lint cannot see (idempotent)."""
+    if source not in _problem_sources:
+        _problem_sources.append(source)
+    return source
+
+
+def editor_problems(draft: Draft) -> list[Problem]:
+    """Return the problems every registered source reports on ``draft``, in registration order."""
+    return [problem for source in _problem_sources for problem in source(draft)]
 
 
 def editor_panels(*, request: Request, draft: Draft, problems: list[Problem], current_hash: Any) -> list[Panel]:

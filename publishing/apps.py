@@ -10,6 +10,7 @@ class PublishingConfig(AppConfig):
 
     def ready(self) -> None:
         from designer import panels
-        from publishing.panels import publish_area
+        from publishing.panels import publish_area, workiva_problems
 
         panels.register(publish_area)
+        panels.register_problem_source(workiva_problems)

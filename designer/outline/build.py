@@ -35,6 +35,12 @@ class Outline:
     payload: Payload
     problems: list[Problem]
     comments: dict[UUID | None, int] = field(default_factory=dict)
+    reported_count: int = 0  # how many of ``problems``, at the end, come from elsewhere (not lint)
+
+    @property
+    def lint_problems(self) -> list[Problem]:
+        """The problems lint found: what must be fixed before publishing."""
+        return self.problems[: len(self.problems) - self.reported_count]
 
     @cached_property
     def content_hash(self) -> str:
@@ -92,10 +98,17 @@ class Outline:
         )
 
 
-def build_outline(tree: Tree, *, comments: dict[UUID | None, int] | None = None) -> Outline:
-    """Return ``tree`` with its lint problems (building the payload once for both) and comment counts."""
+def build_outline(
+    tree: Tree, *, comments: dict[UUID | None, int] | None = None, reported: Sequence[Problem] = ()
+) -> Outline:
+    """Return ``tree`` with its lint problems (building the payload once for both) and comment counts.
+
+    ``reported`` are problems from elsewhere (what Workiva answered, through ``designer.panels``);
+    they follow lint's and show on their nodes like them.
+    """
     payload = build_payload(tree)
-    return Outline(tree=tree, payload=payload, problems=lint_tree(tree, payload), comments=comments or {})
+    problems = [*lint_tree(tree, payload), *reported]
+    return Outline(tree=tree, payload=payload, problems=problems, comments=comments or {}, reported_count=len(reported))
 
 
 def outline_patch(

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from designer.errors import DraftError
 from designer.forms import DraftSettingsForm
 from designer.outline import build_outline
+from designer.panels import editor_problems
 from designer.permissions import Action, can, draft_for
 from designer.selectors.trees import draft_tree
 from designer.services.drafts import draft_update
@@ -106,7 +107,7 @@ def draft_status_view(request: Request, pk: int) -> HttpResponse:
     node's problem badges (a :class:`~designer.outline.BadgeSync`), after a new process due date.
     """
     draft = draft_for(request.user, pk, Action.VIEW)
-    outline = build_outline(draft_tree(draft=draft))
+    outline = build_outline(draft_tree(draft=draft), reported=editor_problems(draft))
     context = {
         "draft": draft,
         "outline": outline,

@@ -23,7 +23,7 @@ from designer.errors import DraftConflict, DraftError, TreeError
 from designer.forms import DraftSettingsForm, GroupForm, JobForm
 from designer.models import Activity, Draft, Node
 from designer.outline import Outline, build_outline, outline_patch
-from designer.panels import editor_panels
+from designer.panels import editor_panels, editor_problems
 from designer.permissions import Action, can
 from designer.selectors.comments import comment_counts
 from designer.selectors.reviews import approval_status, publish_gate
@@ -98,7 +98,9 @@ def publish_area(request: Request, draft: Draft, outline: Outline) -> dict[str, 
     allowed, _ = publish_gate(draft, current_hash=current_hash)
     return {
         "approval": {"status": approval_status(draft, current_hash=current_hash), "publish_allowed": allowed},
-        "panels": editor_panels(request=request, draft=draft, problems=outline.problems, current_hash=current_hash),
+        "panels": editor_panels(
+            request=request, draft=draft, problems=outline.lint_problems, current_hash=current_hash
+        ),
     }
 
 
@@ -116,6 +118,7 @@ def inspector_context(draft: Draft, node: Node | None) -> dict[str, Any]:
         return context | {"ancestors": [], "subtree_size": 0, "node_problems": [], "node_comments": 0}
     children = child_counts([node]).get(node.pk, 0) if node.is_group else 0
     problems = lint_node(node, child_count=children, process_due=process_due_date(draft))
+    problems += [p for p in editor_problems(draft) if p.node_key == node.key]
     note = getattr(getattr(form, "job_type", None), "note", "")
     return context | {
         "ancestors": path_to(node),
@@ -130,7 +133,7 @@ def inspector_context(draft: Draft, node: Node | None) -> dict[str, Any]:
 def workspace_context(request: Request, draft: Draft, *, selected: UUID | None = None, **extra: Any) -> dict[str, Any]:
     """Return the whole workspace's context; ``extra`` (forms, notice, error, focus) goes in last."""
     tree = draft_tree(draft=draft)
-    outline = build_outline(tree, comments=comment_counts(draft))
+    outline = build_outline(tree, comments=comment_counts(draft), reported=editor_problems(draft))
     node = tree.by_key.get(selected) if selected else None
     undo = request.session.get(undo_key(draft))
     can_edit = can(request.user, draft, Action.EDIT)

@@ -138,15 +138,18 @@ def record_errors(
 def _error_node(
     error: dict[str, Any], details: list[dict[str, Any]], paths: PathMap, known_ids: dict[str, Any]
 ) -> tuple[UUID | None, str]:
-    """Return the node an error is about and how it was found: its job id, its target, a detail's target."""
+    """Return the node an error is about and how it was found: its job id, its target, its one detail's target.
+
+    An error with several details is a summary ("The process has 2 problems"): it stays at process
+    level, and each detail is recorded on its own node.
+    """
     job_id = _meta(error).get("jobId")
     if job_id and str(job_id) in known_ids:
         return UUID(str(known_ids[str(job_id)])), SubmissionError.MappedBy.JOB_ID
     if (target_key := paths.key_for(_text(error.get("target")))) is not None:
         return target_key, SubmissionError.MappedBy.TARGET
-    for d in details:
-        if (detail_key := paths.key_for(_text(d.get("target")))) is not None:
-            return detail_key, SubmissionError.MappedBy.DETAILS
+    if len(details) == 1 and (detail_key := paths.key_for(_text(details[0].get("target")))) is not None:
+        return detail_key, SubmissionError.MappedBy.DETAILS
     return None, SubmissionError.MappedBy.NONE
 
 

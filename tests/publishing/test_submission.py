@@ -74,6 +74,7 @@ def test_several_rejections_are_mapped_by_details_targets(sandbox, user):
     top, *details = submission.errors.order_by("id")
     assert top.code == "invalidRequest"
     assert not top.is_detail
+    assert top.node_key is None  # the summary ("2 problems") is about the process, not the first job
     assert [(d.node_key, d.mapped_by, d.code) for d in details] == [
         (nodes["first"].key, "details", "invalidUser"),
         (nodes["second"].key, "details", "invalidUser"),

@@ -10,6 +10,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from designer.models import Membership
+from designer.services.nodes import node_update
 from processes_api.lint import Problem
 from processes_api.sandbox.models import SandboxProcess
 from publishing.models import Submission
@@ -434,3 +435,30 @@ def test_a_sending_submission_is_stale_once_the_clients_time_budget_is_spent(use
     assert not submission.is_stale
     submission.started = timezone.now() - dt.timedelta(seconds=130)
     assert submission.is_stale
+
+
+def test_workiva_errors_stay_on_their_nodes_in_the_editor_until_the_draft_changes(sandbox, user, client):
+    draft, nodes = publishable_draft(
+        user, first={"assigneeUser": "invalid-user"}, second={"assigneeUser": "invalid-user"}
+    )
+    client.force_login(user)
+    client.post(reverse("draft-publish", args=[draft.pk]), **HX)
+    first, second = nodes["first"].key, nodes["second"].key
+    editor = reverse("draft-editor", args=[draft.pk])
+
+    page = client.get(f"{editor}?node={second}").content.decode()
+
+    # On the row (a badge), in the problems list (a link to the node) and in the inspector.
+    row = page[page.index(f'id="node-{second}"') :]
+    assert 'class="badge badge-error" title="1 error"' in row[: row.index("</li>")]
+    assert f'data-problem-key="{first}" data-problem-field="assigneeUser"' in page
+    inspector = page[page.index('aria-label="Problems with this item"') :]
+    assert "Workiva: The provided user is invalid." in inspector[: inspector.index("</ul>")]
+    # The summary belongs to the process, not to the first job.
+    assert "The process has 2 problems" not in row
+    draft.refresh_from_db()
+
+    node_update(node=nodes["first"], version=draft.version, changes={"arguments": {"assigneeUser": "u1"}})
+    after = client.get(editor).content.decode()
+
+    assert "Workiva:" not in after
