@@ -81,3 +81,25 @@ def test_a_lost_answer_is_looked_for_then_the_person_sends_again(logged_in_page,
     page.wait_for_selector("#submission-status .process-id")
     assert page.inner_text("#submission-status .process-id") == SandboxProcess.objects.get().process_id
     assert f"Sent again by {user.username}" in page.inner_text("#submission-status")
+
+
+def test_a_slow_publish_shows_the_attempt_in_progress_not_the_last_result(logged_in_page, live_server, settings):
+    page, user, open_history = logged_in_page
+    draft = make_draft(user, "Browser slow")
+    add_job(draft, root_of(draft), "Collect")
+    open_history(draft)
+    page.click("#publish-area button.publish-button")
+    page.wait_for_selector("#submission-status .process-id")
+    settings.WORKIVA_SANDBOX_SLOW_SECONDS = 2
+    draft.name = "Browser slow [sandbox:slowx1]"
+    draft.version += 1  # new content: the next click sends a new create, which the sandbox delays
+    draft.save()
+    page.reload()
+
+    page.click("#publish-area button.publish-button")
+
+    progress = page.locator("#publish-area .publish-progress")
+    progress.wait_for(state="visible")
+    assert not page.locator("#submission-status").is_visible()  # the last run's "Created" is hidden
+    page.wait_for_selector("#submission-status .process-id", state="visible", timeout=20_000)
+    assert not progress.is_visible()
