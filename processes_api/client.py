@@ -21,6 +21,7 @@ import hashlib
 import json
 import logging
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -108,6 +109,8 @@ class Client:
     sleep: Callable[[float], None] = time.sleep
     cache: BaseCache = field(default_factory=lambda: default_cache, repr=False)
     session: requests.Session = field(default_factory=requests.Session, repr=False)
+    # HTTP requests made, by "METHOD /path" (retries and re-authentication included).
+    requests_made: Counter[str] = field(default_factory=Counter, repr=False, compare=False)
 
     @classmethod
     def from_settings(cls, **overrides: Any) -> Client:
@@ -198,6 +201,10 @@ class Client:
         """``POST /processes``; return the created Process. Not retried once it may have been acted on."""
         body = payload if isinstance(payload, str) else _dumps(payload)
         return self._json("POST", schema.PROCESSES_PATH, data=body.encode(), idempotent=False, expect=(201, 200))
+
+    def requests_to(self, method: str, path: str) -> int:
+        """Return how many HTTP requests this client made to ``method path`` (retries included)."""
+        return self.requests_made[f"{method} {_path_of(self._url(path))}"]
 
     def get(self, process_id: str, *, exclude_generated: bool = True) -> dict[str, Any]:
         params = {schema.EXCLUDE_GENERATED_PARAM: "true" if exclude_generated else "false"}
@@ -333,6 +340,7 @@ class Client:
     def _request_once(self, method: str, url: str, attempt: int, **kwargs: Any) -> requests.Response:
         """Make one HTTP request; raise :class:`ApiError` saying whether it may have reached the server."""
         started = time.monotonic()
+        self.requests_made[f"{method} {_path_of(url)}"] += 1
         try:
             response = self.session.request(method, url, timeout=(self.connect_timeout, self.read_timeout), **kwargs)
         except requests.RequestException as exc:

@@ -65,6 +65,9 @@ class Submission(models.Model):
     process_id = models.CharField(max_length=200, blank=True, db_index=True)
     server_revision = models.CharField(max_length=50, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0, help_text="Create requests sent.")
+    requests_sent = models.PositiveSmallIntegerField(
+        default=0, help_text="HTTP POSTs of those creates, retries after 429/503 and re-authentication included."
+    )
     first_sent = models.DateTimeField(null=True, blank=True, help_text="When the first create request left.")
     # Reconcile: while ``check_until`` is set, a process is being looked for until then (one look
     # at ``next_check``); when it is cleared with the outcome still unknown, a person decides.

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from designer.models import Activity
@@ -86,9 +87,11 @@ def submission_post(submission: Submission, client: Client) -> Submission:
     submission.attempts += 1
     submission.first_sent = submission.first_sent or timezone.now()
     submission.save(update_fields=["attempts", "first_sent"])
+    posts_before = client.requests_to("POST", schema.PROCESSES_PATH)
     try:
         process = client.create(submission.request_body)
     except ApiError as exc:
+        _count_posts(submission, client.requests_to("POST", schema.PROCESSES_PATH) - posts_before)
         submission.http_status = exc.status
         submission.response_text = exc.text
         if exc.outcome_unknown:
@@ -100,10 +103,18 @@ def submission_post(submission: Submission, client: Client) -> Submission:
             submission_finish(submission, status, _failure_message(exc))
         return submission
     except Exception:
+        _count_posts(submission, client.requests_to("POST", schema.PROCESSES_PATH) - posts_before)
         logger.exception("Submission %s: unexpected error while sending", submission.pk)
         _lost(submission, f"{_UNEXPECTED} Workiva may have created the process; looking for it.")
         raise
+    _count_posts(submission, client.requests_to("POST", schema.PROCESSES_PATH) - posts_before)
     return _created(submission, process, client)
+
+
+def _count_posts(submission: Submission, posts: int) -> None:
+    """Add the HTTP POSTs one create took (its retries included) to what the history shows."""
+    Submission.objects.filter(pk=submission.pk).update(requests_sent=F("requests_sent") + posts)
+    submission.requests_sent += posts
 
 
 def _created(submission: Submission, process: dict[str, Any], client: Client) -> Submission:

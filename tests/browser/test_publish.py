@@ -103,3 +103,20 @@ def test_a_slow_publish_shows_the_attempt_in_progress_not_the_last_result(logged
     assert not page.locator("#submission-status").is_visible()  # the last run's "Created" is hidden
     page.wait_for_selector("#submission-status .process-id", state="visible", timeout=20_000)
     assert not progress.is_visible()
+
+
+def test_an_open_payload_scrolls_in_its_block_and_does_not_widen_the_history(logged_in_page, live_server):
+    page, user, open_history = logged_in_page
+    draft = make_draft(user, "Browser wide")
+    for index in range(20):
+        add_job(draft, root_of(draft), f"Collect statement {index}")
+        draft.refresh_from_db()
+    open_history(draft)
+    page.click("#publish-area button.publish-button")
+    page.wait_for_selector("#submission-status .process-id")
+    page.reload()
+
+    page.locator("details summary", has_text="Request payload").first.click()
+
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+    assert page.locator("h3.attempt-number").first.inner_text() == "Attempt 1"

@@ -16,7 +16,7 @@ from processes_api.sandbox.models import SandboxProcess
 from publishing.models import Submission
 from publishing.selectors import publish_state
 from publishing.services.recording import record_errors
-from publishing.services.submissions import submission_create
+from publishing.services.submissions import draft_publish, submission_create
 from tests.factories import UserFactory, add_job, make_draft, publishable_draft, root_of
 
 HX = {"HTTP_HX_REQUEST": "true"}
@@ -462,3 +462,23 @@ def test_workiva_errors_stay_on_their_nodes_in_the_editor_until_the_draft_change
     after = client.get(editor).content.decode()
 
     assert "Workiva:" not in after
+
+
+def test_history_numbers_attempts_counts_every_post_and_leads_back_to_the_editor(sandbox, user, client, settings):
+    draft, _ = publishable_draft(user)
+    draft_publish(draft=draft, user=user)
+    draft.refresh_from_db()
+    draft.name = "Quarter close, second try"
+    draft.version += 1
+    draft.save()
+    settings.WORKIVA_SANDBOX_FAULT = "503x2"  # the create is retried twice before it is accepted
+    draft_publish(draft=draft, user=user)
+    client.force_login(user)
+
+    html = client.get(reverse("publishing-history", args=[draft.pk])).content.decode()
+
+    assert html.index("Attempt 2") < html.index("Attempt 1")
+    assert "Attempt 3" not in html
+    assert "1 create request in 3 HTTP POSTs with retries" in html
+    assert "1 create request)" in html  # the first attempt made a single POST
+    assert f'href="{reverse("draft-editor", args=[draft.pk])}"' in html
