@@ -36,16 +36,22 @@ def draft_create(*, owner: User, name: str, root_name: str | None = None) -> Dra
 
 @transaction.atomic
 def draft_update(*, draft: Draft, version: int, changes: Mapping[str, Any]) -> Draft:
-    """Change process settings; keys of ``changes`` are registry names (``schema.Field.name``)."""
+    """Change process settings; keys of ``changes`` are registry names (``schema.Field.name``).
+
+    A new process name is also the root group's when the root was named like the process: see
+    :func:`_root_follows`.
+    """
     fields = {f.name: f for f in schema.PROCESS_FIELDS}
     unknown = set(changes) - set(fields)
     if unknown:
         raise TreeError(f"Cannot change {', '.join(sorted(unknown))} on a draft.")
     locked = draft_lock(draft, version)
+    old_name = locked.name
     for name, value in changes.items():
         schema.field_store(locked, fields[name], "process", value)
     locked.full_clean(exclude=["owner"])
     locked.save()
+    _root_follows(locked, old_name)
     for name in (*draft_attrs(), "version", "updated"):
         setattr(draft, name, getattr(locked, name))
     return draft
@@ -61,7 +67,19 @@ def draft_duplicate(*, draft: Draft, owner: User, name: str | None = None) -> Dr
         **{attr: copy.deepcopy(getattr(draft, attr)) for attr in draft_attrs() if attr != "name"},
     )
     subtree_copy(tree, tree.root, draft=copy_, parent=None, position=0)
+    _root_follows(copy_, draft.name)
     return copy_
+
+
+def _root_follows(draft: Draft, old_name: str) -> None:
+    """Rename the root group to the process name when it was named like the process (``old_name``).
+
+    People see the process name and the root group's name as one name as long as they are equal
+    (a new draft starts that way), so a rename of the process carries the root along. A root named
+    on purpose otherwise (an imported "Root", say) is the user's content and is left as it is.
+    """
+    if draft.name and draft.name != old_name:
+        Node.objects.filter(draft=draft, parent__isnull=True, name=old_name).update(name=draft.name)
 
 
 @transaction.atomic

@@ -77,8 +77,8 @@ def draft_import_view(request: Request) -> HttpResponse:
 def draft_duplicate_view(request: Request, pk: int) -> HttpResponse:
     draft = draft_for(request.user, pk, Action.VIEW)
     copy = draft_duplicate(draft=draft, owner=request.user)
-    messages.success(request, f"Created “{copy.name}”.")
-    return redirect("draft-list")
+    messages.success(request, f"Created “{copy.name}”; you are editing the copy.")
+    return redirect("draft-editor", pk=copy.pk)
 
 
 @login_required

@@ -11,7 +11,7 @@ from designer.selectors.drafts import draft_list
 from designer.selectors.reviews import approval_status, inbox, inbox_count, publish_gate
 from designer.selectors.revisions import current_content
 from designer.selectors.trees import draft_tree
-from designer.services.activity import activity_record
+from designer.services.activity import activity_record, summary_lines
 from designer.services.comments import comment_create, comment_reopen, comment_resolve
 from designer.services.drafts import draft_update
 from designer.services.nodes import node_delete, node_move, node_update
@@ -348,11 +348,49 @@ def test_edits_by_one_person_fold_into_one_summarised_activity_line(team):
     activity_record(draft=draft, actor=team["editor"], verb="edited", summary="moved Reconcile")
     activity_record(draft=draft, actor=team["owner"], verb="edited", summary="added Sign")
 
-    lines = list(Activity.objects.filter(draft=draft).order_by("id"))
+    lines = list(Activity.objects.filter(draft=draft, verb="edited").order_by("id"))
     assert [(a.actor, a.count, a.summary) for a in lines] == [
-        (team["editor"], 2, "moved Reconcile; renamed Close"),
+        (team["editor"], 2, "moved Reconcile\nrenamed Close"),
         (team["owner"], 1, "added Sign"),
     ]
+
+
+def test_a_folded_summary_counts_repeats_and_keeps_one_change_per_line(team):
+    draft = team["draft"]
+    for summary in (
+        "Rearranged the outline.",
+        "Saved “Reconcile”.",
+        "Rearranged the outline.",
+        "Rearranged the outline.",
+    ):
+        activity_record(draft=draft, actor=team["editor"], verb="edited", summary=summary)
+
+    line = Activity.objects.get(draft=draft, verb="edited")
+    assert line.count == 4
+    assert summary_lines(line.summary) == [("Rearranged the outline.", 3), ("Saved “Reconcile”.", 1)]
+
+
+def test_a_long_folded_summary_drops_whole_old_lines_and_never_cuts_a_word(team):
+    draft = team["draft"]
+    titles = [f"Saved “Reconciliation of account number {n:04d} with the bank statement”." for n in range(40)]
+    for title in titles:
+        activity_record(draft=draft, actor=team["editor"], verb="edited", summary=title)
+
+    line = Activity.objects.get(draft=draft, verb="edited")
+    kept = [text for text, _ in summary_lines(line.summary)]
+    assert line.count == 40
+    assert kept == titles[::-1][: len(kept)]
+    assert 1 < len(kept) < 40
+    assert "…" not in line.summary
+
+
+def test_a_long_summary_is_cut_at_a_word_boundary(team):
+    words = " ".join(["Reconcile"] * 300)
+
+    line = activity_record(draft=team["draft"], actor=team["owner"], verb="commented", summary=words)
+
+    assert line.summary.endswith("Reconcile…")
+    assert len(line.summary) <= 2000
 
 
 def test_other_verbs_never_fold(team):

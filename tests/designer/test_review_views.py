@@ -351,3 +351,18 @@ def test_read_only_revision_shows_settings_and_modes_as_the_registry_words_them(
     assert '<th scope="row" title="businessDaysOfWeek">Business days</th><td>Monday, Friday</td>' in page
     assert '<th scope="row" title="autoClose">Close automatically</th><td>Yes</td>' in page
     assert '<span class="pill">one after another</span>' in page
+
+
+def test_the_activity_page_lists_each_change_of_a_folded_line_once_with_its_count(client, team):
+    from designer.services.activity import activity_record
+
+    for summary in ("Rearranged the outline.", f"Saved “{SCRIPT}”.", "Rearranged the outline."):
+        activity_record(draft=team["draft"], actor=team["editor"], verb="edited", summary=summary)
+    client.force_login(team["viewer"])
+
+    html = client.get(_url("review-activity", team)).content.decode()
+
+    assert '<li>Rearranged the outline. <span class="times">×2</span></li>' in html
+    assert "<li>Saved “&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&lt;b&gt;bold&lt;/b&gt;”.</li>" in html
+    assert html.count("Rearranged the outline.") == 1
+    assert ".;" not in html
