@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 
 from designer.errors import TreeError
-from designer.models import Draft, Node
+from designer.models import Activity, Draft, Node
 from designer.selectors.trees import draft_tree
+from designer.services.activity import activity_record
 from designer.services.locking import draft_attrs, draft_lock
 from designer.services.nodes import group_new, subtree_copy
 from processes_api import schema
@@ -31,6 +32,7 @@ def draft_create(*, owner: User, name: str, root_name: str | None = None) -> Dra
     draft.full_clean()
     draft.save()
     group_new(draft=draft, parent=None, name=root_name or draft.name or "Process").save()
+    _created(draft, owner, "A blank draft.")
     return draft
 
 
@@ -68,6 +70,7 @@ def draft_duplicate(*, draft: Draft, owner: User, name: str | None = None) -> Dr
     )
     subtree_copy(tree, tree.root, draft=copy_, parent=None, position=0)
     _root_follows(copy_, draft.name)
+    _created(copy_, owner, f"A copy of “{draft}”.")
     return copy_
 
 
@@ -106,4 +109,10 @@ def draft_import(*, data: Any, owner: User) -> Draft:
             for (parsed, _, _), node in zip(level, created, strict=True)
             for index, child in enumerate(parsed.children)
         ]
+    _created(draft, owner, "Imported from a Process document.")
     return draft
+
+
+def _created(draft: Draft, actor: User, summary: str) -> None:
+    """Log who created the draft's content: the first author of the change a review looks at."""
+    activity_record(draft=draft, actor=actor, verb=Activity.Verb.CREATED, summary=summary)

@@ -28,6 +28,7 @@ from designer.selectors.reviews import (
     ApprovalStatus,
     approval_gate_required,
     approval_status,
+    four_eyes,
     inbox,
     publish_gate,
     reviewers_from_ids,
@@ -173,6 +174,10 @@ def review_page_view(request: Request, pk: int) -> HttpResponse:
     _, _, current_hash = current_content(draft, tree=tree)
     status = approval_status(draft, current_hash=current_hash)
     labels, node_options = _node_labels(tree)
+    eyes = four_eyes(draft, current_hash=current_hash)
+    decisions = list(Approval.objects.filter(draft=draft).select_related("reviewer", "revision")[:20])
+    for decision in decisions:
+        decision.counts = eyes.counts.get(decision.pk, False)  # type: ignore[attr-defined]
     context = _context(
         request,
         draft,
@@ -181,7 +186,8 @@ def review_page_view(request: Request, pk: int) -> HttpResponse:
         review_request=review_request,
         status=status,
         gate=publish_gate(draft, current_hash=current_hash),
-        decisions=Approval.objects.filter(draft=draft).select_related("reviewer", "revision")[:20],
+        decisions=decisions,
+        my_change=request.user.pk in eyes.current_authors,
         reviewer_candidates=_reviewer_candidates(draft, request.user),
         node_options=node_options,
         **_comments_context(draft, labels, node_key=request.GET.get("node", "")),
@@ -251,10 +257,19 @@ def _version(request: Request) -> int:
 def review_approve_view(request: Request, pk: int) -> HttpResponse:
     draft = _draft(request, pk, Action.APPROVE)
     try:
-        review_approve(draft=draft, actor=request.user, version=_version(request), note=request.POST.get("note", ""))
+        approval = review_approve(
+            draft=draft, actor=request.user, version=_version(request), note=request.POST.get("note", "")
+        )
     except DraftError as error:
         return _refused(request, error, "review-page", pk)
-    messages.success(request, "Approved. The approval holds for exactly this content.")
+    if four_eyes(draft, current_hash=approval.content_hash).counts.get(approval.pk):
+        messages.success(request, "Approved. The approval holds for exactly this content.")
+    else:
+        messages.warning(
+            request,
+            "Approval recorded, but you edited this change: it does not count for publishing."
+            " Ask a reviewer who did not edit it (four eyes).",
+        )
     return redirect("review-page", pk=pk)
 
 

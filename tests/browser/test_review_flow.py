@@ -127,3 +127,65 @@ def test_two_users_review_approve_publish_and_an_edit_voids_the_approval(new_pag
     expect(owner_page.locator("#approval-banner")).to_contain_text("Changed since approval")
     expect(publish).to_be_disabled()
     expect(owner_page.locator("#publish-reason")).to_contain_text("changed since it was approved")
+
+
+def test_the_owner_cannot_approve_their_own_edit_and_an_open_request_is_named(new_page, live_server, browser_user):
+    from designer.models import Membership
+    from designer.services.reviews import review_approve
+
+    owner = browser_user
+    reviewer = UserFactory(username="bob")
+    draft = make_draft(owner, "Quarter close")
+    job = add_job(draft, root_of(draft), "Reconcile accounts")
+    Membership.objects.create(draft=draft, user=reviewer, role="reviewer")
+    draft.refresh_from_db()
+    review_approve(draft=draft, actor=reviewer, version=draft.version)
+    editor_url = f"{live_server.url}/drafts/{draft.pk}/"
+    owner_page = new_page(owner)
+
+    # The owner changes the job after bob's approval: the approval is void.
+    owner_page.goto(editor_url)
+    owner_page.locator(f"#node-{job.key} > .row .label").click()
+    title = owner_page.locator("#inspector").get_by_label("Title")
+    expect(title).to_have_value("Reconcile accounts")
+    title.fill("Reconcile all accounts")
+    with owner_page.expect_response(lambda r: "/edit/" in r.url and r.request.method == "POST"):
+        owner_page.locator("#inspector").get_by_role("button", name="Save").click()
+    wait_idle(owner_page)
+    expect(owner_page.locator("#approval-banner")).to_contain_text("Changed since approval")
+
+    # The owner approves their own change: it is recorded, the page says it does not count.
+    owner_page.locator("#approval-banner").get_by_role("link", name="Review").click()
+    expect(owner_page.locator("#own-change")).to_contain_text("You edited this change")
+    owner_page.locator("#decide").get_by_role("button", name="Approve").click()
+    expect(owner_page.locator(".messages")).to_contain_text("it does not count for publishing")
+    expect(owner_page.locator("#approval-status")).to_contain_text("Needs an independent approval.")
+    expect(owner_page.locator("#approval-status")).to_contain_text("Publishing: blocked")
+
+    # The editor keeps publishing closed and says why.
+    owner_page.goto(editor_url)
+    expect(owner_page.locator("#approval-banner")).to_contain_text("Needs an independent approval")
+    expect(owner_page.locator("#publish-area button.publish-button")).to_be_disabled()
+    expect(owner_page.locator("#publish-reason")).to_contain_text("four eyes")
+
+    # The owner asks bob: the banner and the review page name the request instead of offering it again.
+    owner_page.locator("#approval-banner").get_by_role("link", name="Review").click()
+    request_form = owner_page.locator("#request")
+    request_form.get_by_label("bob").check()
+    request_form.get_by_role("button", name="Request review").click()
+    expect(owner_page.locator(".messages")).to_contain_text("Review requested")
+    expect(request_form.locator(".requested")).to_have_text(re.compile(r"Review requested from bob on \d+ \w+ \d{4}"))
+    expect(request_form.get_by_role("button", name="Request a new review")).to_be_hidden()
+    expect(owner_page.locator("#approval-status")).not_to_contain_text("Not reviewed yet")
+    owner_page.goto(editor_url)
+    expect(owner_page.locator("#approval-banner")).to_contain_text("Review requested from bob on")
+    expect(owner_page.locator("#approval-banner")).not_to_contain_text("Not reviewed yet")
+
+    # bob, who made none of the change, approves: publishing opens.
+    reviewer_page = new_page(reviewer)
+    reviewer_page.goto(f"{live_server.url}/drafts/{draft.pk}/review/")
+    expect(reviewer_page.locator("#own-change")).to_have_count(0)
+    reviewer_page.locator("#decide").get_by_role("button", name="Approve").click()
+    expect(reviewer_page.locator("#approval-status")).to_contain_text("Approved by bob")
+    owner_page.reload()
+    expect(owner_page.locator("#publish-area button.publish-button")).to_be_enabled()

@@ -366,3 +366,53 @@ def test_the_activity_page_lists_each_change_of_a_folded_line_once_with_its_coun
     assert "<li>Saved “&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&lt;b&gt;bold&lt;/b&gt;”.</li>" in html
     assert html.count("Rearranged the outline.") == 1
     assert ".;" not in html
+
+
+def test_an_open_request_is_named_on_the_review_page_and_the_form_is_not_offered_again(client, team):
+    review_request_create(draft=team["draft"], actor=team["editor"], reviewers=[team["reviewer"]])
+    client.force_login(team["editor"])
+
+    html = client.get(_url("review-page", team)).content.decode()
+
+    assert "Not reviewed yet" not in html
+    assert '<p class="requested"><strong>Review requested</strong> from rita on <time' in html
+    assert '<details class="request-again"><summary>Ask again or ask someone else</summary>' in html
+    assert ">Request a new review</button>" in html
+    assert ">Request review</button>" not in html
+
+
+def test_the_editor_banner_names_an_open_request(client, team):
+    review_request_create(draft=team["draft"], actor=team["editor"], reviewers=[team["reviewer"]])
+    client.force_login(team["owner"])
+
+    html = client.get(reverse("draft-editor", args=[team["draft"].pk])).content.decode()
+
+    assert "Not reviewed yet" not in html
+    assert "<strong>Review requested</strong> from rita on" in html
+
+
+def test_the_owner_approving_their_own_edit_is_told_it_does_not_count(client, team):
+    from designer.services.activity import activity_record
+
+    draft = team["draft"]
+    draft.refresh_from_db()
+    review_approve(draft=draft, actor=team["reviewer"], version=draft.version)
+    draft.refresh_from_db()
+    node_update(
+        node=Node.objects.get(key=team["job"].key), version=draft.version, changes={"arguments": {"title": "X"}}
+    )
+    activity_record(draft=draft, actor=team["owner"], verb="edited", summary="Saved “X”.")
+    draft.refresh_from_db()
+    client.force_login(team["owner"])
+
+    before = client.get(_url("review-page", team)).content.decode()
+    response = client.post(_url("review-approve", team), {"version": draft.version}, follow=True)
+
+    assert "You edited this change, so your approval is recorded but does not count for publishing" in before
+    html = response.content.decode()
+    assert "Approval recorded, but you edited this change: it does not count for publishing." in html
+    assert "<strong>Needs an independent approval.</strong> olivia approved this content" in html
+    assert "Publishing: <strong>blocked</strong>" in html
+    assert '<span class="pill">does not count: edited the change</span>' in html
+    client.force_login(team["reviewer"])
+    assert "You edited this change" not in client.get(_url("review-page", team)).content.decode()
