@@ -149,8 +149,8 @@ def test_review_page_shows_the_tree_diff_and_changed_since_approval(client, team
 
     assert "Changed since approval." in html
     assert "Publishing: <strong>blocked</strong>" in html
-    assert "arguments.title" in html
-    assert "Renamed" in html
+    assert '<th scope="row">Title</th><td class="before">Reconcile</td><td class="after">Renamed</td>' in html
+    assert "arguments.title" not in html
 
 
 def test_approving_a_version_that_changed_shows_the_conflict(client, team):
@@ -348,8 +348,10 @@ def test_read_only_revision_shows_settings_and_modes_as_the_registry_words_them(
 
     page = client.get(_url("review-revision", team, number=revision.number)).content.decode()
 
-    assert '<th scope="row" title="businessDaysOfWeek">Business days</th><td>Monday, Friday</td>' in page
-    assert '<th scope="row" title="autoClose">Close automatically</th><td>Yes</td>' in page
+    assert '<th scope="row">Business days</th><td>Monday, Friday</td>' in page
+    assert '<th scope="row">Close automatically</th><td>Yes</td>' in page
+    assert "businessDaysOfWeek" not in page
+    assert "autoClose" not in page
     assert '<span class="pill">one after another</span>' in page
 
 
@@ -416,3 +418,37 @@ def test_the_owner_approving_their_own_edit_is_told_it_does_not_count(client, te
     assert '<span class="pill">does not count: edited the change</span>' in html
     client.force_login(team["reviewer"])
     assert "You edited this change" not in client.get(_url("review-page", team)).content.decode()
+
+
+def test_the_review_diff_shows_what_added_nodes_hold_in_the_registry_s_words(client, team):
+    from designer.services.drafts import draft_update
+
+    draft = team["draft"]
+    draft.refresh_from_db()
+    review_approve(draft=draft, actor=team["reviewer"], version=draft.version)
+    add_job(draft, team["root"], "Certify cash", dueDate="2026-12-31", instructions="Sign the letter")
+    draft.refresh_from_db()
+    draft_update(draft=draft, version=draft.version, changes={"business_days": ["monday", "friday"]})
+    client.force_login(team["reviewer"])
+
+    html = client.get(_url("review-page", team)).content.decode()
+
+    assert (
+        '<dl class="details"><dt>Job type</dt><dd>Send a task</dd><dt>Instructions</dt><dd>Sign the letter</dd>'
+        "<dt>Assignee</dt><dd>userId1</dd><dt>Due date</dt><dd>2026-12-31</dd></dl>"
+    ) in html
+    assert '<th scope="row">Business days</th><td class="before">—</td><td class="after">Monday, Friday</td>' in html
+    for raw in ("businessDaysOfWeek", "assigneeUser", "dueDate", "arguments.", "true", "false", "[&#x27;"):
+        assert raw not in html.split('<section class="card" id="decide">')[0].split('<div class="diff">')[1]
+
+
+def test_a_first_review_lists_the_root_as_the_root_and_groups_with_how_they_run(client, team):
+    node_update(node=Node.objects.get(key=team["group"].key), version=team["draft"].version, changes={"parallel": True})
+    client.force_login(team["reviewer"])
+
+    html = client.get(_url("review-page", team)).content.decode()
+
+    assert """<span class="label">Quarter close</span> <span class="muted">— the process's root group</span>""" in html
+    assert " in </span>" not in html
+    assert "<dt>Children run</dt><dd>all at the same time</dd>" in html
+    assert "<dt>Children run</dt><dd>one after another</dd>" in html
