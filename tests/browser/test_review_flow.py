@@ -189,3 +189,44 @@ def test_the_owner_cannot_approve_their_own_edit_and_an_open_request_is_named(ne
     expect(reviewer_page.locator("#approval-status")).to_contain_text("Approved by bob")
     owner_page.reload()
     expect(owner_page.locator("#publish-area button.publish-button")).to_be_enabled()
+
+
+def test_an_admin_adds_a_teammate_who_logs_in_on_the_styled_login_page(browser, new_page, live_server, browser_user):
+    browser_user.is_staff = True
+    browser_user.save()
+    admin = new_page(browser_user)
+    admin.goto(live_server.url + "/")
+    admin.locator(".topnav").get_by_role("link", name="Team").click()
+    admin.get_by_label("Username").fill("carol")
+    admin.get_by_label("E-mail").fill("carol@example.com")
+    admin.get_by_label("Temporary password").fill("plum-orchard-ladder-42")
+    admin.get_by_role("button", name="Add teammate").click()
+    expect(admin.locator(".messages")).to_contain_text("Added carol.")
+    expect(admin.get_by_role("cell", name="carol@example.com")).to_be_visible()
+
+    # A first visit, logged out: the icon loads, nothing fails in the console, the form is the app's.
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    problems = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    try:
+        page.goto(live_server.url + "/")
+        expect(page.get_by_role("heading", name="Log in")).to_be_visible()
+        icon = page.evaluate(
+            "fetch(document.querySelector('link[rel=icon]').href).then(r => r.headers.get('content-type'))"
+        )
+        assert icon.startswith("image/svg+xml")
+        username = page.get_by_label("Username")
+        assert username.evaluate("e => getComputedStyle(e).borderRadius") == "6px"
+        assert username.evaluate("e => e.getBoundingClientRect().width") > 300
+        username.fill("carol")
+        page.get_by_label("Password").fill("plum-orchard-ladder-42")
+        page.get_by_role("button", name="Log in").click()
+        expect(page.locator(".topnav .who")).to_have_text("carol")
+        expect(page.locator(".topnav").get_by_role("link", name="Team")).to_have_count(0)
+        # Pages without an icon link (the admin's) make browsers ask for /favicon.ico.
+        assert page.goto(live_server.url + "/favicon.ico").headers["content-type"].startswith("image/svg+xml")
+        assert problems == []
+    finally:
+        context.close()
