@@ -230,3 +230,19 @@ def test_an_admin_adds_a_teammate_who_logs_in_on_the_styled_login_page(browser, 
         assert problems == []
     finally:
         context.close()
+
+
+def test_duplicate_opens_the_copy_whose_root_carries_the_copy_s_name(page, live_server, browser_user):
+    from designer.models import Draft
+
+    draft = make_draft(browser_user, "Quarter close")
+    add_job(draft, root_of(draft), "Reconcile accounts")
+
+    page.goto(live_server.url + "/")
+    page.get_by_role("row", name=re.compile("Quarter close")).get_by_role("button", name="Duplicate").click()
+
+    copy = Draft.objects.exclude(pk=draft.pk).get()
+    page.wait_for_url(re.compile(rf"/drafts/{copy.pk}/$"))
+    expect(page.locator("#draft-title")).to_have_text("Copy of Quarter close")
+    expect(page.locator(".root-row .label")).to_have_text("Copy of Quarter close")
+    expect(page.locator(".messages")).to_contain_text("you are editing the copy")
