@@ -104,6 +104,19 @@ def four_eyes(draft: Draft, *, current_hash: str) -> FourEyes:
     return FourEyes(counts, authors_of, current)
 
 
+def accepted_revision(draft: Draft, *, eyes: FourEyes, before: int | None = None) -> Revision | None:
+    """Return the last revision whose content was accepted — published, or frozen by an approval
+    that counts (see :class:`FourEyes`) — before revision number ``before``: what a review diffs
+    against. An approval that does not count accepted nothing, so the change stays under review."""
+    counted = [pk for pk, ok in eyes.counts.items() if ok]
+    revisions = Revision.objects.filter(draft=draft).filter(
+        Q(reason=Revision.Reason.PUBLISH) | Q(reason=Revision.Reason.APPROVAL, decisions__pk__in=counted)
+    )
+    if before is not None:
+        revisions = revisions.filter(number__lt=before)
+    return revisions.order_by("-number").first()
+
+
 @dataclass(frozen=True)
 class ApprovalStatus:
     """Where the draft stands with its reviewers.
@@ -153,6 +166,14 @@ def approval_status(draft: Draft, *, current_hash: str | None = None) -> Approva
     if counted is not None:
         return ApprovalStatus("valid", counted, current_hash, pending)
     return ApprovalStatus("own_change", decision, current_hash, pending)
+
+
+def decision_list(draft: Draft, *, eyes: FourEyes, limit: int = 20) -> list[Approval]:
+    """Return the latest decisions, each with ``counts``: whether it counts for publishing."""
+    decisions = list(Approval.objects.filter(draft=draft).select_related("reviewer", "revision")[:limit])
+    for decision in decisions:
+        decision.counts = eyes.counts.get(decision.pk, False)  # type: ignore[attr-defined]
+    return decisions
 
 
 def open_request(draft: Draft, *, after: Approval | None = None) -> ReviewRequest | None:

@@ -144,3 +144,13 @@ def test_review_pages_raise_no_csp_violation(csp_page):
         response = csp_page.goto(url)
         assert response.status == 200, url
         assert csp_problems(csp_page) == [], url
+
+
+def test_team_and_password_pages_raise_no_csp_violation(csp_page):
+    log_in(csp_page)
+    get_user_model().objects.filter(username="csp-user").update(is_staff=True)
+
+    for url in ("/team/", "/account/password/"):
+        response = csp_page.goto(url)
+        assert response.status == 200, url
+        assert csp_problems(csp_page) == [], url

@@ -225,6 +225,13 @@ def test_an_admin_adds_a_teammate_who_logs_in_on_the_styled_login_page(browser, 
         page.get_by_role("button", name="Log in").click()
         expect(page.locator(".topnav .who")).to_have_text("carol")
         expect(page.locator(".topnav").get_by_role("link", name="Team")).to_have_count(0)
+        # She replaces the temporary password with her own.
+        page.locator(".topnav .who").click()
+        page.get_by_label("Old password").fill("plum-orchard-ladder-42")
+        page.get_by_label("New password", exact=True).fill("quiet-harbour-lantern-77")
+        page.get_by_label("New password confirmation").fill("quiet-harbour-lantern-77")
+        page.get_by_role("button", name="Change password").click()
+        expect(page.locator(".messages")).to_contain_text("Your password is changed.")
         # Pages without an icon link (the admin's) make browsers ask for /favicon.ico.
         assert page.goto(live_server.url + "/favicon.ico").headers["content-type"].startswith("image/svg+xml")
         assert problems == []

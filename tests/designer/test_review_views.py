@@ -452,3 +452,28 @@ def test_a_first_review_lists_the_root_as_the_root_and_groups_with_how_they_run(
     assert " in </span>" not in html
     assert "<dt>Children run</dt><dd>all at the same time</dd>" in html
     assert "<dt>Children run</dt><dd>one after another</dd>" in html
+
+
+def test_an_approval_that_does_not_count_leaves_its_change_in_the_review_diff(client, team):
+    from designer.services.activity import activity_record
+
+    draft = team["draft"]
+    draft.refresh_from_db()
+    accepted = review_approve(draft=draft, actor=team["reviewer"], version=draft.version)
+    node_update(
+        node=Node.objects.get(key=team["job"].key), version=draft.version, changes={"arguments": {"title": "Renamed"}}
+    )
+    activity_record(draft=draft, actor=team["owner"], verb="edited", summary="Saved “Renamed”.")
+    draft.refresh_from_db()
+    review_approve(draft=draft, actor=team["owner"], version=draft.version)  # does not count
+    client.force_login(team["reviewer"])
+    without_request = client.get(_url("review-page", team)).content.decode()
+    draft.refresh_from_db()
+    review_request_create(draft=draft, actor=team["owner"], reviewers=[team["reviewer"]])
+    with_request = client.get(_url("review-page", team)).content.decode()
+
+    assert f"compared with revision {accepted.revision.number} (approved)" in without_request
+    assert f"Changes since revision {accepted.revision.number} (approved)" in with_request
+    for html in (without_request, with_request):
+        assert '<td class="before">Reconcile</td><td class="after">Renamed</td>' in html
+        assert "No differences." not in html

@@ -119,3 +119,23 @@ def test_the_login_page_lays_out_each_field_like_the_app(client):
     assert '<div class="field">\n      <label for="id_username">Username</label>' in html
     assert '<label for="id_password">Password</label>' in html
     assert "<div><label" not in html  # Django's bare as_div rendering
+
+
+def test_changing_ones_password_needs_login_and_the_current_one(client):
+    assert client.get(reverse("password-change"))["Location"].startswith(reverse("login"))
+    carol = UserFactory(username="carol", password=PASSWORD)
+    client.force_login(carol)
+    new = "quiet-harbour-lantern-77"
+
+    wrong = client.post(
+        reverse("password-change"), {"old_password": "nope", "new_password1": new, "new_password2": new}
+    )
+    assert "Your old password was entered incorrectly." in wrong.content.decode()
+    right = client.post(
+        reverse("password-change"),
+        {"old_password": PASSWORD, "new_password1": new, "new_password2": new},
+        follow=True,
+    )
+
+    assert "Your password is changed." in right.content.decode()
+    assert Client().login(username="carol", password=new)
