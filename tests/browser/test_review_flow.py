@@ -253,3 +253,19 @@ def test_duplicate_opens_the_copy_whose_root_carries_the_copy_s_name(page, live_
     expect(page.locator("#draft-title")).to_have_text("Copy of Quarter close")
     expect(page.locator(".root-row .label")).to_have_text("Copy of Quarter close")
     expect(page.locator(".messages")).to_contain_text("you are editing the copy")
+
+
+def test_renaming_the_process_renames_its_root_in_the_outline_at_once(page, live_server, browser_user):
+    draft = make_draft(browser_user, "Quarter close")
+    add_job(draft, root_of(draft), "Reconcile accounts")
+
+    page.goto(f"{live_server.url}/drafts/{draft.pk}/")
+    page.locator("details.settings > summary").click()
+    page.locator("#id_settings-name").fill("Year-end close")
+    with page.expect_response(lambda r: "/status/" in r.url):
+        page.locator("details.settings").get_by_role("button", name="Save settings").click()
+    wait_idle(page)
+
+    expect(page.locator("#draft-title")).to_have_text("Year-end close")
+    expect(page.locator(".root-row .label")).to_have_text("Year-end close")
+    assert root_of(draft).name == "Year-end close"
