@@ -97,6 +97,20 @@ def main() -> None:
     print(f"{'review page SQL queries':<55} {len(queries):8d}")
     draft.refresh_from_db()
     clock("revision_restore(r1) incl. undo revision", lambda: _restore(draft, owner, r1), repeat=3)
+    _four_eyes_history(draft, owner, reviewer)
+    clock("publish_gate, approved, 2,000 edit lines (four eyes)", lambda: publish_gate(draft))
+
+
+def _four_eyes_history(draft, owner, reviewer):  # type: ignore[no-untyped-def]
+    """A long-lived draft: 2,000 folded edit lines by two people, then an approval to judge."""
+    from designer.models import Activity
+    from designer.services.reviews import review_approve
+
+    Activity.objects.bulk_create(
+        Activity(draft=draft, actor=owner if n % 2 else reviewer, verb="edited", summary="x") for n in range(2000)
+    )
+    draft.refresh_from_db()
+    review_approve(draft=draft, actor=reviewer, version=draft.version)
 
 
 def _restore(draft, owner, revision):  # type: ignore[no-untyped-def]

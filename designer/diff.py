@@ -8,7 +8,6 @@ merely shifted by an insertion or a removal are not reported.
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -38,6 +37,25 @@ class SnapNode:
     depth: int
     label: str
     fields: dict[str, Any]
+
+    @property
+    def shown(self) -> list[tuple[str, str]]:
+        """Return the node as a reviewer reads it: ``(label, value)`` pairs from the registry.
+
+        A group says how its children run (whether it is parallel) and its other settings; a job
+        its type and every argument but the title (already the node's label), in the job type's
+        order: assignee, due date and the rest.
+        """
+        if self.kind == "group":
+            rows = [("Children run", schema.parallel_mode(self.fields.get("parallel") is True))]
+            skip = {"name", "parallel", "children"}
+        else:
+            job_type = self.fields.get("type")
+            known = schema.job_type(job_type) if isinstance(job_type, str) else None
+            rows = [("Job type", known.label if known else str(job_type))]
+            skip = {"type", "arguments.title"}
+        names = sorted((n for n in self.fields if n not in skip), key=lambda n: _shown_order(n, self.fields))
+        return rows + [(field_label(n), field_text(n, self.fields[n])) for n in names]
 
     @property
     def details(self) -> list[tuple[str, str]]:
@@ -228,38 +246,74 @@ def _reordered(old: Snapshot, new: Snapshot) -> set[str]:
     """Return keys whose order among siblings that stayed under the same parent changed.
 
     The siblings kept in order form the longest increasing run of old positions; the rest moved.
+    Among runs as long, the one keeping the most content stays: when a job and a group swap, the
+    job is reported as moved, not the group (people move the small thing past the big one).
     """
     moved: set[str] = set()
+    weight = _subtree_sizes(new)
     for parent in (n.key for n in new.nodes if n.kind == "group" and n.key in old.by_key):
         stayed_new = [k for k in new.children(parent) if k in old.by_key and old.by_key[k].parent == parent]
         if len(stayed_new) < 2:
             continue
         stayed = set(stayed_new)
         old_rank = {k: i for i, k in enumerate(k for k in old.children(parent) if k in stayed)}
-        keep = _longest_increasing(stayed_new, [old_rank[k] for k in stayed_new])
+        keep = _heaviest_longest_increasing(stayed_new, [old_rank[k] for k in stayed_new], weight)
         moved.update(k for k in stayed_new if k not in keep)
     return moved
 
 
-def _longest_increasing(keys: list[str], ranks: list[int]) -> set[str]:
-    tails: list[int] = []
-    tail_index: list[int] = []
-    previous = [-1] * len(ranks)
+def _subtree_sizes(snap: Snapshot) -> dict[str, int]:
+    """Return each node's weight: twice its subtree's node count, plus one for a group."""
+    size = {n.key: 2 + (n.kind == "group") for n in snap.nodes}
+    for n in reversed(snap.nodes):  # document order: children come after their parent
+        if n.parent is not None:
+            size[n.parent] += size[n.key]
+    return size
+
+
+def _heaviest_longest_increasing(keys: list[str], ranks: list[int], weight: Mapping[str, int]) -> set[str]:
+    """Return the keys of the longest run of increasing ``ranks`` (a permutation), heaviest on ties.
+
+    A Fenwick tree over ranks holds the best ``(length, weight, index)`` of a run ending at each
+    rank, so this is O(n log n) like the plain longest increasing subsequence.
+    """
+    n = len(ranks)
+    tree: list[tuple[int, int, int]] = [(0, 0, -1)] * (n + 1)
+    previous = [-1] * n
+    best: tuple[int, int, int] = (0, 0, -1)
     for i, rank in enumerate(ranks):
-        j = bisect.bisect_left(tails, rank)
-        if j == len(tails):
-            tails.append(rank)
-            tail_index.append(i)
-        else:
-            tails[j] = rank
-            tail_index[j] = i
-        previous[i] = tail_index[j - 1] if j else -1
+        prior: tuple[int, int, int] = (0, 0, -1)
+        j = rank  # the best run ending at a rank below ``rank``: prefix [0, rank)
+        while j > 0:
+            prior = max(prior, tree[j])
+            j -= j & -j
+        mine = (prior[0] + 1, prior[1] + weight.get(keys[i], 1), i)
+        previous[i] = prior[2]
+        best = max(best, mine)
+        j = rank + 1
+        while j <= n:
+            tree[j] = max(tree[j], mine)
+            j += j & -j
     kept: set[str] = set()
-    i = tail_index[-1] if tail_index else -1
+    i = best[2]
     while i != -1:
         kept.add(keys[i])
         i = previous[i]
     return kept
+
+
+def _shown_order(name: str, fields: Mapping[str, Any]) -> tuple[int, int, str]:
+    """Order a node's fields as the editor does: group settings, then arguments in the job type's order."""
+    settings = [f.key for f in schema.GROUP_FIELDS]
+    if name in settings:
+        return (0, settings.index(name), name)
+    job_type = fields.get("type")
+    known = schema.job_type(job_type) if isinstance(job_type, str) else None
+    order = [f.name for f in known.fields] if known else []
+    argument = name.removeprefix("arguments.")
+    if name.startswith("arguments.") and argument in order:
+        return (1, order.index(argument), name)
+    return (2, 0, name)
 
 
 def field_label(name: str) -> str:

@@ -21,3 +21,7 @@ class DraftConflict(DraftError):
 
 class TreeError(DraftError):
     """The change would break the tree's rules (root, jobs without children, no cycles)."""
+
+
+class AccountError(Exception):
+    """A teammate that could not be added; ``str()`` is the message for the administrator."""

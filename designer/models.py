@@ -310,6 +310,7 @@ class Activity(models.Model):
     """One line of a draft's audit log: who did what, when."""
 
     class Verb(models.TextChoices):
+        CREATED = "created", "Created the draft"
         EDITED = "edited", "Edited"
         REVIEW_REQUESTED = "review_requested", "Requested a review"
         APPROVED = "approved", "Approved"

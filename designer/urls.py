@@ -8,6 +8,8 @@ from django.urls import include, path
 from designer import views
 from designer.health import healthz
 from designer.throttle import ThrottledAdminAuthenticationForm, ThrottledLoginView
+from designer.views.site import favicon_view
+from designer.views.team import password_change_view, team_view
 
 admin.site.login_form = ThrottledAdminAuthenticationForm
 
@@ -33,6 +35,9 @@ urlpatterns = [
     path("drafts/<int:pk>/nodes/<uuid:key>/move/", views.node_move_view, name="node-move"),
     path("drafts/<int:pk>/nodes/<uuid:key>/duplicate/", views.node_duplicate_view, name="node-duplicate"),
     path("drafts/<int:pk>/nodes/<uuid:key>/delete/", views.node_delete_view, name="node-delete"),
+    path("team/", team_view, name="team"),
+    path("account/password/", password_change_view, name="password-change"),
+    path("favicon.ico", favicon_view, name="favicon"),
     path("healthz", healthz, name="healthz"),
     path("", include("designer.review_urls")),
     path("", include("publishing.urls")),

@@ -10,8 +10,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from designer.errors import TreeError
-from designer.models import Draft, Node
+from designer.models import Activity, Draft, Node
 from designer.selectors.trees import draft_tree
+from designer.services.activity import activity_record
 from designer.services.locking import draft_attrs, draft_lock
 from designer.services.nodes import group_new, subtree_copy
 from processes_api import schema
@@ -32,21 +33,28 @@ def draft_create(*, owner: User, name: str, root_name: str | None = None) -> Dra
     draft.full_clean()
     draft.save()
     group_new(draft=draft, parent=None, name=root_name or draft.name or "Process").save()
+    _created(draft, owner, "A blank draft.")
     return draft
 
 
 @transaction.atomic
 def draft_update(*, draft: Draft, version: int, changes: Mapping[str, Any]) -> Draft:
-    """Change process settings; keys of ``changes`` are registry names (``schema.Field.name``)."""
+    """Change process settings; keys of ``changes`` are registry names (``schema.Field.name``).
+
+    A new process name is also the root group's when the root was named like the process: see
+    :func:`_root_follows`.
+    """
     fields = {f.name: f for f in schema.PROCESS_FIELDS}
     unknown = set(changes) - set(fields)
     if unknown:
         raise TreeError(f"Cannot change {', '.join(sorted(unknown))} on a draft.")
     locked = draft_lock(draft, version)
+    old_name = locked.name
     for name, value in changes.items():
         schema.field_store(locked, fields[name], "process", value)
     locked.full_clean(exclude=["owner"])
     locked.save()
+    _root_follows(locked, old_name)
     for name in (*draft_attrs(), "version", "updated"):
         setattr(draft, name, getattr(locked, name))
     return draft
@@ -62,7 +70,20 @@ def draft_duplicate(*, draft: Draft, owner: User, name: str | None = None) -> Dr
         **{attr: copy.deepcopy(getattr(draft, attr)) for attr in draft_attrs() if attr != "name"},
     )
     subtree_copy(tree, tree.root, draft=copy_, parent=None, position=0)
+    _root_follows(copy_, draft.name)
+    _created(copy_, owner, f"A copy of “{draft}”.")
     return copy_
+
+
+def _root_follows(draft: Draft, old_name: str) -> None:
+    """Rename the root group to the process name when it was named like the process (``old_name``).
+
+    People see the process name and the root group's name as one name as long as they are equal
+    (a new draft starts that way), so a rename of the process carries the root along. A root named
+    on purpose otherwise (an imported "Root", say) is the user's content and is left as it is.
+    """
+    if draft.name and draft.name != old_name:
+        Node.objects.filter(draft=draft, parent__isnull=True, name=old_name).update(name=draft.name)
 
 
 @transaction.atomic
@@ -94,4 +115,10 @@ def draft_import(*, data: Any, owner: User) -> Draft:
             for (parsed, _, _), node in zip(level, created, strict=True)
             for index, child in enumerate(parsed.children)
         ]
+    _created(draft, owner, "Imported from a Process document.")
     return draft
+
+
+def _created(draft: Draft, actor: User, summary: str) -> None:
+    """Log who created the draft's content: the first author of the change a review looks at."""
+    activity_record(draft=draft, actor=actor, verb=Activity.Verb.CREATED, summary=summary)

@@ -11,6 +11,7 @@ from typing import Any
 from django import template
 
 from designer import diff
+from designer.services.activity import summary_lines as _summary_lines
 from processes_api import schema
 
 register = template.Library()
@@ -59,3 +60,9 @@ def field_text(value: Any, name: str) -> str:
 def parallel_mode(parallel: Any) -> str:
     """Return how a group's children run: "all at the same time" or "one after another"."""
     return schema.parallel_mode(bool(parallel))
+
+
+@register.filter
+def summary_lines(summary: str) -> list[tuple[str, int]]:
+    """Return an activity summary's lines as ``(text, times)``: one per different change."""
+    return _summary_lines(summary or "")

@@ -94,8 +94,8 @@ def draft_duplicate_view(request: Request, pk: int) -> HttpResponse:
     except ratelimit.Limited as limited:
         return _too_many(request, limited)
     copy = draft_duplicate(draft=draft, owner=request.user)
-    messages.success(request, f"Created “{copy.name}”.")
-    return redirect("draft-list")
+    messages.success(request, f"Created “{copy.name}”; you are editing the copy.")
+    return redirect("draft-editor", pk=copy.pk)
 
 
 @login_required

@@ -20,19 +20,22 @@ from django.views.decorators.http import require_GET, require_POST
 
 from designer.diff import Snapshot, diff_revisions, diff_snapshots, revision_snapshot, snapshot_of_tree
 from designer.errors import DraftError
-from designer.models import Activity, Approval, Comment, Draft, Invitation, Membership, ReviewRequest, Revision
+from designer.models import Activity, Comment, Draft, Invitation, Membership, ReviewRequest, Revision
 from designer.permissions import RULES, Action, draft_for, role_of
 from designer.selectors.activity import activity_list
 from designer.selectors.comments import comment_threads
 from designer.selectors.reviews import (
-    ApprovalStatus,
+    FourEyes,
+    accepted_revision,
     approval_gate_required,
     approval_status,
+    decision_list,
+    four_eyes,
     inbox,
     publish_gate,
     reviewers_from_ids,
 )
-from designer.selectors.revisions import current_content, review_base, review_base_latest, revision_list
+from designer.selectors.revisions import current_content, revision_list
 from designer.selectors.sharing import invitations_for, invitations_pending, members
 from designer.selectors.trees import Tree, draft_tree
 from designer.services.comments import comment_create, comment_reopen, comment_resolve
@@ -239,15 +242,17 @@ def review_page_view(request: Request, pk: int) -> HttpResponse:
     _, _, current_hash = current_content(draft, tree=tree)
     status = approval_status(draft, current_hash=current_hash)
     labels, node_options = _node_labels(tree)
+    eyes = four_eyes(draft, current_hash=current_hash)
     context = _context(
         request,
         draft,
         "review",
-        **_review_diff(draft, review_request, status, tree, current_hash),
+        **_review_diff(draft, review_request, eyes, tree, current_hash),
         review_request=review_request,
         status=status,
         gate=publish_gate(draft, current_hash=current_hash),
-        decisions=Approval.objects.filter(draft=draft).select_related("reviewer", "revision")[:20],
+        decisions=decision_list(draft, eyes=eyes),
+        my_change=request.user.pk in eyes.current_authors,
         reviewer_candidates=_reviewer_candidates(draft, request.user),
         node_options=node_options,
         **_comments_context(draft, labels, node_key=request.GET.get("node", "")),
@@ -256,15 +261,15 @@ def review_page_view(request: Request, pk: int) -> HttpResponse:
 
 
 def _review_diff(
-    draft: Draft, review_request: ReviewRequest | None, status: ApprovalStatus, tree: Tree, current_hash: str
+    draft: Draft, review_request: ReviewRequest | None, eyes: FourEyes, tree: Tree, current_hash: str
 ) -> dict[str, Any]:
-    """Return what to review: the request's revision against its base, else the draft against its
-    last approval (or latest revision); ``stale`` when the draft changed after the request."""
+    """Return what to review: the request's revision, else the draft, against the content last
+    accepted before it (see ``accepted_revision``); ``stale`` when the draft changed since the request."""
     if review_request is not None:
-        base = review_base(review_request.revision)
+        base = accepted_revision(draft, eyes=eyes, before=review_request.revision.number)
         diff = diff_revisions(base, review_request.revision)
         return {"base": base, "diff": diff, "stale": review_request.revision.content_hash != current_hash}
-    base = status.approved_revision or review_base_latest(draft)
+    base = accepted_revision(draft, eyes=eyes)
     diff = diff_snapshots(revision_snapshot(base) if base else Snapshot({}, []), snapshot_of_tree(tree))
     return {"base": base, "diff": diff, "stale": False}
 
@@ -326,12 +331,15 @@ def _version(request: Request) -> int:
 @login_required
 @require_POST
 def review_approve_view(request: Request, pk: int) -> HttpResponse:
-    draft = _draft(request, pk, Action.APPROVE)
+    draft, note = _draft(request, pk, Action.APPROVE), request.POST.get("note", "")
     try:
-        review_approve(draft=draft, actor=request.user, version=_version(request), note=request.POST.get("note", ""))
+        approval = review_approve(draft=draft, actor=request.user, version=_version(request), note=note)
     except DraftError as error:
         return _refused(request, error, "review-page", pk)
-    messages.success(request, "Approved. The approval holds for exactly this content.")
+    if four_eyes(draft, current_hash=approval.content_hash).counts.get(approval.pk):
+        messages.success(request, "Approved. The approval holds for exactly this content.")
+    else:  # four eyes
+        messages.warning(request, "Approval recorded, but you edited this change: it does not count for publishing.")
     return redirect("review-page", pk=pk)
 
 

@@ -184,3 +184,13 @@ def test_admin_draft_page_sandbox_page_and_an_unknown_outcome_raise_no_csp_viola
         assert response.status == 200, url
         assert csp_problems(csp_page) == [], url
     assert csp_page.locator("text=That one is mine").count() == 2
+
+
+def test_team_and_password_pages_raise_no_csp_violation(csp_page):
+    log_in(csp_page)
+    get_user_model().objects.filter(username="csp-user").update(is_staff=True)
+
+    for url in ("/team/", "/account/password/"):
+        response = csp_page.goto(url)
+        assert response.status == 200, url
+        assert csp_problems(csp_page) == [], url

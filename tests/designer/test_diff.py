@@ -187,3 +187,50 @@ def test_values_and_labels_read_as_the_registry_says_for_their_kind(nested):
     assert FieldChange("arguments.assignee", None, {"id": "userId9", "type": "user"}).after_text == "userId9"
     assert field_label("arguments.dueDate") == "Due date"
     assert field_label("type") == "Job type"
+
+
+def test_moving_a_job_below_a_group_reports_the_job_not_the_group():
+    owner = UserFactory()
+    draft = make_draft(owner)
+    root = root_of(draft)
+    job = add_job(draft, root, "Collect")
+    group = add_group(draft, root, "Bank")
+    add_job(draft, group, "Reconcile")
+    draft.refresh_from_db()
+    base = revision_save_point(draft=draft, actor=owner)
+
+    node_move(node=_node(job), version=_v(draft), parent_key=root.key, position=1)  # root: [Bank, Collect]
+
+    diff = diff_revisions(base, draft)
+    assert diff.keys("moved") == {str(job.key)}
+    assert (diff.moved[0].before.position, diff.moved[0].after.position) == (0, 1)
+
+
+def test_among_equally_long_orders_the_larger_subtree_stays_and_fewest_moves_win(nested):
+    draft = nested["draft"]
+    # root: [A, B, j5] -> [B, A, j5]: A (5 nodes) stays, B (2 nodes) moved before it.
+    node_move(node=_node(nested["b"]), version=_v(draft), parent_key=nested["root"].key, position=0)
+
+    assert _diff(nested).keys("moved") == {str(nested["b"].key)}
+
+
+def test_an_added_node_reads_in_the_registry_s_words(nested):
+    draft = nested["draft"]
+    job = add_job(draft, nested["b"], "Certify", dueDate="2026-12-31", approverUser="userId7")
+    draft.refresh_from_db()
+    group = add_group(draft, nested["root"], "Parallel checks")
+    node_update(node=_node(group), version=_v(draft), changes={"parallel": True})
+
+    added = {c.key: c.after.shown for c in _diff(nested).added}
+
+    assert added[str(job.key)] == [
+        ("Job type", "Send a task"),
+        ("Assignee", "userId1"),
+        ("Due date", "2026-12-31"),
+        ("Approver", "userId7"),
+    ]
+    assert added[str(group.key)] == [
+        ("Children run", "all at the same time"),
+        ("Read only", "No"),
+        ("Trigger", "whenEligible"),
+    ]

@@ -8,11 +8,11 @@ from designer.models import Activity, ApprovalGateChange, Comment, Draft, Invita
 from designer.permissions import role_of, with_my_role
 from designer.selectors.comments import comment_counts, comment_threads
 from designer.selectors.drafts import draft_list
-from designer.selectors.reviews import approval_status, inbox, inbox_count, publish_gate
+from designer.selectors.reviews import approval_status, four_eyes, inbox, inbox_count, publish_gate
 from designer.selectors.revisions import current_content
 from designer.selectors.sharing import invitations_for
 from designer.selectors.trees import draft_tree
-from designer.services.activity import activity_record
+from designer.services.activity import activity_record, summary_lines
 from designer.services.comments import comment_create, comment_reopen, comment_resolve
 from designer.services.drafts import draft_update
 from designer.services.nodes import node_delete, node_move, node_update
@@ -468,11 +468,49 @@ def test_edits_by_one_person_fold_into_one_summarised_activity_line(team):
     activity_record(draft=draft, actor=team["editor"], verb="edited", summary="moved Reconcile")
     activity_record(draft=draft, actor=team["owner"], verb="edited", summary="added Sign")
 
-    lines = list(Activity.objects.filter(draft=draft).order_by("id"))
+    lines = list(Activity.objects.filter(draft=draft, verb="edited").order_by("id"))
     assert [(a.actor, a.count, a.summary) for a in lines] == [
-        (team["editor"], 2, "moved Reconcile; renamed Close"),
+        (team["editor"], 2, "moved Reconcile\nrenamed Close"),
         (team["owner"], 1, "added Sign"),
     ]
+
+
+def test_a_folded_summary_counts_repeats_and_keeps_one_change_per_line(team):
+    draft = team["draft"]
+    for summary in (
+        "Rearranged the outline.",
+        "Saved “Reconcile”.",
+        "Rearranged the outline.",
+        "Rearranged the outline.",
+    ):
+        activity_record(draft=draft, actor=team["editor"], verb="edited", summary=summary)
+
+    line = Activity.objects.get(draft=draft, verb="edited")
+    assert line.count == 4
+    assert summary_lines(line.summary) == [("Rearranged the outline.", 3), ("Saved “Reconcile”.", 1)]
+
+
+def test_a_long_folded_summary_drops_whole_old_lines_and_never_cuts_a_word(team):
+    draft = team["draft"]
+    titles = [f"Saved “Reconciliation of account number {n:04d} with the bank statement”." for n in range(40)]
+    for title in titles:
+        activity_record(draft=draft, actor=team["editor"], verb="edited", summary=title)
+
+    line = Activity.objects.get(draft=draft, verb="edited")
+    kept = [text for text, _ in summary_lines(line.summary)]
+    assert line.count == 40
+    assert kept == titles[::-1][: len(kept)]
+    assert 1 < len(kept) < 40
+    assert "…" not in line.summary
+
+
+def test_a_long_summary_is_cut_at_a_word_boundary(team):
+    words = " ".join(["Reconcile"] * 300)
+
+    line = activity_record(draft=team["draft"], actor=team["owner"], verb="commented", summary=words)
+
+    assert line.summary.endswith("Reconcile…")
+    assert len(line.summary) <= 2000
 
 
 def test_other_verbs_never_fold(team):
@@ -512,3 +550,115 @@ def test_restore_round_trips_an_imported_payload_with_unknown_fields():
     draft.refresh_from_db()
     assert _content(draft) == (r1.payload, r1.paths)
     assert r1.payload["futureField"] == {"kept": True}
+
+
+# --- four eyes: an approval counts only from a reviewer who did not make the change ---------------
+
+
+def _edit(team, actor, title):
+    """Change the job's title as the editor's views do: the write, then the activity line."""
+    draft = team["draft"]
+    draft.refresh_from_db()
+    job = Node.objects.get(pk=team["job"].pk)
+    node_update(node=job, version=draft.version, changes={"arguments": {"title": title, "assigneeUser": "userId1"}})
+    activity_record(draft=draft, actor=actor, verb="edited", summary=f"Saved “{title}”.")
+    draft.refresh_from_db()
+
+
+def _approve_as(team, actor):
+    draft = team["draft"]
+    draft.refresh_from_db()
+    return review_approve(draft=draft, actor=actor, version=draft.version)
+
+
+def test_the_owner_approving_their_own_edit_does_not_open_the_gate(team):
+    _approve(team)
+    _edit(team, team["owner"], "Reconcile all")
+
+    own = _approve_as(team, team["owner"])
+
+    status = approval_status(team["draft"])
+    assert (status.state, status.decision) == ("own_change", own)
+    assert publish_gate(team["draft"]) == (
+        False,
+        "olivia approved, but edited this change; publishing needs an approval from a reviewer who did not"
+        " edit it (four eyes).",
+    )
+    rita = _approve_as(team, team["reviewer"])
+    assert (approval_status(team["draft"]).state, approval_status(team["draft"]).decision) == ("valid", rita)
+    assert publish_gate(team["draft"]) == (True, "Approved by rita.")
+
+
+def test_creating_the_draft_makes_its_creator_an_author_of_the_first_change(team):
+    _approve_as(team, team["owner"])
+
+    assert approval_status(team["draft"]).state == "own_change"
+    assert four_eyes(team["draft"], current_hash=current_content(team["draft"])[2]).current_authors == {
+        team["owner"].pk
+    }
+
+
+def test_an_editor_made_reviewer_does_not_count_for_their_own_edit_but_another_reviewer_does(team):
+    _approve(team)  # rita accepts the first change (olivia created the draft)
+    _edit(team, team["editor"], "Reconcile all")
+    Membership.objects.filter(draft=team["draft"], user=team["editor"]).update(role="reviewer")
+
+    ed = _approve_as(team, team["editor"])
+    assert approval_status(team["draft"]).state == "own_change"
+
+    rita = _approve_as(team, team["reviewer"])
+    eyes = four_eyes(team["draft"], current_hash=current_content(team["draft"])[2])
+    assert (eyes.counts[ed.pk], eyes.counts[rita.pk]) == (False, True)
+    assert eyes.authors[rita.pk] == {team["editor"].pk}
+    assert approval_status(team["draft"]).decision == rita
+
+
+def test_approving_again_without_an_edit_does_not_launder_an_own_change(team):
+    _approve(team)
+    _edit(team, team["owner"], "Reconcile all")
+    first = _approve_as(team, team["owner"])
+    second = _approve_as(team, team["owner"])
+
+    eyes = four_eyes(team["draft"], current_hash=current_content(team["draft"])[2])
+    assert (eyes.counts[first.pk], eyes.counts[second.pk]) == (False, False)
+    assert approval_status(team["draft"]).state == "own_change"
+
+
+def test_an_author_co_approving_accepted_content_does_not_count_and_the_approval_stands(team):
+    rita = _approve(team)
+    olivia = _approve_as(team, team["owner"])  # the same content, which olivia created
+
+    eyes = four_eyes(team["draft"], current_hash=current_content(team["draft"])[2])
+    assert (eyes.counts[rita.pk], eyes.counts[olivia.pk]) == (True, False)
+    status = approval_status(team["draft"])
+    assert (status.state, status.decision) == ("valid", rita)
+
+
+def test_after_an_accepted_change_only_later_editors_are_authors(team):
+    _approve(team)  # accepts olivia's creation
+    _edit(team, team["editor"], "Reconcile all")
+
+    own = _approve_as(team, team["owner"])  # olivia did not edit since rita's approval
+
+    assert approval_status(team["draft"]).state == "valid"
+    assert approval_status(team["draft"]).decision == own
+
+
+def test_changes_requested_after_an_approval_needs_a_new_approval(team):
+    _approve(team)
+    draft = team["draft"]
+    draft.refresh_from_db()
+    review_request_changes(draft=draft, actor=team["reviewer"], version=draft.version, note="Add owner")
+
+    assert approval_status(draft).state == "changes_requested"
+    assert publish_gate(draft)[0] is False
+
+
+def test_the_status_names_an_open_request_made_after_the_last_decision(team):
+    draft = team["draft"]
+    assert approval_status(draft).open_request is None
+    request = review_request_create(draft=draft, actor=team["editor"], reviewers=[team["reviewer"]])
+
+    assert approval_status(draft).open_request == request
+    _approve(team)
+    assert approval_status(draft).open_request is None

@@ -304,8 +304,8 @@ def test_review_page_shows_the_tree_diff_and_changed_since_approval(client, team
 
     assert "Changed since approval." in html
     assert "Publishing: <strong>blocked</strong>" in html
-    assert "arguments.title" in html
-    assert "Renamed" in html
+    assert '<th scope="row">Title</th><td class="before">Reconcile</td><td class="after">Renamed</td>' in html
+    assert "arguments.title" not in html
 
 
 def test_approving_a_version_that_changed_shows_the_conflict(client, team):
@@ -503,6 +503,132 @@ def test_read_only_revision_shows_settings_and_modes_as_the_registry_words_them(
 
     page = client.get(_url("review-revision", team, number=revision.number)).content.decode()
 
-    assert '<th scope="row" title="businessDaysOfWeek">Business days</th><td>Monday, Friday</td>' in page
-    assert '<th scope="row" title="autoClose">Close automatically</th><td>Yes</td>' in page
+    assert '<th scope="row">Business days</th><td>Monday, Friday</td>' in page
+    assert '<th scope="row">Close automatically</th><td>Yes</td>' in page
+    assert "businessDaysOfWeek" not in page
+    assert "autoClose" not in page
     assert '<span class="pill">one after another</span>' in page
+
+
+def test_the_activity_page_lists_each_change_of_a_folded_line_once_with_its_count(client, team):
+    from designer.services.activity import activity_record
+
+    for summary in ("Rearranged the outline.", f"Saved “{SCRIPT}”.", "Rearranged the outline."):
+        activity_record(draft=team["draft"], actor=team["editor"], verb="edited", summary=summary)
+    client.force_login(team["viewer"])
+
+    html = client.get(_url("review-activity", team)).content.decode()
+
+    assert '<li>Rearranged the outline. <span class="times">×2</span></li>' in html
+    assert "<li>Saved “&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&lt;b&gt;bold&lt;/b&gt;”.</li>" in html
+    assert html.count("Rearranged the outline.") == 1
+    assert ".;" not in html
+
+
+def test_an_open_request_is_named_on_the_review_page_and_the_form_is_not_offered_again(client, team):
+    review_request_create(draft=team["draft"], actor=team["editor"], reviewers=[team["reviewer"]])
+    client.force_login(team["editor"])
+
+    html = client.get(_url("review-page", team)).content.decode()
+
+    assert "Not reviewed yet" not in html
+    assert '<p class="requested"><strong>Review requested</strong> from rita on <time' in html
+    assert '<details class="request-again"><summary>Ask again or ask someone else</summary>' in html
+    assert ">Request a new review</button>" in html
+    assert ">Request review</button>" not in html
+
+
+def test_the_editor_banner_names_an_open_request(client, team):
+    review_request_create(draft=team["draft"], actor=team["editor"], reviewers=[team["reviewer"]])
+    client.force_login(team["owner"])
+
+    html = client.get(reverse("draft-editor", args=[team["draft"].pk])).content.decode()
+
+    assert "Not reviewed yet" not in html
+    assert "<strong>Review requested</strong> from rita on" in html
+
+
+def test_the_owner_approving_their_own_edit_is_told_it_does_not_count(client, team):
+    from designer.services.activity import activity_record
+
+    draft = team["draft"]
+    draft.refresh_from_db()
+    review_approve(draft=draft, actor=team["reviewer"], version=draft.version)
+    draft.refresh_from_db()
+    node_update(
+        node=Node.objects.get(key=team["job"].key), version=draft.version, changes={"arguments": {"title": "X"}}
+    )
+    activity_record(draft=draft, actor=team["owner"], verb="edited", summary="Saved “X”.")
+    draft.refresh_from_db()
+    client.force_login(team["owner"])
+
+    before = client.get(_url("review-page", team)).content.decode()
+    response = client.post(_url("review-approve", team), {"version": draft.version}, follow=True)
+
+    assert "You edited this change, so your approval is recorded but does not count for publishing" in before
+    html = response.content.decode()
+    assert "Approval recorded, but you edited this change: it does not count for publishing." in html
+    assert "<strong>Needs an independent approval.</strong> olivia approved this content" in html
+    assert "Publishing: <strong>blocked</strong>" in html
+    assert '<span class="pill">does not count: edited the change</span>' in html
+    client.force_login(team["reviewer"])
+    assert "You edited this change" not in client.get(_url("review-page", team)).content.decode()
+
+
+def test_the_review_diff_shows_what_added_nodes_hold_in_the_registry_s_words(client, team):
+    from designer.services.drafts import draft_update
+
+    draft = team["draft"]
+    draft.refresh_from_db()
+    review_approve(draft=draft, actor=team["reviewer"], version=draft.version)
+    add_job(draft, team["root"], "Certify cash", dueDate="2026-12-31", instructions="Sign the letter")
+    draft.refresh_from_db()
+    draft_update(draft=draft, version=draft.version, changes={"business_days": ["monday", "friday"]})
+    client.force_login(team["reviewer"])
+
+    html = client.get(_url("review-page", team)).content.decode()
+
+    assert (
+        '<dl class="details"><dt>Job type</dt><dd>Send a task</dd><dt>Instructions</dt><dd>Sign the letter</dd>'
+        "<dt>Assignee</dt><dd>userId1</dd><dt>Due date</dt><dd>2026-12-31</dd></dl>"
+    ) in html
+    assert '<th scope="row">Business days</th><td class="before">—</td><td class="after">Monday, Friday</td>' in html
+    for raw in ("businessDaysOfWeek", "assigneeUser", "dueDate", "arguments.", "true", "false", "[&#x27;"):
+        assert raw not in html.split('<section class="card" id="decide">')[0].split('<div class="diff">')[1]
+
+
+def test_a_first_review_lists_the_root_as_the_root_and_groups_with_how_they_run(client, team):
+    node_update(node=Node.objects.get(key=team["group"].key), version=team["draft"].version, changes={"parallel": True})
+    client.force_login(team["reviewer"])
+
+    html = client.get(_url("review-page", team)).content.decode()
+
+    assert """<span class="label">Quarter close</span> <span class="muted">— the process's root group</span>""" in html
+    assert " in </span>" not in html
+    assert "<dt>Children run</dt><dd>all at the same time</dd>" in html
+    assert "<dt>Children run</dt><dd>one after another</dd>" in html
+
+
+def test_an_approval_that_does_not_count_leaves_its_change_in_the_review_diff(client, team):
+    from designer.services.activity import activity_record
+
+    draft = team["draft"]
+    draft.refresh_from_db()
+    accepted = review_approve(draft=draft, actor=team["reviewer"], version=draft.version)
+    node_update(
+        node=Node.objects.get(key=team["job"].key), version=draft.version, changes={"arguments": {"title": "Renamed"}}
+    )
+    activity_record(draft=draft, actor=team["owner"], verb="edited", summary="Saved “Renamed”.")
+    draft.refresh_from_db()
+    review_approve(draft=draft, actor=team["owner"], version=draft.version)  # does not count
+    client.force_login(team["reviewer"])
+    without_request = client.get(_url("review-page", team)).content.decode()
+    draft.refresh_from_db()
+    review_request_create(draft=draft, actor=team["owner"], reviewers=[team["reviewer"]])
+    with_request = client.get(_url("review-page", team)).content.decode()
+
+    assert f"compared with revision {accepted.revision.number} (approved)" in without_request
+    assert f"Changes since revision {accepted.revision.number} (approved)" in with_request
+    for html in (without_request, with_request):
+        assert '<td class="before">Reconcile</td><td class="after">Renamed</td>' in html
+        assert "No differences." not in html

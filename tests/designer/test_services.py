@@ -294,7 +294,8 @@ def test_draft_duplicate_copies_settings_and_tree(draft, user):
     copy = draft_duplicate(draft=draft, owner=user)
 
     assert copy.due_date == "2026-12-31"
-    assert outline(copy) == outline(draft)
+    # The root was named like the process, so it takes the copy's name; the rest is the same.
+    assert outline(copy) == ["Copy of Close", *outline(draft)[1:]]
     assert not set(Node.objects.filter(draft=copy).values_list("key", flat=True)) & set(
         Node.objects.filter(draft=draft).values_list("key", flat=True)
     )
@@ -305,6 +306,28 @@ def test_draft_update_changes_settings(draft):
 
     draft.refresh_from_db()
     assert (draft.due_date, draft.auto_close) == ("2027-01-31", True)
+
+
+def test_renaming_the_process_renames_a_root_named_like_it(draft):
+    draft_update(draft=draft, version=draft.version, changes={"name": "Year-end close"})
+
+    assert root_of(draft).name == "Year-end close"
+    assert outline(draft)[0] == "Year-end close"
+
+
+def test_renaming_the_process_keeps_a_root_named_on_purpose(draft):
+    node_update(node=root_of(draft), version=draft.version, changes={"name": "Root"})
+    draft.refresh_from_db()
+
+    draft_update(draft=draft, version=draft.version, changes={"name": "Year-end close"})
+
+    assert (Draft.objects.get(pk=draft.pk).name, root_of(draft).name) == ("Year-end close", "Root")
+
+
+def test_changing_other_settings_leaves_the_root_name_alone(draft):
+    draft_update(draft=draft, version=draft.version, changes={"due_date": "2027-01-31"})
+
+    assert root_of(draft).name == "Close"
 
 
 def test_draft_update_refuses_unknown_fields(draft):

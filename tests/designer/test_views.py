@@ -282,6 +282,7 @@ def test_duplicate_a_shared_draft_makes_my_own_copy(draft):
 
     copy = Draft.objects.get(owner=viewer_user)
     assert response.status_code == 302
+    assert response["Location"] == reverse("draft-editor", args=[copy.pk])
     assert copy.name == "Copy of Quarter close"
     assert Node.objects.filter(draft=copy).count() == Node.objects.filter(draft=draft).count()
 
