@@ -15,7 +15,15 @@
   "use strict";
 
   var reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
-  var focusAfterSwap = false;
+  // The key of the item a keyboard move is for: focus goes back to it when its answer arrives, and
+  // only then (an inspector or status answer arriving meanwhile never moves focus).
+  var pendingFocus = null;
+
+  // htmx runs one request at a time per source element and, when that one is busy, keeps only the
+  // newest waiting request and resolves the others' promises at once (so a quick second or third
+  // move was dropped, and "checking…" ended early). Each kind of request therefore has its own
+  // source element, outside the workspace so a swap never removes it (see designer/editor.html).
+  function channel(name) { return document.getElementById(name + "-channel"); }
 
   function workspace() { return document.getElementById("workspace"); }
   function editable() { var ws = workspace(); return ws && ws.dataset.editable === "true"; }
@@ -91,12 +99,13 @@
   function select(key, options) {
     options = options || {};
     var li = markSelected(key);
+    if (options.focus) pendingFocus = null;  // the user went elsewhere: an answer still coming must not pull focus back
     if (li) {
       revealItem(li);
       if (options.scroll) li.scrollIntoView({ block: "center", behavior: reducedMotion.matches ? "auto" : "smooth" });
       if (options.focus) focusItem(li);
     }
-    htmx.ajax("GET", nodeBase() + key + "/", { target: "#inspector", swap: "outerHTML" }).then(function () {
+    htmx.ajax("GET", nodeBase() + key + "/", { source: channel("inspector"), target: "#inspector", swap: "outerHTML" }).then(function () {
       // On narrow screens the inspector sits below the outline: bring it into view.
       if (options.showInspector && window.matchMedia("(max-width: 760px)").matches) {
         var inspector = document.getElementById("inspector");
@@ -106,30 +115,52 @@
     if (history.replaceState) history.replaceState(null, "", "?node=" + key);
   }
 
-  // Moves are sent one after another, each with the version the previous answer set, so a quick
-  // second drag does not conflict with the first.
+  // Writes (moves, drops, fields saved as the user leaves them) are sent one after another, each with
+  // the version the previous answer set, so a quick second move does not conflict with the first.
+  // ``write`` resolves with the answer's HTTP status (0 when none came).
   var queue = Promise.resolve();
+  var writing = 0;
 
-  function post(key, values) {
-    queue = queue.then(function () {
+  // The editor says it is busy (aria-busy) from the moment a write is queued until its answer is applied.
+  function busy(delta) {
+    writing += delta;
+    document.querySelector(".editor").setAttribute("aria-busy", writing > 0 ? "true" : "false");
+  }
+
+  function write(url, values) {
+    busy(1);
+    var result = queue.then(function () {
       var ws = workspace();
-      if (!ws) return null;
+      if (!ws) return 0;
       values.version = ws.dataset.version;
-      return htmx.ajax("POST", nodeBase() + key + "/move/", { target: "#workspace", swap: "outerHTML", values: values });
-    }).catch(function () { /* htmx:responseError / sendError already told the user */ });
+      var source = channel("write");
+      var status = 0;
+      var seen = function (event) { status = event.detail.xhr ? event.detail.xhr.status : 0; };
+      source.addEventListener("htmx:afterRequest", seen);
+      var done = function () { source.removeEventListener("htmx:afterRequest", seen); return status; };
+      return htmx.ajax("POST", url, { source: source, target: "#workspace", swap: "outerHTML", values: values })
+        .then(done, done);  // htmx:responseError / sendError already told the user
+    }).then(function (status) { busy(-1); return status; });
+    queue = result;
+    return result;
   }
 
   function move(li, direction) {
     if (!editable()) return;
-    focusAfterSwap = true;
-    post(li.dataset.key, { direction: direction, selected: li.dataset.key });
+    var key = li.dataset.key;
+    pendingFocus = key;
+    write(nodeBase() + key + "/move/", { direction: direction, selected: key }).then(function () {
+      if (pendingFocus === key && queue === settled) pendingFocus = null;
+    });
+    var settled = queue;
   }
 
   function dropped(event) {
-    if (event.from === event.to && event.oldIndex === event.newIndex) return;
-    post(event.item.dataset.key, {
+    var index = event.newDraggableIndex;
+    if (event.from === event.to && event.oldDraggableIndex === index) return;
+    write(nodeBase() + event.item.dataset.key + "/move/", {
       parent: event.to.dataset.key,
-      position: event.newIndex,
+      position: index,
       selected: document.getElementById("selected-key").value,
     });
   }
@@ -148,6 +179,8 @@
     var template = holder.querySelector("template");
     if (!template) return;
     var content = template.content;
+    var active = document.activeElement;
+    var hadFocus = active && active.matches('#outline-form [role="treeitem"]') ? active.id : null;
     (holder.dataset.removed || "").split(" ").forEach(function (key) {
       var gone = key && document.getElementById("node-" + key);
       if (gone) gone.remove();
@@ -183,11 +216,15 @@
     initSortables(document);
     var focusKey = holder.dataset.focus;
     var target = focusKey && document.getElementById("node-" + focusKey);
-    if (target) {
-      document.getElementById("outline-form").dataset.focus = focusKey;
-      if (focusAfterSwap) { revealItem(target); focusItem(target); }
+    if (target) document.getElementById("outline-form").dataset.focus = focusKey;
+    if (target && pendingFocus === focusKey) {
+      revealItem(target);
+      focusItem(target);
+    } else if (hadFocus && document.activeElement === document.body) {
+      // The focused row was replaced by its new markup: keep the keyboard on it.
+      var again = document.getElementById(hadFocus);
+      if (again) focusItem(again);
     }
-    focusAfterSwap = false;
     refreshStatus(holder.dataset.badges === "all");
   }
 
@@ -219,9 +256,136 @@
     var url = form.dataset.statusUrl + (badgesWanted ? "?badges=1" : "");
     badgesWanted = false;
     document.body.classList.add("status-stale");
-    htmx.ajax("GET", url, { target: "#problems", swap: "none" }).catch(function () {}).then(function () {
+    htmx.ajax("GET", url, { source: channel("status"), target: "#problems", swap: "none" }).catch(function () {}).then(function () {
       statusBusy = false;
       if (statusAgain) { statusAgain = false; refreshStatus(); } else document.body.classList.remove("status-stale");
+    });
+  }
+
+  // --- Fields saved as the user leaves them ---------------------------------------------------------
+  // A form marked data-autosave (the inspector, the process settings) is posted on every field
+  // change, through the write queue, with autosave=1: the answer updates the outline but leaves the
+  // form alone (the user may be typing in the next field). Each field shows its state beside it
+  // (p[data-save-state="<name>"]): Saving…, Saved, or Not saved with the reason. The form posts the
+  // values it was rendered with (hidden initial-<name> inputs, see designer/forms.py BasedForm), so
+  // only what the user changed is written; after a save they become the saved values.
+  function fieldValues(form, name) {
+    var inputs = Array.prototype.filter.call(form.elements, function (el) { return el.name === name; });
+    if (inputs.length === 1 && inputs[0].type === "checkbox") return [inputs[0].checked ? "True" : "False"];
+    return inputs.filter(function (el) { return el.type !== "checkbox" || el.checked; }).map(function (el) { return el.value; });
+  }
+
+  function baseValues(form, name) {
+    return Array.prototype.filter.call(form.elements, function (el) { return el.name === "initial-" + name; })
+      .map(function (el) { return el.value; });
+  }
+
+  function fieldNames(form) {
+    var names = [];
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (el.name && form.querySelector('[data-save-state="' + el.name + '"]') && names.indexOf(el.name) < 0) names.push(el.name);
+    });
+    return names;
+  }
+
+  function changedFields(form) {
+    return fieldNames(form).filter(function (name) {
+      return fieldValues(form, name).join("\n") !== baseValues(form, name).join("\n");
+    });
+  }
+
+  function setSaveState(form, name, state, text) {
+    var box = form.querySelector('[data-save-state="' + name + '"]');
+    if (!box) return;
+    box.className = "save-state save-" + state;
+    box.textContent = text;
+  }
+
+  // After a save, the values sent are the new base (hidden inputs made with createElement, not HTML).
+  function rebase(form, sent) {
+    Object.keys(sent).forEach(function (name) {
+      var old = Array.prototype.filter.call(form.elements, function (el) { return el.name === "initial-" + name; });
+      var anchor = old.length ? old[0] : null;
+      sent[name].forEach(function (value) {
+        var input = document.createElement("input");
+        input.type = "hidden";
+        input.name = "initial-" + name;
+        input.value = value;
+        if (anchor) anchor.before(input); else form.appendChild(input);
+      });
+      old.forEach(function (el) { el.remove(); });
+    });
+  }
+
+  function formValues(form) {
+    var values = {};
+    new FormData(form).forEach(function (value, name) {
+      if (name in values) values[name] = [].concat(values[name], value); else values[name] = value;
+    });
+    return values;
+  }
+
+  function autosave(form) {
+    var names = changedFields(form);
+    if (!names.length) return;
+    var sent = {};
+    names.forEach(function (name) { sent[name] = fieldValues(form, name); setSaveState(form, name, "saving", "Saving…"); });
+    var values = formValues(form);
+    values.autosave = "1";
+    values.selected = document.getElementById("selected-key").value;
+    form._saving = (form._saving || 0) + 1;
+    write(form.getAttribute("action"), values).then(function (status) {
+      form._saving -= 1;
+      if (!document.body.contains(form)) return;  // refused: the workspace was re-rendered with the user's values
+      if (status >= 200 && status < 300) {
+        rebase(form, sent);
+        names.forEach(function (name) {
+          if (fieldValues(form, name).join("\n") === sent[name].join("\n")) setSaveState(form, name, "saved", "Saved");
+        });
+      } else if (status !== 422) {
+        names.forEach(function (name) { setSaveState(form, name, "failed", "Not saved: the server did not accept it. Try again."); });
+      }
+    });
+  }
+
+  function onNotSaved(event) {
+    var fields = (event.detail && event.detail.fields) || {};
+    Object.keys(fields).forEach(function (name) {
+      var holder = document.querySelector('form[data-autosave] [data-save-state="' + name + '"]');
+      if (holder) setSaveState(holder.closest("form"), name, "failed", "Not saved: " + fields[name].join(" "));
+    });
+  }
+
+  function onChange(event) {
+    var form = event.target.closest && event.target.closest("form[data-autosave]");
+    if (form && editable() && event.target.name) autosave(form);
+  }
+
+  // The editor's forms (the inspector's, the add bar, Undo, the autosaved forms' Save button or
+  // Enter) send through the same queue, after any write still waiting, so two writes never race
+  // for the version, and from the write channel, so a swap of the inspector while one is on its way
+  // does not lose its answer. A Save answer re-renders the inspector.
+  var QUEUED_FORMS = "form[data-autosave], #inspector form[hx-post], form.add-bar[hx-post], #flash form[hx-post]";
+  function onSubmit(event) {
+    var form = event.target.closest && event.target.closest(QUEUED_FORMS);
+    if (!form || !editable()) return;
+    event.preventDefault();
+    event.stopPropagation();
+    var values = formValues(form);
+    var submitter = event.submitter;
+    if (submitter && submitter.name) values[submitter.name] = submitter.value;
+    values.selected = document.getElementById("selected-key").value;
+    write(form.getAttribute("hx-post"), values);
+  }
+
+  // Leaving the page (a link, reload, closing the tab) before a changed field was sent: send it anyway.
+  function onPageHide() {
+    document.querySelectorAll("form[data-autosave]").forEach(function (form) {
+      if (form._saving || !changedFields(form).length) return;
+      var data = new FormData(form);
+      data.set("version", workspace().dataset.version);
+      data.set("selected", document.getElementById("selected-key").value);
+      navigator.sendBeacon(form.getAttribute("action"), data);
     });
   }
 
@@ -277,6 +441,17 @@
     }
   }
 
+  // While dragging, #outline-form has the class is-dragging (it shows every group's "end of group"
+  // target, li.end-drop) and the list the item would land in has drop-target (its group is
+  // outlined): only those elements are restyled, never the whole page.
+  var dropTarget = null;
+  function markDropTarget(list) {
+    if (dropTarget === list) return;
+    if (dropTarget) dropTarget.classList.remove("drop-target");
+    dropTarget = list;
+    if (list) list.classList.add("drop-target");
+  }
+
   function initSortables(root) {
     if (typeof Sortable === "undefined" || !editable()) return;
     var lists = root.querySelectorAll ? root.querySelectorAll("#outline-form ul.children") : [];
@@ -292,8 +467,22 @@
         animation: reducedMotion.matches ? 0 : 150,
         ghostClass: "drag-ghost",
         chosenClass: "drag-chosen",
-        onStart: function () { document.body.classList.add("dragging"); },
-        onEnd: function (event) { document.body.classList.remove("dragging"); dropped(event); },
+        // Never past a group's end target: hovering it puts the item at the end of that group.
+        onMove: function (event) {
+          return event.related && event.related.classList.contains("end-drop") ? -1 : true;
+        },
+        onStart: function (event) {
+          document.body.classList.add("dragging");
+          document.getElementById("outline-form").classList.add("is-dragging");
+          markDropTarget(event.from);
+        },
+        onChange: function (event) { markDropTarget(event.to); },
+        onEnd: function (event) {
+          document.body.classList.remove("dragging");
+          document.getElementById("outline-form").classList.remove("is-dragging");
+          markDropTarget(null);
+          dropped(event);
+        },
       });
     });
   }
@@ -308,10 +497,11 @@
     var focusKey = form.dataset.focus;
     var target = (focusKey && document.getElementById("node-" + focusKey)) || items[0];
     target.tabIndex = 0;
-    if (focusAfterSwap && focusKey) {
-      focusAfterSwap = false;
-      revealItem(target);
-      focusItem(target);
+    // A refused move answers with the whole workspace: focus stays on the item the user moved.
+    var moved = pendingFocus && root.contains(form) && document.getElementById("node-" + pendingFocus);
+    if (moved) {
+      revealItem(moved);
+      focusItem(moved);
     }
   }
 
@@ -319,6 +509,10 @@
     if (!document.getElementById("outline-form")) return;
     document.addEventListener("keydown", onKeydown);
     document.addEventListener("click", onClick);
+    document.addEventListener("change", onChange);
+    document.addEventListener("submit", onSubmit, true);
+    document.addEventListener("pd:notSaved", onNotSaved);
+    window.addEventListener("pagehide", onPageHide);
     htmx.onLoad(afterSwap);
     document.addEventListener("htmx:oobAfterSwap", function (event) {
       if (event.target.id === "outline-patch") applyPatch(event.target);
