@@ -127,11 +127,13 @@
     document.querySelector(".editor").setAttribute("aria-busy", writing > 0 ? "true" : "false");
   }
 
-  function write(url, values) {
+  function write(url, values, form) {
     busy(1);
     var result = queue.then(function () {
       var ws = workspace();
-      if (!ws) return 0;
+      // A form's save waiting behind a refused write is not sent: the workspace now shows the
+      // current draft with what the user changed, and the conflict message; they decide again.
+      if (!ws || (form && !document.body.contains(form))) return 0;
       values.version = ws.dataset.version;
       var source = channel("write");
       var status = 0;
@@ -334,7 +336,7 @@
     values.autosave = "1";
     values.selected = document.getElementById("selected-key").value;
     form._saving = (form._saving || 0) + 1;
-    write(form.getAttribute("action"), values).then(function (status) {
+    write(form.getAttribute("action"), values, form).then(function (status) {
       form._saving -= 1;
       if (!document.body.contains(form)) return;  // refused: the workspace was re-rendered with the user's values
       if (status >= 200 && status < 300) {
@@ -375,7 +377,7 @@
     var submitter = event.submitter;
     if (submitter && submitter.name) values[submitter.name] = submitter.value;
     values.selected = document.getElementById("selected-key").value;
-    write(form.getAttribute("hx-post"), values);
+    write(form.getAttribute("hx-post"), values, form);
   }
 
   // Leaving the page (a link, reload, closing the tab) before a changed field was sent: send it anyway.
@@ -452,6 +454,26 @@
     if (list) list.classList.add("drop-target");
   }
 
+  // SortableJS looks under the pointer only every 50 ms and not at all outside the lists: a drag
+  // that ends below the outline (past its last group, in the panel's padding) belongs at the end of
+  // the root, not in the last list the pointer crossed.
+  var dragged = null;
+  function onDragPointer(event) {
+    var tree = document.querySelector("#outline-form ul.tree");
+    if (!dragged || !tree || event.clientY <= tree.getBoundingClientRect().bottom) return;
+    var end = tree.querySelector(":scope > .end-drop");
+    if (dragged.nextElementSibling !== end) tree.insertBefore(dragged, end);
+    markDropTarget(tree);
+  }
+
+  // Before SortableJS drops (pointerup), let it look once more where the pointer is: a quick drag
+  // released within 50 ms of its last move would otherwise land where the pointer was before.
+  // (_emulateDragOver is SortableJS 1.15.6's own look, the vendored, pinned version.)
+  function onDragRelease() {
+    var active = typeof Sortable !== "undefined" && Sortable.active;
+    if (dragged && active && typeof active._emulateDragOver === "function") active._emulateDragOver();
+  }
+
   function initSortables(root) {
     if (typeof Sortable === "undefined" || !editable()) return;
     var lists = root.querySelectorAll ? root.querySelectorAll("#outline-form ul.children") : [];
@@ -472,12 +494,18 @@
           return event.related && event.related.classList.contains("end-drop") ? -1 : true;
         },
         onStart: function (event) {
+          dragged = event.item;
+          document.addEventListener("pointermove", onDragPointer);
+          window.addEventListener("pointerup", onDragRelease, true);
           document.body.classList.add("dragging");
           document.getElementById("outline-form").classList.add("is-dragging");
           markDropTarget(event.from);
         },
         onChange: function (event) { markDropTarget(event.to); },
         onEnd: function (event) {
+          dragged = null;
+          document.removeEventListener("pointermove", onDragPointer);
+          window.removeEventListener("pointerup", onDragRelease, true);
           document.body.classList.remove("dragging");
           document.getElementById("outline-form").classList.remove("is-dragging");
           markDropTarget(null);

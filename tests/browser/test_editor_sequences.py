@@ -95,7 +95,9 @@ def test_three_quick_moves_are_all_applied_in_order(page, live_server, flat_draf
     expect(item(page, "A")).to_be_focused()
     shown = page.locator('#outline-form [role="treeitem"] > .row .label').all_inner_texts()
     assert shown == ["B", "C", "D", "A", "E"]
-    expect(page.locator("#workspace")).to_have_attribute("data-version", str(Draft.objects.get(pk=flat_draft.pk).version))
+    expect(page.locator("#workspace")).to_have_attribute(
+        "data-version", str(Draft.objects.get(pk=flat_draft.pk).version)
+    )
 
 
 def title_of(draft, key):
@@ -159,18 +161,26 @@ def test_a_typed_title_is_saved_when_the_user_leaves_the_page(page, live_server,
     assert title_of(flat_draft, job.key) == "C, left behind"
 
 
-@pytest.fixture
-def nested_draft(browser_user):
-    draft = make_draft(browser_user, name="Nested")
+def make_nested(user, *, mover_first: bool) -> Draft:
+    """Mover (first or last); Outer > Inner > Only child; Tail > Tail job."""
+    draft = make_draft(user, name="Nested")
     root = root_of(draft)
-    add_job(draft, root, "Mover")
+    if mover_first:
+        add_job(draft, root, "Mover")
     outer = add_group(draft, root, "Outer")
     inner = add_group(draft, outer, "Inner")
     add_job(draft, inner, "Only child")
     tail = add_group(draft, root, "Tail")
     add_job(draft, tail, "Tail job")
+    if not mover_first:
+        add_job(draft, root, "Mover")
     draft.refresh_from_db()
     return draft
+
+
+@pytest.fixture
+def nested_draft(browser_user):
+    return make_nested(browser_user, mover_first=True)
 
 
 def drag(page, label, to_x, to_y, *, release=True):
@@ -202,15 +212,20 @@ def test_a_drop_just_below_the_last_group_lands_in_the_root(page, live_server, n
     expect(item(page, "Mover")).to_have_attribute("aria-level", "1")
 
 
-def test_a_drop_on_the_lower_part_of_a_nested_groups_only_child_lands_in_that_group(page, live_server, nested_draft):
-    page.goto(editor_url(live_server, nested_draft))
+@pytest.mark.parametrize("mover_first", [True, False], ids=["from-above", "from-below"])
+@pytest.mark.parametrize("height", [0.75, 0.9])
+def test_a_drop_on_the_lower_part_of_a_nested_groups_only_child_lands_in_that_group(
+    page, live_server, browser_user, mover_first, height
+):
+    draft = make_nested(browser_user, mover_first=mover_first)
+    page.goto(editor_url(live_server, draft))
     child = row(page, "Only child").bounding_box()
 
     with page.expect_response(lambda r: "/move/" in r.url):
-        drag(page, "Mover", child["x"] + child["width"] / 2, child["y"] + child["height"] * 0.85)
+        drag(page, "Mover", child["x"] + child["width"] / 2, child["y"] + child["height"] * height)
     settled(page)
 
-    assert parent_name(nested_draft, "Mover") == "Inner"
+    assert parent_name(draft, "Mover") == "Inner"
     expect(item(page, "Mover")).to_have_attribute("aria-level", "3")
 
 
@@ -247,12 +262,15 @@ def test_a_re_save_after_a_conflict_keeps_the_other_persons_change(page, live_se
     node_update(node=job, version=fresh.version, changes={"arguments": other})
 
     page.locator("#id_node-title").fill("B, mine")
-    response = wait_write(page, "/edit/", lambda: page.keyboard.press("Tab"))
+    save = page.locator("#inspector").get_by_role("button", name="Save")
+    response = wait_write(page, "/edit/", lambda: save.click())
 
     assert response.status == 409
     expect(page.get_by_role("alert").first).to_contain_text("This draft changed since you opened it")
     expect(page.locator("#id_node-title")).to_have_value("B, mine")
     expect(page.locator("#id_node-instructions")).to_have_value("Theirs: check the bank feed.")
+    job.refresh_from_db()
+    assert job.arguments["title"] == "B"  # nothing was written on the refusal
     wait_write(page, "/edit/", lambda: page.locator("#inspector").get_by_role("button", name="Save").click())
 
     job.refresh_from_db()
@@ -262,15 +280,17 @@ def test_a_re_save_after_a_conflict_keeps_the_other_persons_change(page, live_se
 
 def test_a_settings_re_save_after_a_conflict_keeps_the_other_persons_name(page, live_server, flat_draft):
     page.goto(editor_url(live_server, flat_draft))
+    due_before = Draft.objects.get(pk=flat_draft.pk).due_date
     draft_update(draft=Draft.objects.get(pk=flat_draft.pk), version=flat_draft.version, changes={"name": "Their name"})
     page.locator("#settings-h").click()
 
     page.locator("#id_settings-due_date").fill("2026-12-31")
-    response = wait_write(page, "/settings/", lambda: page.keyboard.press("Tab"))
+    response = wait_write(page, "/settings/", lambda: page.get_by_role("button", name="Save settings").click())
 
     assert response.status == 409
     expect(page.locator("#id_settings-name")).to_have_value("Their name")
     expect(page.locator("#id_settings-due_date")).to_have_value("2026-12-31")
+    assert Draft.objects.get(pk=flat_draft.pk).due_date == due_before  # nothing was written on the refusal
     if not page.locator("#id_settings-name").is_visible():  # the re-rendered settings start folded
         page.locator("#settings-h").click()
     wait_write(page, "/settings/", lambda: page.get_by_role("button", name="Save settings").click())
