@@ -1,4 +1,5 @@
-"""The editor's outline: its rows, and the patch an edit answers with, for ``static/js/editor.js``.
+"""The editor's outline: its rows, and the patch an edit answers with, for ``static/js/editor.js``
+(and ``static/js/fields.js``, its forms saved field by field).
 
 ``rows`` renders the outline's rows (in Python: a 3,000-job tree must render in a few tens of
 milliseconds, which a template loop of that many rows does not); ``build`` makes the whole

@@ -28,7 +28,8 @@ from designer.selectors.trees import Tree, draft_tree
 from processes_api.lint import Problem
 from tests.factories import add_group, add_job, make_draft, root_of
 
-EDITOR_JS = Path(__file__).resolve().parents[2] / "static" / "js" / "editor.js"
+JS = Path(__file__).resolve().parents[2] / "static" / "js"
+EDITOR_JS = (JS / "editor.js", JS / "fields.js")  # the editor, and its forms saved field by field
 EVIL = '<script>alert("x")</script>&'
 
 
@@ -260,7 +261,7 @@ def _kebab(name):
 
 
 def test_editor_js_reads_exactly_the_attributes_of_the_contract():
-    source = EDITOR_JS.read_text()
+    source = "\n".join(path.read_text() for path in EDITOR_JS)
 
     read = {_kebab(name) for name in re.findall(r"\.dataset\.(\w+)", source)}
     read |= set(re.findall(r"\[(data-[a-z-]+)", source))
