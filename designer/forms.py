@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 
 from designer.models import Draft, Node
 from processes_api import schema
@@ -96,7 +97,71 @@ def _initial_setting(kind: str, value: Any) -> Any:
     return "" if value is None else value
 
 
-class FieldsForm(forms.Form):
+BASED = "based"  # posted (prefixed) by the editor's forms: every field's base value came with the form
+
+
+class BasedForm(forms.Form):
+    """A form that posts the values it was rendered with, so a write changes only what the user changed.
+
+    Every field renders its base value in a hidden ``initial-<prefix>-<name>`` input (Django's
+    ``show_hidden_initial``); the template adds ``<prefix>-based`` to say the base came along (a
+    missing hidden input then means "empty", as for weekdays none of which was ticked).
+    :attr:`changed_data` compares the posted values with that base, not with the draft as it is
+    now: after someone else's change, a field the user did not touch never counts as changed.
+    :meth:`rebased` re-renders a refused form on the current values with only the user's changes.
+    """
+
+    def _show_base(self) -> None:
+        for field in self.fields.values():
+            field.show_hidden_initial = True
+
+    @property
+    def changed_data(self) -> list[str]:
+        based = self.is_bound and self.add_prefix(BASED) in self.data
+        changed = []
+        for name, field in self.fields.items():
+            bound = self[name]
+            initial = bound.initial
+            if based:
+                raw = field.hidden_widget().value_from_datadict(self.data, self.files, bound.html_initial_name)
+                try:
+                    initial = field.to_python(raw)
+                except ValidationError:
+                    changed.append(name)
+                    continue
+            if field.has_changed(initial, bound.data):
+                changed.append(name)
+        return changed
+
+    def rebased_data(self, current: BasedForm) -> QueryDict:
+        """Return form data holding ``current``'s values (and base) with this posted form's changes on top."""
+        data = QueryDict(mutable=True)
+        data[current.add_prefix(BASED)] = "1"
+        changed = set(self.changed_data)
+        for name, field in current.fields.items():
+            bound = current[name]
+            value = bound.value()
+            data.setlist(bound.html_initial_name, _as_data(field, value, hidden=True))
+            if name in changed:
+                posted = self.data.getlist(bound.html_name) if isinstance(self.data, QueryDict) else []
+                data.setlist(bound.html_name, posted)
+            else:
+                data.setlist(bound.html_name, _as_data(field, value, hidden=False))
+        return data
+
+
+def _as_data(field: forms.Field, value: Any, *, hidden: bool) -> list[str]:
+    """Return how ``field``'s widget (or its hidden base input) posts ``value``."""
+    if isinstance(field, forms.BooleanField):
+        if hidden:
+            return [str(bool(value))]
+        return ["on"] if value else []
+    if isinstance(field, forms.MultipleChoiceField):
+        return [str(v) for v in value or []]
+    return ["" if value is None else str(value)]
+
+
+class FieldsForm(BasedForm):
     """The registry's fields of one level, built when the form is: only changed fields are written,
     so "not set" stays unset."""
 
@@ -110,6 +175,7 @@ class FieldsForm(forms.Form):
             self.fields[f.name] = _form_field(
                 f.kind, label=f.label, required=f.required, help_text=f.help, max_length=f.max_length
             )
+        self._show_base()
 
     def changes(self) -> dict[str, Any]:
         """Return the changed fields by registry name (model attribute, or API key when kept in ``extra``)."""
@@ -158,7 +224,7 @@ def _arg_field(arg: schema.ArgField) -> forms.Field:
     return field
 
 
-class JobForm(forms.Form):
+class JobForm(BasedForm):
     """A job's arguments; its fields are generated from the job type in the schema registry."""
 
     def __init__(self, data: Any = None, *, job_type: schema.JobType, arguments: dict[str, Any]) -> None:
@@ -175,6 +241,7 @@ class JobForm(forms.Form):
         super().__init__(data, initial=initial, prefix="node")
         for arg in job_type.fields:
             self.fields[arg.name] = _arg_field(arg)
+        self._show_base()
 
     @classmethod
     def for_node(cls, node: Node, data: Any = None) -> JobForm | None:
@@ -185,16 +252,19 @@ class JobForm(forms.Form):
         return cls(data, job_type=jt, arguments=arguments)
 
     def changes(self) -> dict[str, Any]:
-        """Return ``{"arguments": {...}}`` with every known field; empty ones are dropped by the service."""
+        """Return ``{"arguments": {...}}`` with every known field: the changed ones from the form, the
+        others as the job has them now (empty ones are dropped by the service)."""
         args: dict[str, Any] = {}
+        changed = self.changed_data
         for arg in self.job_type.fields:
+            if arg.name not in changed:
+                args[arg.name] = self.arguments.get(arg.name)
+                continue
             value = self.cleaned_data.get(arg.name)
             if arg.kind == "principal" and value:
                 old = self.arguments.get(arg.name)
                 base = dict(old) if isinstance(old, dict) else {"type": "user"}
                 value = base | {"id": value}
-            elif arg.kind == "bool" and arg.name not in self.changed_data:
-                value = self.arguments.get(arg.name)
             args[arg.name] = value
         return {"arguments": args}
 

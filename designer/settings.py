@@ -7,6 +7,7 @@ built-in sandbox API. Production differs only through the environment (see docs/
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -152,6 +153,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": env_int("SQLITE_TIMEOUT", 20),
         **DATABASES["default"].get("OPTIONS", {}),
+    }
+    # Tests on SQLite use a file as well, not Django's shared in-memory database: its table locks
+    # fail at once ("database table is locked") where a file waits for the busy timeout, so the
+    # live server's simultaneous requests in the browser tests would fail as no user's ever do.
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.environ.get("SQLITE_TEST_NAME")
+        or str(Path(tempfile.gettempdir()) / f"process-designer-test-{os.getpid()}.sqlite3"),
+        **DATABASES["default"].get("TEST", {}),
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

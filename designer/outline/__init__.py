@@ -1,4 +1,5 @@
-"""The editor's outline: its rows, and the patch an edit answers with, for ``static/js/editor.js``.
+"""The editor's outline: its rows, and the patch an edit answers with, for ``static/js/editor.js``
+(and ``static/js/fields.js``, its forms saved field by field).
 
 ``rows`` renders the outline's rows (in Python: a 3,000-job tree must render in a few tens of
 milliseconds, which a template loop of that many rows does not); ``build`` makes the whole
@@ -18,16 +19,22 @@ Rows (:func:`render_rows`)
     the user may edit, ``.toggle`` for a group, ``a.label``, ``.badges``, ``.comment-marker``). A
     group also has ``aria-expanded`` (editor.js keeps collapsed groups in localStorage), the class
     ``parallel`` when its items run at the same time, and ``<ul class="children [is-empty]"
-    role="group" data-key="<key>">`` holding its items. The root has no row: its items sit in
-    ``ul.tree[data-key="<root key>"]``.
+    role="group" data-key="<key>">`` holding its items, then ``li.end-drop`` (not a tree item,
+    ``aria-hidden``): the "end of this group" drop target, shown while dragging. The root has no
+    row: its items sit in ``ul.tree[data-key="<root key>"]``, which ends with its own ``li.end-drop``.
 
 Page (``designer/editor.html``)
     ``.editor[data-draft]``; ``#workspace[data-version][data-editable]``, swapped whole when a
     write is refused; ``#outline-form[data-node-base][data-status-url][data-focus]``;
     ``#selected-key`` (the selected node's key, sent with every write); problem links
     ``[data-problem-key]``, with ``data-problem-field`` when the problem is about one field (the
-    registry's name: editor.js focuses the inspector's ``[name="node-<field>"]``); empty holders ``#outline-patch`` and ``#badge-sync`` that the answers
-    below replace out of band.
+    registry's name: editor.js focuses the inspector's ``[name="node-<field>"]``); empty holders
+    ``#outline-patch`` and ``#badge-sync`` that the answers below replace out of band. Outside the
+    workspace, ``#write-channel``, ``#status-channel`` and ``#inspector-channel``: the elements
+    editor.js sends each kind of request from. Forms saved field by field as the user leaves each
+    field carry ``data-autosave`` (posted with ``autosave=1``; a refused one answers 422 with the
+    event ``pd:notSaved``), and each of their fields a ``p[data-save-state="<field name>"]`` for its
+    saving / saved / failed state; they post their base values too (``designer.forms.BasedForm``).
 
 Patch (:class:`OutlinePatch`, the answer to an accepted edit, swapped into ``#outline-patch``)
     ``data-version`` (the draft's new version), ``data-focus`` (the key to focus after a keyboard
@@ -61,6 +68,8 @@ CONTRACT = {
         "data-focus",
         "data-problem-key",
         "data-problem-field",
+        "data-autosave",
+        "data-save-state",
     ),
     "patch": (
         "data-version",

@@ -27,7 +27,10 @@ HANDLE = '<span class="handle" title="Drag to move" aria-hidden="true">⠿</span
 TOGGLE = '<button type="button" class="toggle" tabindex="-1" aria-hidden="true" title="Collapse or expand"></button>'
 TYPE_LABELS = {name: escape(jt.label) for name, jt in schema.JOB_TYPES.items()}
 GROUP = "group"  # Node.Kind.GROUP, compared as a plain string in the row loop
-CLOSE_GROUP = "</ul></li>"
+# Every group's list ends with a drop target for "the end of this group" (shown only while dragging;
+# not a tree item, hidden from assistive technology: the keyboard moves items with Alt+arrows).
+END_DROP = '<li class="end-drop" aria-hidden="true">End of group</li>'
+CLOSE_GROUP = END_DROP + "</ul></li>"
 
 
 def _plural(count: int, word: str) -> str:

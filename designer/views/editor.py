@@ -25,7 +25,9 @@ from designer.views.http import Request
 from designer.views.workspace import (
     PAGE,
     inspector_context,
+    is_autosave,
     node_of,
+    not_saved_response,
     patch_response,
     publish_area,
     refused_response,
@@ -64,6 +66,8 @@ def draft_settings_view(request: Request, pk: int) -> HttpResponse:
     form = DraftSettingsForm.for_draft(draft, request.POST)
     selected = selected_of(request)
     if not form.is_valid():
+        if is_autosave(request):
+            return not_saved_response(form)
         error = "Fix the settings marked below."
         return workspace_response(request, draft, selected=selected, status=422, error=error, settings_form=form)
     changes = form.changes()
@@ -71,12 +75,22 @@ def draft_settings_view(request: Request, pk: int) -> HttpResponse:
         draft_update(draft=draft, version=version_of(request), changes=changes)
     except DraftError as exc:
         draft.refresh_from_db()
-        form = DraftSettingsForm.for_draft(draft, request.POST)
+        # The current settings with only the fields this user changed: a re-save reverts nobody's change.
+        form = DraftSettingsForm.for_draft(draft, form.rebased_data(DraftSettingsForm.for_draft(draft)))
         return refused_response(request, draft, exc, selected, settings_form=form)
     # Every job is checked against the process due date: then the status also brings every badge.
     redated = "due_date" in changes
     notice = "Process settings saved."
-    return patch_response(request, draft, selected=selected, notice=notice, inspector=redated, all_badges=redated)
+    autosave = is_autosave(request)
+    return patch_response(
+        request,
+        draft,
+        selected=selected,
+        notice=notice,
+        inspector=redated,
+        all_badges=redated,
+        flash=not autosave,
+    )
 
 
 @login_required

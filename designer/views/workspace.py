@@ -17,7 +17,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django_htmx.http import reswap
+from django_htmx.http import reswap, trigger_client_event
 
 from designer.errors import DraftConflict, DraftError, TreeError
 from designer.forms import DraftSettingsForm, GroupForm, JobForm
@@ -71,6 +71,20 @@ def parent_of(node: Node) -> Node:
     assert parent is not None
     parent.draft = node.draft
     return parent
+
+
+def is_autosave(request: Request) -> bool:
+    """Return whether the editor saved one field as the user left it (not the form's Save button)."""
+    return bool(request.htmx) and request.POST.get("autosave") == "1"
+
+
+def not_saved_response(form: Any) -> HttpResponse:
+    """Answer an autosave the form refused: nothing is swapped (the user is typing elsewhere); the
+    editor shows each message by its field (event ``pd:notSaved``: ``{"fields": {name: [messages]}}``)."""
+    fields = {form.add_prefix(name): [str(m) for m in errors] for name, errors in form.errors.items()}
+    fields = {name if name != form.add_prefix("__all__") else "": messages for name, messages in fields.items()}
+    response = reswap(HttpResponse(status=422), "none")
+    return trigger_client_event(response, "pd:notSaved", {"fields": fields})
 
 
 def undo_key(draft: Draft) -> str:
@@ -205,13 +219,16 @@ def patch_response(
     notice: str = "",
     redirect_to: UUID | None = None,
     all_badges: bool = False,
+    flash: bool = True,
 ) -> HttpResponse:
     """Record a successful edit and answer it: for htmx, with only what it changed.
 
     The answer holds the :class:`~designer.outline.OutlinePatch` (``place``d items with their
     subtrees, ``groups``' header rows, ``removed`` items), the flash and, when ``inspector``, the
     inspector for ``selected``. The editor applies it in place and then asks for ``draft-status``
-    (problems, counts, publish area), with ``all_badges`` for every row's badges too.
+    (problems, counts, publish area), with ``all_badges`` for every row's badges too. Without
+    ``flash`` the flash is left as it is (a field saved as the user left it says so by the field,
+    and a notice appearing above the outline would move the rows under a drag that just started).
     """
     back = _recorded(request, draft, notice, redirect_to or selected)
     if back is not None:
@@ -237,6 +254,7 @@ def patch_response(
         "notice": notice,
         "undo_label": undo["label"] if undo else "",
         "inspector": inspector,
+        "flash": flash,
     }
     if inspector:
         node = Node.objects.filter(draft=draft, key=selected).first() if selected else None

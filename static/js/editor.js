@@ -7,15 +7,23 @@
  * one request for the draft's status. Markup comes only from the server, which escapes every user
  * value; this file never builds HTML from text.
  *
- * The markup and data-* attributes read here (rows, page, outline patch, badge sync) are the
- * contract documented once in designer/outline/__init__.py; tests/designer/test_outline.py
- * checks that this file reads exactly the attributes listed there.
+ * The markup and data-* attributes read here and in fields.js (rows, page, outline patch, badge
+ * sync) are the contract documented once in designer/outline/__init__.py; tests/designer/test_outline.py
+ * checks that these files read exactly the attributes listed there.
  */
 (function () {
   "use strict";
 
   var reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
-  var focusAfterSwap = false;
+  // The key of the item a keyboard move is for: focus goes back to it when its answer arrives, and
+  // only then (an inspector or status answer arriving meanwhile never moves focus).
+  var pendingFocus = null;
+
+  // htmx runs one request at a time per source element and, when that one is busy, keeps only the
+  // newest waiting request and resolves the others' promises at once (so a quick second or third
+  // move was dropped, and "checking…" ended early). Each kind of request therefore has its own
+  // source element, outside the workspace so a swap never removes it (see designer/editor.html).
+  function channel(name) { return document.getElementById(name + "-channel"); }
 
   function workspace() { return document.getElementById("workspace"); }
   function editable() { var ws = workspace(); return ws && ws.dataset.editable === "true"; }
@@ -91,12 +99,13 @@
   function select(key, options) {
     options = options || {};
     var li = markSelected(key);
+    if (options.focus) pendingFocus = null;  // the user went elsewhere: an answer still coming must not pull focus back
     if (li) {
       revealItem(li);
       if (options.scroll) li.scrollIntoView({ block: "center", behavior: reducedMotion.matches ? "auto" : "smooth" });
       if (options.focus) focusItem(li);
     }
-    htmx.ajax("GET", nodeBase() + key + "/", { target: "#inspector", swap: "outerHTML" }).then(function () {
+    htmx.ajax("GET", nodeBase() + key + "/", { source: channel("inspector"), target: "#inspector", swap: "outerHTML" }).then(function () {
       if (options.field) {
         var input = document.querySelector('#inspector [name="node-' + options.field + '"]');
         if (input) { input.focus(); return; }
@@ -111,30 +120,54 @@
     if (history.replaceState) history.replaceState(null, "", "?node=" + key);
   }
 
-  // Moves are sent one after another, each with the version the previous answer set, so a quick
-  // second drag does not conflict with the first.
+  // Writes (moves, drops, fields saved as the user leaves them) are sent one after another, each with
+  // the version the previous answer set, so a quick second move does not conflict with the first.
+  // ``write`` resolves with the answer's HTTP status (0 when none came).
   var queue = Promise.resolve();
+  var writing = 0;
 
-  function post(key, values) {
-    queue = queue.then(function () {
+  // The editor says it is busy (aria-busy) from the moment a write is queued until its answer is applied.
+  function busy(delta) {
+    writing += delta;
+    document.querySelector(".editor").setAttribute("aria-busy", writing > 0 ? "true" : "false");
+  }
+
+  function write(url, values, form) {
+    busy(1);
+    var result = queue.then(function () {
       var ws = workspace();
-      if (!ws) return null;
+      // A form's save waiting behind a refused write is not sent: the workspace now shows the
+      // current draft with what the user changed, and the conflict message; they decide again.
+      if (!ws || (form && !document.body.contains(form))) return 0;
       values.version = ws.dataset.version;
-      return htmx.ajax("POST", nodeBase() + key + "/move/", { target: "#workspace", swap: "outerHTML", values: values });
-    }).catch(function () { /* htmx:responseError / sendError already told the user */ });
+      var source = channel("write");
+      var status = 0;
+      var seen = function (event) { status = event.detail.xhr ? event.detail.xhr.status : 0; };
+      source.addEventListener("htmx:afterRequest", seen);
+      var done = function () { source.removeEventListener("htmx:afterRequest", seen); return status; };
+      return htmx.ajax("POST", url, { source: source, target: "#workspace", swap: "outerHTML", values: values })
+        .then(done, done);  // htmx:responseError / sendError already told the user
+    }).then(function (status) { busy(-1); return status; });
+    queue = result;
+    return result;
   }
 
   function move(li, direction) {
     if (!editable()) return;
-    focusAfterSwap = true;
-    post(li.dataset.key, { direction: direction, selected: li.dataset.key });
+    var key = li.dataset.key;
+    pendingFocus = key;
+    write(nodeBase() + key + "/move/", { direction: direction, selected: key }).then(function () {
+      if (pendingFocus === key && queue === settled) pendingFocus = null;
+    });
+    var settled = queue;
   }
 
   function dropped(event) {
-    if (event.from === event.to && event.oldIndex === event.newIndex) return;
-    post(event.item.dataset.key, {
+    var index = event.newDraggableIndex;
+    if (event.from === event.to && event.oldDraggableIndex === index) return;
+    write(nodeBase() + event.item.dataset.key + "/move/", {
       parent: event.to.dataset.key,
-      position: event.newIndex,
+      position: index,
       selected: document.getElementById("selected-key").value,
     });
   }
@@ -153,6 +186,8 @@
     var template = holder.querySelector("template");
     if (!template) return;
     var content = template.content;
+    var active = document.activeElement;
+    var hadFocus = active && active.matches('#outline-form [role="treeitem"]') ? active.id : null;
     (holder.dataset.removed || "").split(" ").forEach(function (key) {
       var gone = key && document.getElementById("node-" + key);
       if (gone) gone.remove();
@@ -188,11 +223,15 @@
     initSortables(document);
     var focusKey = holder.dataset.focus;
     var target = focusKey && document.getElementById("node-" + focusKey);
-    if (target) {
-      document.getElementById("outline-form").dataset.focus = focusKey;
-      if (focusAfterSwap) { revealItem(target); focusItem(target); }
+    if (target) document.getElementById("outline-form").dataset.focus = focusKey;
+    if (target && pendingFocus === focusKey) {
+      revealItem(target);
+      focusItem(target);
+    } else if (hadFocus && document.activeElement === document.body) {
+      // The focused row was replaced by its new markup: keep the keyboard on it.
+      var again = document.getElementById(hadFocus);
+      if (again) focusItem(again);
     }
-    focusAfterSwap = false;
     refreshStatus(holder.dataset.badges === "all");
   }
 
@@ -224,7 +263,7 @@
     var url = form.dataset.statusUrl + (badgesWanted ? "?badges=1" : "");
     badgesWanted = false;
     document.body.classList.add("status-stale");
-    htmx.ajax("GET", url, { target: "#problems", swap: "none" }).catch(function () {}).then(function () {
+    htmx.ajax("GET", url, { source: channel("status"), target: "#problems", swap: "none" }).catch(function () {}).then(function () {
       statusBusy = false;
       if (statusAgain) { statusAgain = false; refreshStatus(); } else document.body.classList.remove("status-stale");
     });
@@ -284,6 +323,61 @@
     }
   }
 
+  // While dragging, #outline-form has the class is-dragging (it shows every group's "end of group"
+  // target, li.end-drop) and the list the item would land in has drop-target (its group is
+  // outlined): only those elements are restyled, never the whole page.
+  var dropTarget = null;
+  function markDropTarget(list) {
+    if (dropTarget === list) return;
+    if (dropTarget) dropTarget.classList.remove("drop-target");
+    dropTarget = list;
+    if (list) list.classList.add("drop-target");
+  }
+
+  // SortableJS looks under the pointer only every 50 ms and not at all outside the lists: a drag
+  // that ends below the outline (past its last group, in the panel's padding) belongs at the end of
+  // the root, not in the last list the pointer crossed.
+  var dragged = null;
+  function onDragPointer(event) {
+    var tree = document.querySelector("#outline-form ul.tree");
+    if (!dragged || !tree || event.clientY <= tree.getBoundingClientRect().bottom) return;
+    var end = tree.querySelector(":scope > .end-drop");
+    if (dragged.nextElementSibling !== end) tree.insertBefore(dragged, end);
+    markDropTarget(tree);
+  }
+
+  // Before SortableJS drops (pointerup), let it look once more where the pointer is: a quick drag
+  // released within 50 ms of its last move would otherwise land where the pointer was before.
+  // (_emulateDragOver is SortableJS 1.15.6's own look, the vendored, pinned version.) If the item
+  // still sits in another list than the one under the pointer (a level off, as SortableJS can
+  // leave it at a nested group's edge), it goes where the pointer is: before or after the job row
+  // under it, by halves, or at the end of the group whose end target is under it.
+  function onDragRelease(event) {
+    var active = typeof Sortable !== "undefined" && Sortable.active;
+    if (!dragged) return;
+    if (active && typeof active._emulateDragOver === "function") active._emulateDragOver();
+    placeAtPointer(event.clientX, event.clientY);
+  }
+
+  function placeAtPointer(x, y) {
+    var clone = typeof Sortable !== "undefined" && Sortable.ghost;  // the copy following the pointer
+    if (clone) clone.style.display = "none";
+    var under = document.elementFromPoint(x, y);
+    if (clone) clone.style.display = "";
+    if (!under || !dragged || dragged.contains(under)) return;
+    var end = under.closest("#outline-form .end-drop");
+    var row = !end && under.closest("#outline-form li.job > .row");
+    var list = end ? end.parentElement : row && row.parentElement.parentElement;
+    if (!list || list === dragged.parentElement) return;  // same list: SortableJS placed it as shown
+    if (end) list.insertBefore(dragged, end);
+    else {
+      var rect = row.getBoundingClientRect();
+      var li = row.parentElement;
+      list.insertBefore(dragged, y > rect.top + rect.height / 2 ? li.nextElementSibling : li);
+    }
+    markDropTarget(list);
+  }
+
   function initSortables(root) {
     if (typeof Sortable === "undefined" || !editable()) return;
     var lists = root.querySelectorAll ? root.querySelectorAll("#outline-form ul.children") : [];
@@ -299,8 +393,28 @@
         animation: reducedMotion.matches ? 0 : 150,
         ghostClass: "drag-ghost",
         chosenClass: "drag-chosen",
-        onStart: function () { document.body.classList.add("dragging"); },
-        onEnd: function (event) { document.body.classList.remove("dragging"); dropped(event); },
+        // Never past a group's end target: hovering it puts the item at the end of that group.
+        onMove: function (event) {
+          return event.related && event.related.classList.contains("end-drop") ? -1 : true;
+        },
+        onStart: function (event) {
+          dragged = event.item;
+          document.addEventListener("pointermove", onDragPointer);
+          window.addEventListener("pointerup", onDragRelease, true);
+          document.body.classList.add("dragging");
+          document.getElementById("outline-form").classList.add("is-dragging");
+          markDropTarget(event.from);
+        },
+        onChange: function (event) { markDropTarget(event.to); },
+        onEnd: function (event) {
+          dragged = null;
+          document.removeEventListener("pointermove", onDragPointer);
+          window.removeEventListener("pointerup", onDragRelease, true);
+          document.body.classList.remove("dragging");
+          document.getElementById("outline-form").classList.remove("is-dragging");
+          markDropTarget(null);
+          dropped(event);
+        },
       });
     });
   }
@@ -315,10 +429,11 @@
     var focusKey = form.dataset.focus;
     var target = (focusKey && document.getElementById("node-" + focusKey)) || items[0];
     target.tabIndex = 0;
-    if (focusAfterSwap && focusKey) {
-      focusAfterSwap = false;
-      revealItem(target);
-      focusItem(target);
+    // A refused move answers with the whole workspace: focus stays on the item the user moved.
+    var moved = pendingFocus && root.contains(form) && document.getElementById("node-" + pendingFocus);
+    if (moved) {
+      revealItem(moved);
+      focusItem(moved);
     }
   }
 
@@ -337,6 +452,9 @@
       if (li) { revealItem(li); li.scrollIntoView({ block: "center" }); }
     }
   }
+
+  // static/js/fields.js (the forms saved field by field) sends through the same write queue.
+  window.pdEditor = { write: write, editable: editable, workspace: workspace };
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start); else start();
 })();

@@ -32,8 +32,14 @@ def wait_write(page, path_part, action):
     with page.expect_response(lambda r: path_part in r.url and r.request.method == "POST") as info:
         action()
     response = info.value
-    page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-settling, .htmx-swapping')")
+    settled(page)
     return response
+
+
+def settled(page):
+    """Wait for the editor to finish: no htmx request, no write still queued (the editor's aria-busy)."""
+    busy = ".htmx-request, .htmx-settling, .htmx-swapping, .editor[aria-busy='true']"
+    page.wait_for_function(f'() => !document.querySelector("{busy}")')
 
 
 def test_build_a_draft_from_empty_and_find_it_after_reload(page, live_server, browser_user):

@@ -23,11 +23,13 @@ from designer.outline import (
     outline_patch,
     render_rows,
 )
+from designer.outline.rows import END_DROP
 from designer.selectors.trees import Tree, draft_tree
 from processes_api.lint import Problem
 from tests.factories import add_group, add_job, make_draft, root_of
 
-EDITOR_JS = Path(__file__).resolve().parents[2] / "static" / "js" / "editor.js"
+JS = Path(__file__).resolve().parents[2] / "static" / "js"
+EDITOR_JS = (JS / "editor.js", JS / "fields.js")  # the editor, and its forms saved field by field
 EVIL = '<script>alert("x")</script>&'
 
 
@@ -102,7 +104,10 @@ def test_rows_nest_groups_and_jobs_in_document_order_with_levels():
         (str(named(tree, "Empty").key), "children is-empty"),
     ]
     # "Sign off" is outside "Prepare": both groups were closed before it.
-    assert html.index("</ul></li></ul></li>") < html.index("Sign off")
+    # Each list ends with its "end of group" drop target.
+    closed = f"{END_DROP}</ul></li>"
+    assert html.index(closed + closed) < html.index("Sign off")
+    assert html.count(END_DROP) == 2
 
 
 def test_group_row_shows_mode_size_and_parallel_class():
@@ -257,7 +262,7 @@ def _kebab(name):
 
 
 def test_editor_js_reads_exactly_the_attributes_of_the_contract():
-    source = EDITOR_JS.read_text()
+    source = "\n".join(path.read_text() for path in EDITOR_JS)
 
     read = {_kebab(name) for name in re.findall(r"\.dataset\.(\w+)", source)}
     read |= set(re.findall(r"\[(data-[a-z-]+)", source))

@@ -1,0 +1,313 @@
+"""Real sequences at the keyboard and mouse: moves in a row, fields left unsaved, drops at a group's
+end, and a conflict followed by a re-save (issue 11 defects 1-4, issue 18 item 4)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from playwright.sync_api import expect
+
+from designer.models import Draft, Node
+from designer.services.drafts import draft_update
+from designer.services.nodes import node_update
+from tests.browser.test_editor import editor_url, item, settled, wait_write
+from tests.factories import add_group, add_job, make_draft, root_of
+
+pytestmark = pytest.mark.browser
+
+
+def row(page, label):
+    return item(page, label).locator(":scope > .row")
+
+
+def root_titles(draft):
+    root = root_of(Draft.objects.get(pk=draft.pk))
+    return [n.label for n in Node.objects.filter(parent=root).order_by("position")]
+
+
+@pytest.fixture
+def flat_draft(browser_user):
+    draft = make_draft(browser_user, name="Flat")
+    root = root_of(draft)
+    for title in ("A", "B", "C", "D", "E"):
+        add_job(draft, root, title)
+    draft.refresh_from_db()
+    return draft
+
+
+def test_focus_selection_and_inspector_stay_on_the_item_just_moved(page, live_server, flat_draft):
+    page.goto(editor_url(live_server, flat_draft))
+    row(page, "A").click()
+    wait_write(page, "/move/", lambda: page.keyboard.press("Alt+ArrowDown"))
+    assert root_titles(flat_draft) == ["B", "A", "C", "D", "E"]
+    expect(item(page, "A")).to_be_focused()
+
+    # Click C and move it at once, while its inspector may still be on its way.
+    row(page, "C").click()
+    wait_write(page, "/move/", lambda: page.keyboard.press("Alt+ArrowUp"))
+
+    assert root_titles(flat_draft) == ["B", "C", "A", "D", "E"]
+    expect(item(page, "C")).to_be_focused()
+    expect(item(page, "C")).to_have_attribute("aria-selected", "true")
+    expect(page.locator("#id_node-title")).to_have_value("C")
+    # The next Alt+Up moves C again, not A.
+    wait_write(page, "/move/", lambda: page.keyboard.press("Alt+ArrowUp"))
+    assert root_titles(flat_draft) == ["C", "B", "A", "D", "E"]
+    expect(item(page, "C")).to_be_focused()
+    expect(page.locator('[role="treeitem"][aria-selected="true"]')).to_have_count(1)
+
+
+STATUS_WATCH = """() => {
+  window.__statusInFlight = 0;
+  window.__staleClearedWhileBusy = 0;
+  window.__moves = 0;
+  document.addEventListener("htmx:beforeRequest", (e) => {
+    const path = e.detail.requestConfig.path;
+    if (path.includes("/status/")) window.__statusInFlight += 1;
+    if (path.includes("/move/")) window.__moves += 1;
+  });
+  document.addEventListener("htmx:afterRequest", (e) => {
+    if (e.detail.requestConfig.path.includes("/status/")) window.__statusInFlight -= 1;
+  });
+  new MutationObserver(() => {
+    if (!document.body.classList.contains("status-stale") && window.__statusInFlight > 0) {
+      window.__staleClearedWhileBusy += 1;
+    }
+  }).observe(document.body, { attributes: true, attributeFilter: ["class"] });
+}"""
+
+
+def test_three_quick_moves_are_all_applied_in_order(page, live_server, flat_draft):
+    page.goto(editor_url(live_server, flat_draft))
+    row(page, "A").click()
+    expect(page.locator("#id_node-title")).to_have_value("A")
+    page.evaluate(STATUS_WATCH)
+
+    for _ in range(3):
+        page.keyboard.press("Alt+ArrowDown")
+    settled(page)
+    expect(page.locator("body")).not_to_have_class("status-stale")
+
+    assert root_titles(flat_draft) == ["B", "C", "D", "A", "E"]
+    assert page.evaluate("window.__moves") == 3
+    assert page.evaluate("window.__staleClearedWhileBusy") == 0
+    expect(item(page, "A")).to_be_focused()
+    shown = page.locator('#outline-form [role="treeitem"] > .row .label').all_inner_texts()
+    assert shown == ["B", "C", "D", "A", "E"]
+    expect(page.locator("#workspace")).to_have_attribute(
+        "data-version", str(Draft.objects.get(pk=flat_draft.pk).version)
+    )
+
+
+def title_of(draft, key):
+    return Node.objects.get(draft=draft, key=key).arguments["title"]
+
+
+def test_a_typed_title_is_saved_when_the_user_clicks_another_row(page, live_server, flat_draft):
+    job = Node.objects.get(draft=flat_draft, arguments__title="B")
+    page.goto(editor_url(live_server, flat_draft, job))
+    page.locator("#id_node-title").fill("B, renamed")
+
+    row(page, "D").click()
+    expect(page.locator("#id_node-title")).to_have_value("D")
+    settled(page)
+
+    assert title_of(flat_draft, job.key) == "B, renamed"
+    expect(item(page, "B, renamed")).to_be_visible()
+
+
+def test_each_field_says_saving_then_saved_as_the_user_leaves_it(page, live_server, flat_draft):
+    job = Node.objects.get(draft=flat_draft, arguments__title="B")
+    page.goto(editor_url(live_server, flat_draft, job))
+    page.locator("#id_node-title").fill("B, tabbed")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Read the ledger.")
+    state = page.locator('[data-save-state="node-title"]')
+    expect(state).to_have_text("Saved")
+    assert title_of(flat_draft, job.key) == "B, tabbed"
+
+    page.keyboard.press("Tab")  # leaves the instructions too
+    expect(page.locator('[data-save-state="node-instructions"]')).to_have_text("Saved")
+    assert Node.objects.get(key=job.key).arguments["instructions"] == "Read the ledger."
+    # What the user typed stayed where it was while the title was saved.
+    expect(page.locator("#id_node-instructions")).to_have_value("Read the ledger.")
+
+
+def test_a_field_the_server_refuses_says_why_and_writes_nothing(page, live_server, flat_draft):
+    job = Node.objects.get(draft=flat_draft, arguments__title="B")
+    page.goto(editor_url(live_server, flat_draft, job))
+    page.locator("#id_node-dueDate").fill("1999-12-31")
+    page.keyboard.press("Tab")
+
+    expect(page.locator('[data-save-state="node-dueDate"]')).to_have_text(
+        "Not saved: Choose a date between 2000-01-01 and 2099-12-31."
+    )
+    assert "dueDate" not in Node.objects.get(key=job.key).arguments
+    expect(page.locator("#id_node-dueDate")).to_have_value("1999-12-31")
+
+
+def test_a_typed_title_is_saved_when_the_user_leaves_the_page(page, live_server, flat_draft):
+    job = Node.objects.get(draft=flat_draft, arguments__title="C")
+    page.goto(editor_url(live_server, flat_draft, job))
+    page.locator("#id_node-title").fill("C, left behind")
+
+    page.goto(live_server.url + "/")
+
+    for _ in range(50):  # the page sent it as it went; wait for the server to have it
+        if title_of(flat_draft, job.key) == "C, left behind":
+            break
+        time.sleep(0.1)
+    assert title_of(flat_draft, job.key) == "C, left behind"
+
+
+def make_nested(user, *, mover_first: bool) -> Draft:
+    """Mover (first or last); Outer > Inner > Only child; Tail > Tail job."""
+    draft = make_draft(user, name="Nested")
+    root = root_of(draft)
+    if mover_first:
+        add_job(draft, root, "Mover")
+    outer = add_group(draft, root, "Outer")
+    inner = add_group(draft, outer, "Inner")
+    add_job(draft, inner, "Only child")
+    tail = add_group(draft, root, "Tail")
+    add_job(draft, tail, "Tail job")
+    if not mover_first:
+        add_job(draft, root, "Mover")
+    draft.refresh_from_db()
+    return draft
+
+
+@pytest.fixture
+def nested_draft(browser_user):
+    return make_nested(browser_user, mover_first=True)
+
+
+def drag(page, label, to_x, to_y, *, release=True, via=None):
+    """Drag ``label`` by its handle to (to_x, to_y); with ``via``, rest over that row first, then
+    reach the target in one quick movement and let go at once."""
+    handle = row(page, label).locator(".handle").bounding_box()
+    page.mouse.move(handle["x"] + 4, handle["y"] + 4)
+    page.mouse.down()
+    page.mouse.move(handle["x"] + 12, handle["y"] + 12, steps=4)
+    if via is not None:
+        box = row(page, via).bounding_box()
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, steps=20)
+        page.wait_for_timeout(120)  # SortableJS looks every 50 ms: let it place the item there
+    page.mouse.move(to_x, to_y, steps=2 if via else 20)
+    if release:
+        page.mouse.up()
+
+
+def parent_name(draft, title):
+    node = Node.objects.select_related("parent").get(draft=draft, arguments__title=title)
+    return "(root)" if node.parent.is_root else node.parent.name
+
+
+def test_a_drop_just_below_the_last_group_lands_in_the_root(page, live_server, nested_draft):
+    page.goto(editor_url(live_server, nested_draft))
+    tree = page.locator("#outline-form ul.tree").bounding_box()
+    x = tree["x"] + tree["width"] / 2
+
+    with page.expect_response(lambda r: "/move/" in r.url):
+        drag(page, "Mover", x, tree["y"] + tree["height"] + 12)
+    settled(page)
+
+    assert parent_name(nested_draft, "Mover") == "(root)"
+    assert root_titles(nested_draft) == ["Outer", "Tail", "Mover"]
+    expect(item(page, "Mover")).to_have_attribute("aria-level", "1")
+
+
+# A quick release coming from above is not pinned: the item is first shown in Outer, above Inner,
+# which moves "Only child" down under a pointer that then points at the shown item itself.
+@pytest.mark.parametrize(
+    ("mover_first", "via"),
+    [(True, None), (False, None), (False, "Tail job")],
+    ids=["from-above", "from-below", "from-below-quick-release"],
+)
+@pytest.mark.parametrize("height", [0.75, 0.9])
+def test_a_drop_on_the_lower_part_of_a_nested_groups_only_child_lands_in_that_group(
+    page, live_server, browser_user, mover_first, height, via
+):
+    draft = make_nested(browser_user, mover_first=mover_first)
+    page.goto(editor_url(live_server, draft))
+    child = row(page, "Only child").bounding_box()
+
+    with page.expect_response(lambda r: "/move/" in r.url):
+        drag(page, "Mover", child["x"] + child["width"] / 2, child["y"] + child["height"] * height, via=via)
+    settled(page)
+
+    assert parent_name(draft, "Mover") == "Inner"
+    expect(item(page, "Mover")).to_have_attribute("aria-level", "3")
+
+
+def test_every_group_has_an_end_target_and_the_drag_shows_where_it_lands(page, live_server, nested_draft):
+    page.goto(editor_url(live_server, nested_draft))
+    inner_end = item(page, "Inner").locator(":scope > ul.children > .end-drop")
+    root_end = page.locator("#outline-form ul.tree > .end-drop")
+    expect(inner_end).to_be_hidden()
+
+    box = inner_end.bounding_box()
+    drag(page, "Mover", box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, release=False)
+    expect(page.locator("#outline-form")).to_have_class("outline-form is-dragging")
+    expect(inner_end).to_be_visible()
+    expect(root_end).to_be_visible()
+    expect(item(page, "Inner").locator(":scope > ul.children")).to_have_class("children drop-target")
+    expect(page.locator("#outline-form .drop-target")).to_have_count(1)
+
+    box = root_end.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, steps=10)
+    expect(page.locator("#outline-form ul.tree")).to_have_class("tree children drop-target")
+    with page.expect_response(lambda r: "/move/" in r.url):
+        page.mouse.up()
+    settled(page)
+    assert root_titles(nested_draft) == ["Outer", "Tail", "Mover"]
+    expect(page.locator("#outline-form")).to_have_class("outline-form")
+
+
+def test_a_re_save_after_a_conflict_keeps_the_other_persons_change(page, live_server, flat_draft):
+    job = Node.objects.get(draft=flat_draft, arguments__title="B")
+    page.goto(editor_url(live_server, flat_draft, job))
+    # Someone else writes the instructions meanwhile.
+    fresh = Draft.objects.get(pk=flat_draft.pk)
+    other = {**job.arguments, "instructions": "Theirs: check the bank feed."}
+    node_update(node=job, version=fresh.version, changes={"arguments": other})
+
+    page.locator("#id_node-title").fill("B, mine")
+    save = page.locator("#inspector").get_by_role("button", name="Save")
+    response = wait_write(page, "/edit/", lambda: save.click())
+
+    assert response.status == 409
+    expect(page.get_by_role("alert").first).to_contain_text("This draft changed since you opened it")
+    expect(page.locator("#id_node-title")).to_have_value("B, mine")
+    expect(page.locator("#id_node-instructions")).to_have_value("Theirs: check the bank feed.")
+    job.refresh_from_db()
+    assert job.arguments["title"] == "B"  # nothing was written on the refusal
+    wait_write(page, "/edit/", lambda: page.locator("#inspector").get_by_role("button", name="Save").click())
+
+    job.refresh_from_db()
+    assert job.arguments["title"] == "B, mine"
+    assert job.arguments["instructions"] == "Theirs: check the bank feed."
+
+
+def test_a_settings_re_save_after_a_conflict_keeps_the_other_persons_name(page, live_server, flat_draft):
+    page.goto(editor_url(live_server, flat_draft))
+    due_before = Draft.objects.get(pk=flat_draft.pk).due_date
+    draft_update(draft=Draft.objects.get(pk=flat_draft.pk), version=flat_draft.version, changes={"name": "Their name"})
+    page.locator("#settings-h").click()
+
+    page.locator("#id_settings-due_date").fill("2026-12-31")
+    # Leaving the field saves it (a click on Save right after would race that save for the same form).
+    response = wait_write(page, "/settings/", lambda: page.locator("#id_settings-due_date").press("Tab"))
+
+    assert response.status == 409
+    expect(page.locator("#id_settings-name")).to_have_value("Their name")
+    expect(page.locator("#id_settings-due_date")).to_have_value("2026-12-31")
+    assert Draft.objects.get(pk=flat_draft.pk).due_date == due_before  # nothing was written on the refusal
+    if not page.locator("#id_settings-name").is_visible():  # the re-rendered settings start folded
+        page.locator("#settings-h").click()
+    wait_write(page, "/settings/", lambda: page.get_by_role("button", name="Save settings").click())
+
+    draft = Draft.objects.get(pk=flat_draft.pk)
+    assert draft.name == "Their name"
+    assert str(draft.due_date) == "2026-12-31"
