@@ -19,13 +19,8 @@ from processes_api.client import Client
 from processes_api.sandbox.models import SandboxProcess
 from publishing import tasks
 from publishing.models import Submission
-from publishing.services.sending import (
-    DecisionRefused,
-    echo_differences,
-    find_candidates,
-    submission_claim,
-    submission_resend,
-)
+from publishing.services.matching import echo_differences, find_candidates
+from publishing.services.sending import DecisionRefused, submission_claim, submission_resend
 from publishing.services.submissions import draft_publish, submission_create
 from tests.factories import UserFactory, publishable_draft
 
@@ -180,7 +175,7 @@ def test_a_look_alike_created_by_another_user_is_never_claimed(sandbox, user, se
 
 
 def test_the_api_user_is_learned_from_our_own_created_processes(sandbox, user):
-    from publishing.services.sending import api_user_ids
+    from publishing.services.matching import api_user_ids
 
     draft, _ = publishable_draft(user, name="Earlier")
     created = draft_publish(draft=draft, user=user).submission

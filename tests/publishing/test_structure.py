@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 
-from publishing.services.sending import structure
+from publishing.services.matching import structure
 
 
 def job(job_type="sendTask"):
