@@ -18,25 +18,3 @@ def current_content(draft: Draft, *, tree: Tree | None = None) -> tuple[dict[str
 
 def revision_list(draft: Draft) -> list[Revision]:
     return list(Revision.objects.filter(draft=draft).select_related("author").defer("payload", "paths"))
-
-
-def review_base(revision: Revision) -> Revision | None:
-    """Return the last approved or published revision before ``revision``: what a review diffs against."""
-    return (
-        Revision.objects.filter(
-            draft_id=revision.draft_id,
-            number__lt=revision.number,
-            reason__in=[Revision.Reason.APPROVAL, Revision.Reason.PUBLISH],
-        )
-        .order_by("-number")
-        .first()
-    )
-
-
-def review_base_latest(draft: Draft) -> Revision | None:
-    """Return the draft's last approved or published revision, if any."""
-    return (
-        Revision.objects.filter(draft=draft, reason__in=[Revision.Reason.APPROVAL, Revision.Reason.PUBLISH])
-        .order_by("-number")
-        .first()
-    )

@@ -13,7 +13,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db import connection, connections
+from django.db import connections
 from django.test import Client
 
 PASSWORD = "pw-123456-long"
@@ -97,8 +97,6 @@ def test_sequential_wrong_logins_check_at_most_the_limit(db, limits, checked):
 
 @pytest.mark.django_db(transaction=True)
 def test_parallel_wrong_logins_check_at_most_the_limit(limits, checked):
-    if connection.vendor == "sqlite":
-        pytest.skip("SQLite's shared-cache test database locks whole tables; run with make test-postgres")
     get_user_model().objects.create_user(username="alice", password=PASSWORD)
     barrier = threading.Barrier(30)
     statuses: list[int] = []

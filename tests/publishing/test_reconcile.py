@@ -329,10 +329,6 @@ def _clicks(action, users, count=8):
 
 @pytest.fixture
 def two_publishers(user):
-    from django.db import connection
-
-    if connection.vendor == "sqlite":
-        pytest.skip("SQLite's shared-cache test database locks whole tables; run with make test-postgres")
     return user, UserFactory(username="second-publisher")
 
 

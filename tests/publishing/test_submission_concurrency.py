@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from processes_api.sandbox.models import SandboxProcess
 from publishing.models import Submission
@@ -15,8 +15,6 @@ from tests.factories import add_job, make_draft, root_of
 
 @pytest.mark.django_db(transaction=True)
 def test_ten_simultaneous_publishes_create_one_process(sandbox, user):
-    if connection.vendor == "sqlite":
-        pytest.skip("SQLite's shared-cache test database locks whole tables; run with make test-postgres")
     draft = make_draft(user)
     add_job(draft, root_of(draft), "Only job")
     barrier = threading.Barrier(10)
