@@ -118,6 +118,7 @@ def history_view(request: Request, draft_id: int) -> HttpResponse:
         "draft": draft,
         "problems": problems,
         "pub": selectors.publish_state(draft=draft, problems=problems, user=request.user),
+        "on_history": True,  # the publish area does not link to the page it is on
         "rows": selectors.submission_history(draft=draft),
         "can_publish": can(request.user, draft, Action.PUBLISH),
         **selectors.connection_context(),

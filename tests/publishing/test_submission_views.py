@@ -482,3 +482,4 @@ def test_history_numbers_attempts_counts_every_post_and_leads_back_to_the_editor
     assert "1 create request in 3 HTTP POSTs with retries" in html
     assert "1 create request)" in html  # the first attempt made a single POST
     assert f'href="{reverse("draft-editor", args=[draft.pk])}"' in html
+    assert f'href="{reverse("publishing-history", args=[draft.pk])}"' not in html  # no link to itself
