@@ -211,7 +211,7 @@ def build_plan(rows: Sequence[Row], mapping: Mapping, options: Options | None = 
     """Return the plan of ``rows`` (the rows below the header) under ``mapping``; raise :class:`PlanError`."""
     options = options or Options()
     if "title" not in mapping.columns:
-        raise PlanError("no title column: name a column Task, Title or Description, or choose it in the preview")
+        raise PlanError("no title column: name a column Task, Title or Description")
     root = GroupPlan(name="", path=())
     groups: dict[tuple[str, ...], GroupPlan] = {(): root}
     owner_cells = [mapping.columns[r] for r in ("assignee", "approver") if r in mapping.columns]

@@ -108,7 +108,8 @@ def test_the_header_row_is_found_below_a_merged_title_row():
 
     preview = checklist_preview(workbook, sheet=None, mapping=None, options=Options())
 
-    assert preview.header is not None and preview.header.number == 2
+    assert preview.header is not None
+    assert preview.header.number == 2
     assert preview.labels[:3] == ["Phase", "Entity", "Task"]
 
 
@@ -326,7 +327,8 @@ def test_a_150_row_close_checklist_becomes_a_nested_draft(user):
     assert [p.name for p in phases] == ["Pre-close", "Close", "Reporting"]
     assert [e.name for e in phases[0].children.order_by("position")] == ["US", "UK", "DE", "FR", "JP"]
     first = nodes.get(kind="job", arguments__title="Pre-close US task 1")
-    assert first.parent.name == "US" and first.parent.parent.name == "Pre-close"  # the merged phase cell
+    assert first.parent.name == "US"
+    assert first.parent.parent.name == "Pre-close"
     assert first.arguments["dueDate"] == "2027-01-05"
     wd = nodes.get(kind="job", arguments__title="Pre-close US task 2")  # "WD+1" from Friday 8 January
     assert wd.arguments["dueDate"] == "2027-01-11"
@@ -357,7 +359,8 @@ def test_a_formula_is_never_evaluated():
 
     plan = checklist_preview(read_workbook(data, "f.xlsx"), sheet=None, mapping=None, options=Options()).plan
 
-    assert plan is not None and plan.jobs == 1
+    assert plan is not None
+    assert plan.jobs == 1
     assert plan.problems == [
         (2, "the title is a formula (=1+1); formulas are not evaluated, so the row was skipped"),
         (
@@ -374,7 +377,8 @@ def test_another_sheet_can_be_picked():
     plan = checklist_preview(workbook, sheet="Tasks", mapping=None, options=Options()).plan
 
     assert [s.name for s in workbook.sheets] == ["Readme", "Tasks"]
-    assert plan is not None and plan.jobs == 1
+    assert plan is not None
+    assert plan.jobs == 1
 
 
 @pytest.mark.django_db
