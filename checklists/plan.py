@@ -133,6 +133,11 @@ class RowPlan:
     status: str = "job"  # job | group | skipped
     arguments: dict[str, Any] = field(default_factory=dict, repr=False)  # the job's, when status is "job"
 
+    @property
+    def type_label(self) -> str:
+        jt = schema.job_type(self.job_type or "")
+        return jt.label if jt else ""
+
 
 @dataclass
 class Plan:
