@@ -13,7 +13,8 @@ from checklists.dates import parse_process_due
 from checklists.mapping import MAX_GROUP_LEVELS, Mapping
 from checklists.plan import Options
 from checklists.services import ProcessSheet, default_sheet
-from checklists.sheets import MAX_FILE_BYTES, Workbook
+from checklists.sheets import MAX_COLUMNS, MAX_FILE_BYTES, Workbook
+from designer.views.http import whole_number
 
 
 class UploadForm(forms.Form):
@@ -51,10 +52,12 @@ def read_choices(params: QueryDict, workbook: Workbook, found: ProcessSheet) -> 
         sheet = default_sheet(workbook)
     mapping = None
     if params.get("mapped") == sheet:  # the columns were chosen for this sheet (not for the one before)
-        roles = {}
-        for key, value in params.items():
-            if key.startswith("col-") and key[4:].isdigit() and value:
-                roles[int(key[4:])] = value
+        roles: dict[int, str] = {}
+        for key in params:
+            column = whole_number(key[4:]) if key.startswith("col-") else None
+            value = params.get(key)
+            if column is not None and column < MAX_COLUMNS and isinstance(value, str) and value:
+                roles[column] = value
         mapping = Mapping.from_roles(roles)
         mapping.groups = mapping.groups[:MAX_GROUP_LEVELS]
     default_name = str(found.settings.get("name") or PurePath(workbook.filename).stem)

@@ -91,3 +91,19 @@ def test_the_process_book_is_axe_clean(browser, live_server, browser_user):
     pdf = page.pdf(path=str(SHOTS / "book.pdf"), format="A4")  # what "Save as PDF" gives, with the print CSS
     assert pdf.startswith(b"%PDF")
     context.close()
+
+
+def test_a_refused_file_shows_its_message_and_the_page_is_axe_clean(browser, live_server, browser_user, tmp_path):
+    bad = tmp_path / "notes.xlsx"
+    bad.write_bytes(b"PK\x03\x04 not really a workbook")
+    context = _context(browser, live_server, "dark", user=browser_user)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/")
+
+    page.set_input_files("#id_checklist_file", str(bad))
+    page.get_by_role("button", name="Upload and preview").click()
+
+    page.get_by_text("This file cannot be imported: notes.xlsx is not a readable .xlsx workbook").wait_for()
+    assert axe_violations(page) == []
+    assert Draft.objects.count() == 0
+    context.close()

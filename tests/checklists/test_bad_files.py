@@ -112,3 +112,21 @@ def test_utf16_csv_with_bom_is_read():
     workbook = read_workbook(b"\xff\xfe" + "Task\tOwner\r\nRéconcilier\tzoë\r\n".encode("utf-16-le"), "u16.csv")
 
     assert workbook.sheets[0].rows[1].cells == ["Réconcilier", "zoë"]
+
+
+@pytest.mark.parametrize(
+    ("text", "cells"),
+    [
+        (
+            "Phase;Task;Owner\nClose;Reconcile bank, cash, and AR, all of it;ann\n",
+            ["Close", "Reconcile bank, cash, and AR, all of it", "ann"],
+        ),
+        ('Phase,Task,Owner\nClose,"Reconcile; then sign",ann\n', ["Close", "Reconcile; then sign", "ann"]),
+        ("Phase\tTask\tOwner\nClose\tReconcile, sign\tann\n", ["Close", "Reconcile, sign", "ann"]),
+        ("Task\nReconcile bank\n", ["Reconcile bank"]),
+    ],
+)
+def test_the_csv_delimiter_is_the_one_that_splits_the_rows_evenly(text, cells):
+    workbook = read_workbook(text.encode(), "list.csv")
+
+    assert workbook.sheets[0].rows[1].cells == cells

@@ -237,3 +237,33 @@ def test_the_editor_links_to_both_exports(team, client):
 
     assert reverse("draft-checklist-export", args=[team["draft"].pk]) in page
     assert reverse("draft-book", args=[team["draft"].pk]) in page
+
+
+def test_the_process_book_names_the_latest_publish_record_and_a_voided_approval(team, client):
+    from django.utils import timezone
+
+    from designer.services.revisions import revision_save_point
+    from publishing.models import Submission
+
+    draft = team["draft"]
+    revision = revision_save_point(draft=draft, actor=team["owner"])
+    draft.refresh_from_db()
+    review_approve(draft=draft, actor=team["reviewer"], version=draft.version)
+    Submission.objects.create(
+        draft=draft,
+        revision=revision,
+        user=team["editor"],
+        payload_hash="x",
+        api_url="x",
+        status=Submission.Status.CREATED,
+        process_id="proc-42",
+        finished=timezone.now(),
+    )
+    Node.objects.filter(pk=team["job"].pk).update(arguments={"title": "Changed after approval"})
+    client.force_login(team["owner"])
+
+    page = client.get(reverse("draft-book", args=[draft.pk])).content.decode()
+
+    assert "Published to Workiva by <strong>ed</strong>" in page
+    assert "as process <code>proc-42</code>" in page
+    assert "The draft has changed since: this content is not the approved one." in page
