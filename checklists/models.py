@@ -7,11 +7,13 @@ from django.db import models
 
 
 class Upload(models.Model):
-    """The bytes of an uploaded checklist, visible to its uploader only; deleted once the draft exists."""
+    """An uploaded checklist as read (its sheets' cells), visible to its uploader only; deleted once the draft exists."""
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     filename = models.CharField(max_length=255)
-    data = models.BinaryField()
+    sheets = models.JSONField(
+        help_text="The file's sheets as read (sheets.workbook_to_json): read once, previewed often."
+    )
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:

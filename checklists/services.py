@@ -19,7 +19,7 @@ from checklists.export import CHECKLIST_SHEET, PROCESS_SHEET, TOP_LEVEL_LABEL, T
 from checklists.mapping import Mapping, find_header, header_labels, propose
 from checklists.models import Upload
 from checklists.plan import FALSE_WORDS, TRUE_WORDS, Options, Plan, PlanError, build_plan, text_of
-from checklists.sheets import Row, Sheet, Workbook, read_workbook
+from checklists.sheets import Row, Sheet, Workbook, read_workbook, workbook_from_json, workbook_to_json
 from designer.models import Draft
 from designer.services.drafts import draft_import
 from processes_api import schema
@@ -146,8 +146,13 @@ def upload_create(*, owner: User, filename: str, data: bytes) -> tuple[Upload, W
     """
     workbook = read_workbook(data, filename)
     Upload.objects.filter(owner=owner, created__lt=timezone.now() - UPLOAD_TTL).delete()
-    upload = Upload.objects.create(owner=owner, filename=workbook.filename[:255], data=data)
+    upload = Upload.objects.create(owner=owner, filename=workbook.filename[:255], sheets=workbook_to_json(workbook))
     return upload, workbook
+
+
+def upload_workbook(upload: Upload) -> Workbook:
+    """Return the sheets of ``upload`` as they were read when it was uploaded."""
+    return workbook_from_json(upload.sheets)
 
 
 def upload_delete(*, upload: Upload) -> None:

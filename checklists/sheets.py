@@ -5,7 +5,8 @@ the file. What is refused before any parsing: more than :data:`MAX_FILE_BYTES`, 
 format, a zip whose parts would unpack to more than :data:`MAX_UNPACKED_BYTES` (a zip bomb: the sizes
 a zip declares bound what Python's zipfile will inflate), anything that is neither a workbook nor
 text. While reading: at most :data:`MAX_ROWS` non-blank rows and :data:`MAX_COLUMNS` columns a sheet,
-and cells longer than :data:`MAX_CELL_CHARS` are refused. Formulas are never evaluated: a formula
+cells of at most :data:`MAX_CELL_CHARS`, at most :data:`MAX_TEXT_CHARS` of text in all (shared strings
+make a small file hold much) and at most :data:`MAX_MERGED_CELLS` cells filled from merges. Formulas are never evaluated: a formula
 cell reads as a :class:`Formula` holding its text, and the import reports it. XML is parsed by
 openpyxl through defusedxml (installed beside it), which refuses entity expansion.
 
@@ -19,6 +20,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import math
 import warnings
 import zipfile
 from collections import Counter
@@ -33,6 +35,10 @@ MAX_ROWS = 10_000
 MAX_COLUMNS = 100
 MAX_CELL_CHARS = 10_000
 MAX_SHEETS = 100
+# All the text of a workbook: a shared string of 10,000 characters in every cell of a sheet would be
+# small in the file and enormous once read.
+MAX_TEXT_CHARS = 20_000_000
+MAX_MERGED_CELLS = 1_000_000
 
 Value = str | int | float | bool | dt.date | dt.datetime | dt.time | None
 
@@ -115,7 +121,75 @@ def read_workbook(data: bytes, filename: str) -> Workbook:
     return Workbook(filename=name, sheets=[_read_csv(data, name)])
 
 
+# --- kept between requests -----------------------------------------------------------------------
+
+
+def workbook_to_json(workbook: Workbook) -> dict[str, Any]:
+    """Return ``workbook`` as JSON data (dates and formulas tagged), so a preview need not parse the file again."""
+    return {
+        "filename": workbook.filename,
+        "sheets": [
+            {"name": s.name, "rows": [[r.number, [_cell_json(c) for c in r.cells]] for r in s.rows]}
+            for s in workbook.sheets
+        ],
+    }
+
+
+def workbook_from_json(data: dict[str, Any]) -> Workbook:
+    """Return the workbook :func:`workbook_to_json` wrote."""
+    return Workbook(
+        filename=data["filename"],
+        sheets=[
+            Sheet(name=s["name"], rows=[Row(number=n, cells=[_cell_value(c) for c in cells]) for n, cells in s["rows"]])
+            for s in data["sheets"]
+        ],
+    )
+
+
+def _cell_json(value: CellValue) -> Any:
+    if isinstance(value, Formula):
+        return {"f": value.text}
+    if isinstance(value, dt.datetime):
+        return {"dt": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"d": value.isoformat()}
+    if isinstance(value, dt.time):
+        return {"t": value.isoformat()}
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    return value
+
+
+def _cell_value(value: Any) -> CellValue:
+    if isinstance(value, dict):
+        if "f" in value:
+            return Formula(value["f"])
+        if "dt" in value:
+            return dt.datetime.fromisoformat(value["dt"])
+        if "d" in value:
+            return dt.date.fromisoformat(value["d"])
+        if "t" in value:
+            return dt.time.fromisoformat(value["t"])
+    return value
+
+
 # --- xlsx ---------------------------------------------------------------------------------------
+
+
+class _Budget:
+    """The characters of text a workbook may still hold (:data:`MAX_TEXT_CHARS`)."""
+
+    def __init__(self, name: str) -> None:
+        self.name, self.left = name, MAX_TEXT_CHARS
+
+    def spend(self, value: object) -> None:
+        if isinstance(value, str):
+            self.left -= len(value)
+            if self.left < 0:
+                raise SheetError(
+                    f"{self.name} holds more than {MAX_TEXT_CHARS // 1_000_000} million characters of text; "
+                    "a checklist is far smaller"
+                )
 
 
 def _read_xlsx(data: bytes, name: str) -> list[Sheet]:
@@ -143,7 +217,8 @@ def _read_xlsx(data: bytes, name: str) -> list[Sheet]:
                 worksheets = [ws for ws in book.worksheets if hasattr(ws, "_get_source")]  # charts sheets aside
                 if not worksheets:
                     raise SheetError(f"{name} has no worksheet")
-                return [_read_worksheet(book, ws, name) for ws in worksheets[:MAX_SHEETS]]
+                budget = _Budget(name)
+                return [_read_worksheet(book, ws, name, budget) for ws in worksheets[:MAX_SHEETS]]
             finally:
                 book.close()
     except SheetError:
@@ -152,7 +227,7 @@ def _read_xlsx(data: bytes, name: str) -> list[Sheet]:
         raise SheetError(f"{name} is not a readable .xlsx workbook ({type(exc).__name__})") from None
 
 
-def _read_worksheet(book: Any, ws: Any, name: str) -> Sheet:
+def _read_worksheet(book: Any, ws: Any, name: str, budget: _Budget) -> Sheet:
     from openpyxl.worksheet._reader import WorkSheetParser
 
     sheet = Sheet(name=str(ws.title))
@@ -178,7 +253,8 @@ def _read_worksheet(book: Any, ws: Any, name: str) -> Sheet:
                         )
                     continue
                 values.extend([None] * (column - len(values)))
-                values[column - 1] = _xlsx_value(cell, sheet.name, number)
+                values[column - 1] = value = _xlsx_value(cell, sheet.name, number)
+                budget.spend(value)
             if any(not _blank(v) for v in values):
                 kept += 1
                 if kept > MAX_ROWS:
@@ -186,7 +262,7 @@ def _read_worksheet(book: Any, ws: Any, name: str) -> Sheet:
                 by_number[number] = values
         merged = parser.merged_cells
     if merged is not None:
-        _fill_merged(by_number, [str(cell.ref) for cell in merged.mergeCell])
+        _fill_merged(by_number, [str(cell.ref) for cell in merged.mergeCell], budget)
     sheet.rows = [Row(number=n, cells=by_number[n]) for n in sorted(by_number)]
     return sheet
 
@@ -209,9 +285,11 @@ def _xlsx_value(cell: dict[str, Any], sheet: str, row: int) -> CellValue:
     return value
 
 
-def _fill_merged(rows: dict[int, list[CellValue]], ranges: list[str]) -> None:
+def _fill_merged(rows: dict[int, list[CellValue]], ranges: list[str], budget: _Budget) -> None:
+    """Copy each merged range's top-left value into its other cells, within the rows and cells a sheet may have."""
     from openpyxl.utils.cell import range_boundaries
 
+    filled = 0
     for ref in ranges:
         try:
             min_col, min_row, max_col, max_row = range_boundaries(ref)
@@ -227,9 +305,19 @@ def _fill_merged(rows: dict[int, list[CellValue]], ranges: list[str]) -> None:
             cells = rows.get(number)
             if cells is None:  # a row blank but for the merge: it belongs to the merge, so it exists
                 cells = rows[number] = []
+                if len(rows) > MAX_ROWS:
+                    raise SheetError(
+                        f"{budget.name} has more than {MAX_ROWS:,} rows once its merged cells are filled in"
+                    )
             for column in range(min_col, min(max_col, MAX_COLUMNS) + 1):
                 cells.extend([None] * (column - len(cells)))
                 cells[column - 1] = value
+                budget.spend(value)
+                filled += 1
+                if filled > MAX_MERGED_CELLS:
+                    raise SheetError(
+                        f"{budget.name} merges more than {MAX_MERGED_CELLS:,} cells; a checklist has far fewer"
+                    )
 
 
 # --- csv ----------------------------------------------------------------------------------------

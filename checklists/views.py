@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -24,8 +24,9 @@ from checklists.services import (
     process_settings,
     upload_create,
     upload_delete,
+    upload_workbook,
 )
-from checklists.sheets import MAX_FILE_BYTES, SheetError, Workbook, read_workbook
+from checklists.sheets import MAX_FILE_BYTES, SheetError, Workbook
 from designer import ratelimit
 from designer.panels import Panel, PanelRequest
 from designer.permissions import Action, draft_for
@@ -58,11 +59,7 @@ def upload_view(request: Request) -> HttpResponse:
 
 def _upload(request: Request, pk: int) -> tuple[Upload, Workbook]:
     upload = get_object_or_404(Upload, pk=pk, owner=request.user)
-    try:
-        return upload, read_workbook(bytes(upload.data), upload.filename)
-    except SheetError:  # it was read when uploaded; a changed limit since is the only way here
-        upload_delete(upload=upload)
-        raise Http404("This upload can no longer be read; upload the file again.") from None
+    return upload, upload_workbook(upload)
 
 
 def _context(upload: Upload, workbook: Workbook, choices: Choices, preview: Preview) -> dict[str, Any]:

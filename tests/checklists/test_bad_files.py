@@ -130,3 +130,35 @@ def test_the_csv_delimiter_is_the_one_that_splits_the_rows_evenly(text, cells):
     workbook = read_workbook(text.encode(), "list.csv")
 
     assert workbook.sheets[0].rows[1].cells == cells
+
+
+def test_a_workbook_holding_too_much_text_is_refused(monkeypatch):
+    monkeypatch.setattr(sheets, "MAX_TEXT_CHARS", 50_000)
+    rows = [["Task", "Notes"], *([f"t{n}", "x" * 5000] for n in range(20))]
+
+    with pytest.raises(SheetError, match="shared.xlsx holds more than 0 million characters of text"):
+        read_workbook(xlsx(rows), "shared.xlsx")
+
+
+def test_merges_are_filled_only_within_the_limits(monkeypatch):
+    monkeypatch.setattr(sheets, "MAX_ROWS", 50)
+
+    with pytest.raises(SheetError, match="has more than 50 rows once its merged cells are filled in"):
+        read_workbook(xlsx([["Task"], ["a"]], merges=("A2:A2000",)), "tall.xlsx")
+    monkeypatch.setattr(sheets, "MAX_MERGED_CELLS", 100)
+    with pytest.raises(SheetError, match="merges more than 100 cells"):
+        read_workbook(xlsx([["Task", "B", "C"], ["a", None, None]], merges=("A2:C45",)), "wide.xlsx")
+
+
+def test_the_upload_keeps_the_cells_as_read_dates_and_formulas_included():
+    import datetime as dt
+
+    from checklists.sheets import workbook_from_json, workbook_to_json
+
+    workbook = read_workbook(
+        xlsx([["Task", "Due", "Owner"], ["a", dt.datetime(2027, 1, 4), "=A1"], ["b", 3.5, True]]), "k.xlsx"
+    )
+
+    again = workbook_from_json(workbook_to_json(workbook))
+
+    assert again == workbook
