@@ -48,7 +48,7 @@ def main() -> None:
         from checklists.models import Upload
         from checklists.plan import Options
         from checklists.services import checklist_create, checklist_preview
-        from checklists.sheets import read_workbook
+        from checklists.sheets import read_workbook, workbook_to_json
 
         rows = _rows(args.rows)
         book = Workbook()
@@ -65,7 +65,7 @@ def main() -> None:
         workbook = read_workbook(xlsx, "bench.xlsx")
         preview = checklist_preview(workbook, sheet=None, mapping=None, options=options)
         draft = checklist_create(plan=preview.plan, name="Bench", owner=owner)  # type: ignore[arg-type]
-        upload = Upload.objects.create(owner=owner, filename="bench.xlsx", data=xlsx)
+        upload = Upload.objects.create(owner=owner, filename="bench.xlsx", sheets=workbook_to_json(workbook))
         client = Client()
         client.force_login(owner)
         page = client.get(f"/checklists/{upload.pk}/")
