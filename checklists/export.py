@@ -28,8 +28,8 @@ from processes_api.payload import build_payload
 
 JOB_HEADERS: tuple[tuple[str, str], ...] = (
     ("title", "Task"),
-    ("assignee", "Owner"),
-    ("approver", "Reviewer"),
+    ("assignee", "Owner (user id)"),
+    ("approver", "Reviewer (user id)"),
     ("due", "Due date"),
     ("approver_due", "Reviewer due date"),
     ("instructions", "Instructions"),

@@ -82,6 +82,9 @@ class Mapping:
 
     columns: dict[str, int] = field(default_factory=dict)
     groups: list[int] = field(default_factory=list)
+    # Owner/reviewer roles whose header says the column holds Workiva user ids ("Owner (user id)", as
+    # the export writes): taken as they are, neither looked up nor flagged. See :func:`id_roles`.
+    ids: set[str] = field(default_factory=set)
 
     def role_of(self, column: int) -> str:
         """Return the role of ``column`` as the preview's select names it ("group2", "title", "" …)."""
@@ -105,6 +108,20 @@ class Mapping:
                 mapping.columns[role] = column
         mapping.groups = [levels[level] for level in sorted(levels)]
         return mapping
+
+
+_ID_HEADER = re.compile(r"\b(user ?)?id\b", re.IGNORECASE)
+
+
+def id_roles(mapping: Mapping, header: Row | None) -> set[str]:
+    """Return the person roles of ``mapping`` whose column header says it holds user ids."""
+    if header is None:
+        return set()
+    return {
+        role
+        for role in ("assignee", "approver")
+        if role in mapping.columns and _ID_HEADER.search(str(header.value(mapping.columns[role]) or ""))
+    }
 
 
 def role_choices(levels: int) -> list[tuple[str, str]]:

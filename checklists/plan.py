@@ -219,7 +219,9 @@ def build_plan(rows: Sequence[Row], mapping: Mapping, options: Options | None = 
         raise PlanError("no title column: name a column Task, Title or Description")
     root = GroupPlan(name="", path=())
     groups: dict[tuple[str, ...], GroupPlan] = {(): root}
-    owner_cells = [mapping.columns[r] for r in ("assignee", "approver") if r in mapping.columns]
+    owner_cells = [
+        mapping.columns[r] for r in ("assignee", "approver") if r in mapping.columns and r not in mapping.ids
+    ]
     owners = match_owners(text_of(row.value(c)) for row in rows for c in owner_cells)
     planned: list[RowPlan] = []
     jobs = 0
@@ -349,7 +351,7 @@ def _row(row: Row, mapping: Mapping, options: Options, owners: dict[str, str]) -
         text = text_of(value)
         result.values[role] = text
         if arg.kind in ("user", "principal"):
-            user_id = owners.get(text)
+            user_id = text if role in mapping.ids else owners.get(text)
             if user_id is None:
                 problems.append(
                     f"{label} “{text}” is not matched to a Workiva user; kept as typed — set the user id in the editor"

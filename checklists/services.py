@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from checklists.export import CHECKLIST_SHEET, PROCESS_SHEET, TOP_LEVEL_LABEL, TOP_NAME_LABEL
-from checklists.mapping import Mapping, find_header, header_labels, propose
+from checklists.mapping import Mapping, find_header, header_labels, id_roles, propose
 from checklists.models import Upload
 from checklists.plan import FALSE_WORDS, TRUE_WORDS, Options, Plan, PlanError, build_plan, text_of
 from checklists.sheets import Row, Sheet, Workbook, read_workbook, workbook_from_json, workbook_to_json
@@ -54,6 +54,7 @@ def checklist_preview(workbook: Workbook, *, sheet: str | None, mapping: Mapping
     width = max((len(r.cells) for r in chosen.rows), default=0)
     if mapping is None:
         mapping = propose(header) if header is not None else Mapping()
+    mapping.ids = id_roles(mapping, header)
     preview = Preview(sheet=chosen, header=header, labels=header_labels(header, width), mapping=mapping, rows=rows)
     preview.samples = [next((text_of(r.value(c)) for r in rows if text_of(r.value(c))), "") for c in range(width)]
     try:

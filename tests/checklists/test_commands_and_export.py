@@ -214,8 +214,8 @@ def test_the_export_command_writes_the_workbook(db, tmp_path):
         "Parallel",
         "Type",
         "Task",
-        "Owner",
-        "Reviewer",
+        "Owner (user id)",
+        "Reviewer (user id)",
         "Due date",
         "Reviewer due date",
         "Instructions",
@@ -235,3 +235,19 @@ def test_the_export_command_exits_2_on_an_unknown_draft(db, tmp_path, draft_id, 
     assert failed.value.returncode == 2
     assert str(failed.value) == message
     assert not Path(tmp_path / "c.xlsx").exists()
+
+
+def test_export_command_then_import_command_give_an_equal_draft(admin, tmp_path):
+    draft = make_draft(admin, "Year-end")
+    draft = draft_update(draft=draft, version=draft.version, changes={"due_date": "2027-12-31"})
+    group = add_group(draft, root_of(draft), "Close")
+    add_job(Draft.objects.get(pk=draft.pk), group, "Reconcile", dueDate="2027-12-30")
+    path = tmp_path / "year-end.xlsx"
+    call_command("export_checklist", str(draft.pk), "--output", str(path), stdout=io.StringIO())
+
+    out, err = _run(str(path))
+
+    copy = Draft.objects.get(pk=int(out))
+    assert err == ""
+    assert copy.name == "Year-end"
+    assert _shape(copy) == _shape(Draft.objects.get(pk=draft.pk))

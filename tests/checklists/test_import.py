@@ -391,3 +391,38 @@ def test_nothing_is_written_when_creating_is_refused(user, monkeypatch):
 
     assert Draft.objects.count() == before
     assert Node.objects.count() == 0
+
+
+def test_a_two_row_header_with_merged_cells_is_read_from_its_lower_row():
+    data = xlsx(
+        [
+            ["Phase", "Task details", None, "Dates", None],
+            [None, "Task", "Owner", "Due date", "Reviewer due date"],
+            ["Close", "Reconcile", "ann", "2027-01-05", "2027-01-06"],
+        ],
+        merges=("A1:A2", "B1:C1", "D1:E1"),
+    )
+
+    preview = checklist_preview(read_workbook(data, "two.xlsx"), sheet=None, mapping=None, options=Options())
+
+    assert preview.header is not None
+    assert preview.header.number == 2
+    assert _roles(preview.mapping, preview.header) == {
+        "group1": "Phase",
+        "title": "Task",
+        "assignee": "Owner",
+        "due": "Due date",
+        "approver_due": "Reviewer due date",
+    }
+    assert _tree(preview.plan.root) == [("Close", False, ["Reconcile"])]
+
+
+def test_a_column_of_user_ids_is_taken_as_it_is():
+    data = xlsx([["Task", "Owner (user id)", "Reviewer"], ["Reconcile", "userId42", "Rita"]])
+
+    plan = checklist_preview(read_workbook(data, "ids.xlsx"), sheet=None, mapping=None, options=Options()).plan
+
+    assert plan.root.children[0].arguments == {"title": "Reconcile", "assigneeUser": "userId42", "approverUser": "Rita"}
+    assert plan.problems == [
+        (2, "reviewer “Rita” is not matched to a Workiva user; kept as typed — set the user id in the editor")
+    ]
