@@ -40,10 +40,16 @@ def business_days_from(start: dt.date, days: int, weekdays: Sequence[str] | None
 
     Business days are ``weekdays`` (lower-case names as the API spells them; Monday–Friday when None
     or empty). Holidays are not skipped: this is the one place to call the business calendar when
-    it exists. ``start`` itself is never counted, whether or not it is a business day.
+    it exists (``designer.calendar.shift_business_days``, whose counting this follows: ``start``
+    itself is never counted, and 0 days is ``start``, or the business day before it).
     """
     names = [d for d in (weekdays or schema.DEFAULT_BUSINESS_DAYS) if d in schema.WEEKDAYS]
     allowed = {schema.WEEKDAYS.index(d) for d in names} or set(range(5))
+    if days == 0:
+        current = start
+        while current.weekday() not in allowed:
+            current -= dt.timedelta(days=1)
+        return current
     step = 1 if days >= 0 else -1
     current, left = start, abs(days)
     while left:

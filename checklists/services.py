@@ -143,10 +143,10 @@ def checklist_create(
 def upload_create(*, owner: User, filename: str, data: bytes) -> tuple[Upload, Workbook]:
     """Read ``data`` (raising SheetError when it is no checklist) and keep it for the preview's next steps.
 
-    The owner's uploads older than a day are deleted on the way: nobody finishes an import later.
+    Uploads older than a day (anyone's) are deleted on the way: nobody finishes an import later.
     """
     workbook = read_workbook(data, filename)
-    Upload.objects.filter(owner=owner, created__lt=timezone.now() - UPLOAD_TTL).delete()
+    Upload.objects.filter(created__lt=timezone.now() - UPLOAD_TTL).delete()
     upload = Upload.objects.create(owner=owner, filename=workbook.filename[:255], sheets=workbook_to_json(workbook))
     return upload, workbook
 

@@ -172,6 +172,10 @@ def test_business_days_skip_the_weekend_and_follow_the_process_weekdays():
     assert business_days_from(FRIDAY, 1) == dt.date(2027, 1, 11)
     assert business_days_from(dt.date(2027, 1, 11), -1) == FRIDAY
     assert business_days_from(FRIDAY, 1, ["saturday"]) == dt.date(2027, 1, 9)
+    saturday = dt.date(2027, 1, 9)
+    assert business_days_from(saturday, 1) == dt.date(2027, 1, 11)
+    assert business_days_from(saturday, -1) == FRIDAY
+    assert business_days_from(saturday, 0) == FRIDAY  # "on the due date" that falls on a weekend: the day before
 
 
 # --- groups, modes, rows --------------------------------------------------------------------------
