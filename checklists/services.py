@@ -121,15 +121,25 @@ def _yes_no(text: str) -> bool | None:
 
 
 def checklist_create(
-    *, plan: Plan, name: str, owner: User, settings: dict[str, Any] | None = None, top_name: str | None = None
+    *,
+    plan: Plan,
+    name: str,
+    owner: User,
+    settings: dict[str, Any] | None = None,
+    top_name: str | None = None,
+    source: str = "",
 ) -> Draft:
     """Create the draft ``plan`` describes, in one transaction; raise :class:`PlanError` when it is refused.
 
-    The top-level group is named like the process (as a new draft's is) unless ``top_name`` says otherwise.
+    The top-level group is named like the process (as a new draft's is) unless ``top_name`` says
+    otherwise; ``source`` (the file and sheet) goes into the activity log.
     """
     name = name.strip()[:500] or "Imported checklist"
+    summary = f"Imported from the checklist {source}." if source else "Imported from a checklist."
     try:
-        return draft_import(data=plan.process(name=name, settings=settings, top_name=top_name), owner=owner)
+        return draft_import(
+            data=plan.process(name=name, settings=settings, top_name=top_name), owner=owner, summary=summary[:500]
+        )
     except PayloadError as exc:
         raise PlanError(f"the checklist cannot become a process: {exc}") from None
     except ValidationError as exc:

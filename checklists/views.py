@@ -119,6 +119,7 @@ def create_view(request: Request, pk: int) -> HttpResponse:
             owner=request.user,
             settings=settings_for(choices, found),
             top_name=found.top_name,
+            source=f"{upload.filename} (sheet “{preview.sheet.name}”)",
         )
     except PlanError as exc:
         preview.error = str(exc)

@@ -267,3 +267,19 @@ def test_the_process_book_names_the_latest_publish_record_and_a_voided_approval(
     assert "Published to Workiva by <strong>ed</strong>" in page
     assert "as process <code>proc-42</code>" in page
     assert "The draft has changed since: this content is not the approved one." in page
+
+
+def test_a_per_group_choice_in_the_preview_sets_how_that_group_runs(logged_in):
+    from designer.models import Activity
+
+    rows = [["Phase", "Task"], ["Close", "a"], ["Close", "b"], ["Report", "c"]]
+    upload = Upload.objects.get(pk=int(_upload(logged_in, csv_bytes(rows), "modes.csv")["Location"].split("/")[2]))
+    page = logged_in.get(reverse("checklist-preview", args=[upload.pk])).content.decode()
+    close_field = page[page.index('name="mode-') :].split('"')[1]  # the first group's choice: Close
+
+    logged_in.post(reverse("checklist-create", args=[upload.pk]), {close_field: "par", "name": "Modes"})
+
+    groups = Node.objects.filter(kind="group", parent__isnull=False).order_by("position")
+    assert [(g.name, g.parallel) for g in groups] == [("Close", True), ("Report", False)]
+    activity = Activity.objects.get(draft__name="Modes")
+    assert activity.summary == "Imported from the checklist modes.csv (sheet “modes”)."
