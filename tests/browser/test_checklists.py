@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -90,6 +91,9 @@ def test_the_process_book_is_axe_clean(browser, live_server, browser_user):
     page.screenshot(path=str(SHOTS / "book.png"), full_page=True)
     pdf = page.pdf(path=str(SHOTS / "book.pdf"), format="A4")  # what "Save as PDF" gives, with the print CSS
     assert pdf.startswith(b"%PDF")
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 3  # the cover, the contents and the group, each a page
+    page.emulate_media(media="print")
+    assert page.locator(".book-tools").is_hidden()
     context.close()
 
 
