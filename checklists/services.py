@@ -150,12 +150,12 @@ def checklist_create(
 
 
 @transaction.atomic
-def upload_create(*, owner: User, filename: str, data: bytes) -> tuple[Upload, Workbook]:
+def upload_create(*, owner: User, filename: str, data: bytes, size: int | None = None) -> tuple[Upload, Workbook]:
     """Read ``data`` (raising SheetError when it is no checklist) and keep it for the preview's next steps.
 
     Uploads older than a day (anyone's) are deleted on the way: nobody finishes an import later.
     """
-    workbook = read_workbook(data, filename)
+    workbook = read_workbook(data, filename, size=size)
     Upload.objects.filter(created__lt=timezone.now() - UPLOAD_TTL).delete()
     upload = Upload.objects.create(owner=owner, filename=workbook.filename[:255], sheets=workbook_to_json(workbook))
     return upload, workbook

@@ -103,13 +103,15 @@ def _blank(value: CellValue) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def read_workbook(data: bytes, filename: str) -> Workbook:
-    """Return the sheets of an uploaded file, or raise :class:`SheetError` naming what is wrong."""
+def read_workbook(data: bytes, filename: str, *, size: int | None = None) -> Workbook:
+    """Return the sheets of an uploaded file, or raise :class:`SheetError` naming what is wrong.
+
+    ``size`` is the whole file's size when only its first ``MAX_FILE_BYTES + 1`` bytes were read.
+    """
     name = PurePath(filename).name or "the file"
-    if len(data) > MAX_FILE_BYTES:
-        raise SheetError(
-            f"{name} is {len(data) / 1e6:.1f} MB; a checklist file may be at most {MAX_FILE_BYTES // 1_000_000} MB"
-        )
+    size = max(size or 0, len(data))
+    if size > MAX_FILE_BYTES:
+        raise SheetError(f"{name} is {size / 1e6:.1f} MB; a checklist file may be at most {MAX_FILE_BYTES / 1e6:g} MB")
     if not data.strip():
         raise SheetError(f"{name} is empty")
     if data.startswith(b"\xd0\xcf\x11\xe0"):

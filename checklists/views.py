@@ -49,7 +49,9 @@ def upload_view(request: Request) -> HttpResponse:
         upload = form.cleaned_data["file"]
         try:
             data = upload.read(MAX_FILE_BYTES + 1)  # a byte past the limit is enough to refuse it
-            saved, _ = upload_create(owner=request.user, filename=upload.name or "checklist", data=data)
+            saved, _ = upload_create(
+                owner=request.user, filename=upload.name or "checklist", data=data, size=upload.size
+            )
         except SheetError as exc:
             form.add_error("file", f"This file cannot be imported: {exc}.")
         else:

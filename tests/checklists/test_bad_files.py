@@ -59,8 +59,10 @@ def test_a_zip_bomb_is_refused_before_it_is_inflated():
 def test_a_file_over_the_size_limit_is_refused(monkeypatch):
     monkeypatch.setattr(sheets, "MAX_FILE_BYTES", 1000)
 
-    with pytest.raises(SheetError, match=r"big.csv is 0.0 MB; a checklist file may be at most 0 MB"):
+    with pytest.raises(SheetError, match=r"big.csv is 0.0 MB; a checklist file may be at most 0.001 MB"):
         read_workbook(b"Task\n" + b"x" * 1000, "big.csv")
+    with pytest.raises(SheetError, match=r"big.csv is 12.3 MB; a checklist file may be at most 0.001 MB"):
+        read_workbook(b"x" * 1001, "big.csv", size=12_300_000)  # only the first bytes were read
 
 
 def test_xml_entity_expansion_is_refused():

@@ -283,3 +283,11 @@ def test_a_per_group_choice_in_the_preview_sets_how_that_group_runs(logged_in):
     assert [(g.name, g.parallel) for g in groups] == [("Close", True), ("Report", False)]
     activity = Activity.objects.get(draft__name="Modes")
     assert activity.summary == "Imported from the checklist modes.csv (sheet “modes”)."
+
+
+def test_a_file_over_5_mb_is_refused_with_its_real_size(logged_in):
+    response = _upload(logged_in, b"Task\n" + b"x" * 6_000_000, "huge.csv")
+
+    assert response.status_code == 422
+    assert "huge.csv is 6.0 MB; a checklist file may be at most 5 MB" in response.content.decode()
+    assert not Upload.objects.exists()

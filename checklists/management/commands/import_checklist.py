@@ -38,10 +38,11 @@ class Command(BaseCommand):
         try:
             with Path(path).open("rb") as file:  # a byte past the limit is enough to refuse it
                 data = file.read(MAX_FILE_BYTES + 1)
+                size = Path(path).stat().st_size
         except OSError as exc:
             raise CommandError(f"cannot read {path}: {exc.strerror}", returncode=2) from None
         try:
-            workbook = read_workbook(data, path)
+            workbook = read_workbook(data, path, size=size)
             found = process_settings(workbook)
             settings = dict(found.settings)
             if due is not None:
