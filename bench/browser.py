@@ -225,11 +225,18 @@ def settle(page: Any) -> None:
 
 
 def edit_timings(page: Any) -> dict[str, Any]:
-    page.wait_for_function("() => window.__t && window.__t.status !== undefined", timeout=60_000)
+    """Wait for the edit's status to be painted; an edit the page never answered counts as no sample."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function("() => window.__t && window.__t.status !== undefined", timeout=30_000)
+    except PlaywrightTimeout:
+        print("  (an edit was not answered within 30 s: no sample)", flush=True)
+        return {}
     timings = page.evaluate("window.__t")
     settle(page)
     page.wait_for_timeout(200)
-    return timings
+    return dict(timings)
 
 
 def measure_editor(page: Any, base: str, draft: int, runs: int) -> dict[str, Any]:
@@ -257,13 +264,15 @@ def measure_editor(page: Any, base: str, draft: int, runs: int) -> dict[str, Any
         item.focus()
         page.keyboard.press("Alt+ArrowDown" if n % 2 == 0 else "Alt+ArrowUp")
         t = edit_timings(page)
-        rows.append(t["row"])
-        statuses.append(t["status"])
+        if t:
+            rows.append(t["row"])
+            statuses.append(t["status"])
 
     # Drag and drop: the first job of the first group by its handle to below its fourth sibling.
     drops = []
     for _ in range(runs):
         siblings = page.locator("ul.tree > li.group").first.locator(":scope > ul.children > li.job > .row")
+        siblings.nth(0).scroll_into_view_if_needed()
         handle = siblings.nth(0).locator(".handle").bounding_box()
         target = siblings.nth(3).bounding_box()
         page.mouse.move(handle["x"] + 4, handle["y"] + 4)
@@ -273,7 +282,8 @@ def measure_editor(page: Any, base: str, draft: int, runs: int) -> dict[str, Any
         page.wait_for_timeout(150)
         page.evaluate("window.__dragging = true")
         page.mouse.up()
-        drops.append(edit_timings(page)["status"])
+        if t := edit_timings(page):
+            drops.append(t["status"])
     longtasks = page.evaluate("window.__perf.longtasks")
     editing_longest = max((d for s, d in longtasks if s >= editing_from), default=0.0)
     return {
