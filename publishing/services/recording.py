@@ -73,7 +73,8 @@ def _insert_server_ids(submission_id: int, pairs: dict[str, str]) -> None:
     meta = ServerId._meta
     connection = connections[router.db_for_write(ServerId)]
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(meta.get_field(name).column) for name in ("submission", "node_key", "server_id"))
+    fields = {f.name: f for f in meta.concrete_fields}  # concrete: each has its column
+    columns = ", ".join(quote(str(fields[name].column)) for name in ("submission", "node_key", "server_id"))
     insert = f"INSERT INTO {quote(meta.db_table)} ({columns})"
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -82,7 +83,7 @@ def _insert_server_ids(submission_id: int, pairs: dict[str, str]) -> None:
                 [submission_id, [UUID(k) for k in pairs], list(pairs.values())],
             )
         else:
-            field = meta.get_field("node_key")
+            field = fields["node_key"]
             cursor.executemany(
                 f"{insert} VALUES (%s, %s, %s)",
                 [(submission_id, field.get_db_prep_value(UUID(k), connection), s) for k, s in pairs.items()],
