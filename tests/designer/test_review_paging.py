@@ -163,3 +163,25 @@ def test_a_small_draft_keeps_one_page_and_every_node_in_the_picker(client, team)
     assert 'class="pager"' not in html
     assert 'id="picker-cut"' not in html
     assert len(_options(html)) == 1 + team["draft"].nodes.count()
+
+
+def test_the_compare_page_of_two_revisions_is_paged_too(client, big_review):
+    draft, reviewer, review_request = big_review
+    client.force_login(reviewer)
+    url = reverse("review-diff", args=[draft.pk])
+    number = review_request.revision.number
+    first = client.get(url, {"a": number, "b": "current"}).content.decode()
+    assert 'class="pager"' not in first  # nothing changed: one empty page
+    assert "No differences." in first
+
+    # 330 jobs removed since the revision (straight in the table: only the diff's size matters here).
+    draft.nodes.filter(kind="job").delete()
+    draft.refresh_from_db()
+    page_1 = client.get(url, {"a": number, "b": "current"}).content.decode()
+    page_2 = client.get(url, {"a": number, "b": "current", "changes": 2}).content.decode()
+
+    assert "Changes 1–200 of 330 (page 1 of 2)" in page_1
+    assert '<span class="pill">330</span>' in page_1
+    assert len(re.findall(r'<li data-key="[0-9a-f-]{36}"', page_1)) == 200
+    assert len(re.findall(r'<li data-key="[0-9a-f-]{36}"', page_2)) == 130
+    assert f'href="?a={number}&amp;b=current&amp;changes=2#changes" rel="next"' in page_1
