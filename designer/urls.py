@@ -40,6 +40,7 @@ urlpatterns = [
     path("favicon.ico", favicon_view, name="favicon"),
     path("healthz", healthz, name="healthz"),
     path("", include("designer.review_urls")),
+    path("", include("directory.urls")),
     path("", include("publishing.urls")),
 ]
 if settings.WORKIVA_SANDBOX:

@@ -143,11 +143,11 @@ class PlatformClient(Client):
 
     @classmethod
     def from_settings(cls, **overrides: Any) -> PlatformClient:
-        values = {
+        values: dict[str, Any] = {
             "version": getattr(settings, "WORKIVA_PLATFORM_VERSION", PLATFORM_VERSION),
             "organization_id": getattr(settings, "WORKIVA_ORGANIZATION_ID", ""),
         } | overrides
-        base = {
+        base: dict[str, Any] = {
             "api_url": settings.WORKIVA_API_URL,
             "token_url": settings.WORKIVA_TOKEN_URL,
             "client_id": settings.WORKIVA_CLIENT_ID,
