@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from directory.models import DirectoryFile, DirectorySection, DirectorySync, DirectoryUser, FileTerm, UserTerm
 from directory.services import MAX_TERM, terms_of
@@ -82,6 +82,26 @@ def users_by_id(ids: Iterable[str]) -> dict[str, Known]:
         return {}
     rows = DirectoryUser.objects.filter(workiva_id__in=wanted).only("workiva_id", "display_name", "email", "suspended")
     return {u.workiva_id: Known(u.workiva_id, u.display_name, u.email, u.suspended) for u in rows}
+
+
+def lookup(kind: str, ids: Iterable[str]) -> tuple[dict[str, Known], bool]:
+    """Return what the directory knows of ``ids`` (users for ``kind`` "user", else files or sections)
+    and whether it holds any entry of that kind at all, in one query."""
+    wanted = {i for i in ids if i}
+    model: Any = DirectoryUser if kind == "user" else DirectoryFile
+    first = Subquery(model.objects.order_by("pk").values("pk")[:1])
+    if kind == "section":
+        found = sections_by_id(wanted)
+        return found, bool(found) or files_filled()
+    rows = list(model.objects.filter(Q(workiva_id__in=wanted) | Q(pk=first)))
+    known = {
+        row.workiva_id: Known(row.workiva_id, row.display_name, row.email, row.suspended)
+        if kind == "user"
+        else Known(row.workiva_id, row.name, row.kind)
+        for row in rows
+        if row.workiva_id in wanted
+    }
+    return known, bool(rows)
 
 
 def files_by_id(ids: Iterable[str]) -> dict[str, Known]:
