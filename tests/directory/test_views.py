@@ -135,3 +135,25 @@ def test_connection_page_lists_the_scopes_and_organization(client, settings, db)
     assert "<code>organization:read</code>" in html
     assert "<code>org-uuid-1</code>" in html
     assert "<code>2026-01-01</code>" in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_development_server_fills_an_empty_directory_from_its_sandbox_once(sandbox, client, settings):
+    settings.DEBUG = True
+    client.force_login(UserFactory())
+
+    first = client.get(reverse("directory-users"), {"q": "ada"}).json()
+    client.get(reverse("directory-files"), {"q": "10-q"})
+
+    assert first["filled"] is True
+    assert first["results"][0]["label"].startswith("Ada ")
+    assert DirectorySync.objects.count() == 1
+
+
+def test_with_debug_off_a_search_never_syncs(client, user):
+    client.force_login(user)
+
+    body = client.get(reverse("directory-users"), {"q": "ada"}).json()
+
+    assert body == {"results": [], "filled": False}
+    assert DirectorySync.objects.count() == 0
