@@ -77,6 +77,7 @@
     status.className = "visually-hidden";
     status.setAttribute("role", "status");
 
+    var hadFocus = document.activeElement === original;
     original.type = "hidden";
     original.removeAttribute("aria-describedby");
     original.parentNode.insertBefore(box, original);
@@ -86,8 +87,10 @@
     box.appendChild(status);
     box.appendChild(original);
     box.stateLine = picked;
-    // Code that focuses a field by its name (the problems list's links) lands on the combobox.
+    // Code that focuses a field by its name (the problems list's links) lands on the combobox,
+    // also when it did so before this enhancement ran.
     original.focus = function () { input.focus(); };
+    if (hadFocus) input.focus();
 
     var committed = { id: original.value, label: original.dataset.pickerLabel || original.value };
     input.value = committed.label;
