@@ -26,7 +26,9 @@ def _words(query: str) -> list[str]:
 
 def _prefix(word: str) -> dict[str, str]:
     word = word[:MAX_TERM]
-    return {"term__gte": word, "term__lt": word + _TOP}
+    # The range is what the index answers; startswith keeps it exact under a non-C collation
+    # (PostgreSQL's en_US sorts some other strings into the range).
+    return {"term__gte": word, "term__lt": word + _TOP, "term__startswith": word}
 
 
 def _matching(rows: QuerySet[Any], term_model: Any, fk: str, query: str) -> QuerySet[Any]:
