@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
 
 from designer.models import Activity, Draft
 from designer.selectors.trees import draft_tree
@@ -108,3 +109,39 @@ def test_importable_keeps_arguments_that_came_back_and_fills_missing_ones():
     assert data["root"]["children"][1]["job"]["arguments"]["contentRequestArgs"] == {}
     assert "certificationSignerGeneratedArgs" not in data["root"]["children"][2]["job"]["arguments"]
     assert "contentRequestArgs" not in document["root"]["children"][1]["job"]["arguments"]  # a copy
+
+
+@pytest.mark.django_db(transaction=True)
+def test_import_from_workiva_page_searches_by_name_and_imports_one(sandbox, client):
+    user = UserFactory()
+    client.force_login(user)
+    api = Client.from_settings()
+    wanted = api.create(SEED | {"name": "Q1 <close> & review"})
+    api.create(SEED | {"name": "Something else"})
+
+    page = client.get(reverse("workiva-import"), {"name": "<close>"}).content.decode()
+    response = client.post(reverse("workiva-import-process"), {"process": wanted["id"]}, follow=True)
+
+    assert "Q1 &lt;close&gt; &amp; review" in page
+    assert "Something else" not in page
+    draft = Draft.objects.get(owner=user)
+    assert draft.name == "Q1 <close> & review"
+    assert response.redirect_chain[-1][0] == reverse("draft-editor", args=[draft.pk])
+    assert "Workiva did not send the details of 1 job" in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_import_from_workiva_of_an_unknown_id_says_so_and_writes_nothing(sandbox, client):
+    client.force_login(UserFactory())
+
+    response = client.post(reverse("workiva-import-process"), {"process": "process-nope"})
+
+    assert response.status_code == 404
+    assert "There is no process process-nope in Workiva." in response.content.decode()
+    assert Draft.objects.count() == 0
+
+
+def test_import_from_workiva_needs_a_login(client, db):
+    response = client.get(reverse("workiva-import"))
+
+    assert response.status_code == 302
