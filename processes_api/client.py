@@ -264,6 +264,16 @@ class Client:
     def validate(self, process_id: str) -> dict[str, Any]:
         return self._json("POST", schema.VALIDATION_PATH.format(id=process_id), idempotent=True)
 
+    def run(self, process_id: str, *, send_complete_email: bool = False) -> dict[str, Any]:
+        """``POST /processes/{id}/run``; return the ProcessRun. Not retried once it may have been acted on."""
+        body = _dumps({"sendProcessCompleteEmail": send_complete_email}).encode()
+        path = schema.RUN_PATH.format(id=process_id)
+        return self._json("POST", path, data=body, idempotent=False, expect=(201, 200))
+
+    def get_run(self, run_id: str) -> dict[str, Any]:
+        """``GET /processRuns/{id}``; return the ProcessRun."""
+        return self._json("GET", schema.PROCESS_RUN_PATH.format(id=run_id))
+
     # --- plumbing -----------------------------------------------------------------------------
 
     def _next_url(self, link: str, *, what: str = "process list") -> str:

@@ -329,6 +329,8 @@ VERSION_HEADER = "X-Version"  # [seed] on every request; without it the old 2022
 PROCESSES_PATH = "/processes"  # POST create, GET list [seed, doc]
 PROCESS_PATH = "/processes/{id}"  # GET one, DELETE = move to trash [doc]
 VALIDATION_PATH = "/processes/{id}/validation"  # POST; result shape [unknown] beyond "errors" [doc]
+RUN_PATH = "/processes/{id}/run"  # POST, optional {"sendProcessCompleteEmail": bool}: 201 + ProcessRun [doc]
+PROCESS_RUN_PATH = "/processRuns/{id}"  # GET: the ProcessRun [doc]; its shape beyond "status per run" [inferred]
 CREATED_STATUS = 201  # [seed]
 TRASHED_STATUS = 204  # [doc]
 # Throttling and transient server states worth retrying [doc: 429 + Retry-After; 503 maintenance].

@@ -49,7 +49,7 @@ from django.views.decorators.csrf import csrf_exempt
 from processes_api import platform, schema
 from processes_api.payload import dumps
 from processes_api.sandbox import directory
-from processes_api.sandbox.models import SandboxProcess
+from processes_api.sandbox.models import SandboxProcess, SandboxRun
 from processes_api.walk import body_path, walk
 
 TOKEN_SALT = "processes_api.sandbox.token"
@@ -531,3 +531,97 @@ def _sections(request: HttpRequest, file_id: str, kind: str) -> HttpResponse:
     if directory.file(file_id, kind) is None:
         return _error(404, "notFound", f"There is no {kind.lower()} {file_id}.", target="id")
     return _paged(request, directory.sections(file_id, kind))
+
+
+# --- runs -----------------------------------------------------------------------------------------
+
+
+@sandbox_endpoint
+def process_run_start(request: HttpRequest, process_id: str) -> HttpResponse:
+    """``POST /processes/{id}/run``: 201 + the new ProcessRun, every job waiting or just sent."""
+    refused = _refuse(request)
+    if refused is not None:
+        return refused
+    if request.method != "POST":
+        return _error(405, "methodNotAllowed", "Use POST.")
+    row = SandboxProcess.objects.filter(process_id=process_id, trashed=False).first()
+    if row is None:
+        return _error(404, "notFound", f"There is no process {process_id}.", target="processId")
+    if (faulted := _apply_fault(request, _fault(request, row.name))) is not None:
+        return faulted
+    run = SandboxRun.objects.create(run_id=_new_id("run"), process=row)
+    return JsonResponse(run_document(run), status=schema.CREATED_STATUS)
+
+
+@sandbox_endpoint
+def process_run(request: HttpRequest, run_id: str) -> HttpResponse:
+    """``GET /processRuns/{id}``: the run, its statuses advanced by the time since it started."""
+    refused = _refuse(request)
+    if refused is not None:
+        return refused
+    if request.method != "GET":
+        return _error(405, "methodNotAllowed", "Use GET.")
+    run = SandboxRun.objects.select_related("process").filter(run_id=run_id).first()
+    if run is None:
+        return _error(404, "notFound", f"There is no process run {run_id}.", target="processRunId")
+    return JsonResponse(run_document(run))
+
+
+def run_document(run: SandboxRun, *, now: float | None = None) -> dict[str, Any]:
+    """Return the ProcessRun as the sandbox answers it.
+
+    Each job takes ``WORKIVA_SANDBOX_RUN_STEP`` seconds (default 4) once its turn comes (sent), one
+    more with an approver (approval), then it is complete; a sequential group runs its children one
+    after another, a parallel one all at once. The shape is the sandbox's reading of the docs
+    (``processes_api/runs.py``), not a published schema.
+    """
+    step = float(getattr(settings, "WORKIVA_SANDBOX_RUN_STEP", 4))
+    elapsed = (now if now is not None else time.time()) - run.started.timestamp()
+    counts: dict[str, int] = {}
+
+    def job_run(job: dict[str, Any], start: float) -> tuple[dict[str, Any], float]:
+        args = job.get("_arguments") or {}
+        jt = schema.job_type(str(args.get("type")))
+        values = args.get(jt.args_key, {}) if jt else {}
+        approver = bool(values.get("approverUser") or values.get("approver"))
+        end = start + step * (2 if approver else 1)
+        if elapsed < start:
+            status = "waiting"
+        elif elapsed >= end:
+            status = "complete"
+        else:
+            status = "approval" if approver and elapsed >= start + step else "sent"
+        counts[status] = counts.get(status, 0) + 1
+        name = values.get("title") if isinstance(values, dict) else None
+        return {"id": f"jobrun-{job['id']}", "jobId": job["id"], "name": name or job["id"], "status": status}, end
+
+    def group_run(group: dict[str, Any], start: float) -> tuple[dict[str, Any], float]:
+        children, end = [], start
+        for wrapper in group.get("children") or []:
+            child_start = start if group.get("parallel") else end
+            if wrapper.get("type") == "group":
+                body, child_end = group_run(wrapper["group"], child_start)
+                children.append({"type": "groupRun", "groupRun": body})
+            else:
+                body, child_end = job_run(wrapper["job"], child_start)
+                children.append({"type": "jobRun", "jobRun": body})
+            end = max(end, child_end)
+        status = "complete" if elapsed >= end else ("waiting" if elapsed < start else "sent")
+        body = {
+            "id": f"grouprun-{group['id']}",
+            "groupId": group["id"],
+            "name": group.get("name", ""),
+            "status": status,
+        }
+        return body | {"parallel": bool(group.get("parallel")), "children": children}, end
+
+    root, _ = group_run(run.process.document["root"], 0.0)
+    return {
+        "id": run.run_id,
+        "processId": run.process.process_id,
+        "status": root["status"],
+        "revision": int(max(elapsed, 0) // step) + 1,
+        "eligibleToStart": False,
+        "statusCounts": counts,
+        "root": root,
+    }
