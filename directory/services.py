@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from directory.models import DirectoryFile, DirectorySection, DirectorySync, DirectoryUser, FileTerm, UserTerm
@@ -90,8 +90,12 @@ def directory_sync(
         if files:
             for kind in platform.FILE_KINDS:
                 _sync_files(client, kind, result)
-    except ApiError as exc:
-        error = _sync_error(exc)
+    except (ApiError, IntegrityError) as exc:
+        error = (
+            _sync_error(exc)
+            if isinstance(exc, ApiError)
+            else SyncError("Another refresh of the directory wrote the same entries meanwhile; try again.")
+        )
         record.finished, record.error = timezone.now(), error.message
         record.counts = result.__dict__ | {"notes": result.notes}
         record.save(update_fields=["finished", "error", "counts"])

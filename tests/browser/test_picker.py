@@ -116,3 +116,34 @@ def test_a_document_then_one_of_its_sections_and_names_stay_text(picker_page, li
     expect(option).to_contain_text('<img src=x onerror="window.pwned=1"> Eve')
     assert page.evaluate("window.pwned") is None
     assert axe_violations(page) == []
+
+
+def test_choose_by_mouse_and_escape_restores_the_saved_name(picker_page, live_server, browser_user):
+    world = small_directory()
+    draft = make_draft(browser_user)
+    job = add_job(draft, root_of(draft), "Reconcile cash", assigneeUser=world["ada"].workiva_id)
+    page = picker_page
+    page.goto(f"{live_server.url}/drafts/{draft.pk}/?node={job.key}")
+    assignee = page.locator("#id_node-assigneeUser")
+    expect(assignee).to_have_value("Ada Lovelace")
+
+    assignee.click()
+    assignee.fill("gra")
+    listbox = page.locator(f"#{assignee.get_attribute('aria-controls')}")
+    listbox.locator("[role=option]", has_text="Grace Hopper").click()
+
+    expect(assignee).to_have_value("Grace Hopper")
+    saved(page, "node-assigneeUser")
+    job.refresh_from_db()
+    assert job.arguments["assigneeUser"] == world["grace"].workiva_id
+
+    assignee.fill("sam")
+    expect(listbox.locator("[role=option]").first).to_contain_text("Sam Suspended")
+    expect(listbox.locator(".picker-suspended")).to_have_count(1)
+    page.keyboard.press("Escape")
+    expect(listbox).to_be_hidden()
+    page.keyboard.press("Escape")
+    expect(assignee).to_have_value("Grace Hopper")
+    page.keyboard.press("Tab")
+    job.refresh_from_db()
+    assert job.arguments["assigneeUser"] == world["grace"].workiva_id

@@ -121,3 +121,20 @@ def test_a_malformed_second_page_leaves_the_users_unchanged():
     assert "data is not a list" in caught.value.message
     assert not caught.value.permission
     assert DirectoryUser.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_simultaneous_refresh_is_reported_not_a_crash(sandbox, monkeypatch):
+    from django.db import IntegrityError
+
+    def clash(*args, **kwargs):
+        raise IntegrityError("UNIQUE constraint failed: directory_directoryuser.workiva_id")
+
+    monkeypatch.setattr(DirectoryUser.objects, "bulk_create", clash)
+
+    with pytest.raises(CommandError) as caught:
+        run()
+
+    assert caught.value.returncode == 2
+    assert str(caught.value) == "Another refresh of the directory wrote the same entries meanwhile; try again."
+    assert DirectorySync.objects.get().error == str(caught.value)
