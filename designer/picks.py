@@ -99,3 +99,15 @@ def form_problems(form: Any, node_key: UUID) -> list[Problem]:
         if problem is not None:
             problems.append(problem)
     return problems
+
+
+def assignee_names(nodes: Iterable[ProcessNode]) -> dict[str, str]:
+    """Return the display names the directory knows for the assignees of ``nodes``' jobs (one query, none without any)."""
+    ids = set()
+    for node in nodes:
+        args = node.arguments if not node.is_group and isinstance(node.arguments, dict) else {}
+        value = args.get("assigneeUser") or args.get("assignee")
+        value = value.get("id") if isinstance(value, dict) else value
+        if isinstance(value, str) and value:
+            ids.add(value)
+    return {key: known.label for key, known in selectors.users_by_id(ids).items()}

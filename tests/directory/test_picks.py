@@ -119,3 +119,21 @@ def test_a_picked_id_is_saved_as_the_id_and_a_name_with_spaces_is_refused(client
     assert accepted.status_code == 200
     job.refresh_from_db()
     assert job.arguments["assigneeUser"] == world["ada"].workiva_id
+
+
+def test_outline_rows_show_assignees_by_name_and_keep_unknown_ids(client, user):
+    world = small_directory()
+    draft = make_draft(user)
+    root = root_of(draft)
+    add_job(draft, root, "Known", assigneeUser=world["markup"].workiva_id)
+    draft.refresh_from_db()
+    add_job(draft, root, "Unknown", assigneeUser="userId999")
+    client.force_login(user)
+
+    html = client.get(reverse("draft-editor", args=[draft.pk])).content.decode()
+
+    assert (
+        f'<span class="meta assignee" title="Assignee ({world["markup"].workiva_id})">'
+        "&lt;img src=x onerror=&quot;window.pwned=1&quot;&gt; Eve</span>"
+    ) in html
+    assert '<span class="meta assignee" title="Assignee">userId999</span>' in html
