@@ -17,6 +17,7 @@ from directory import selectors
 from directory.models import DirectoryFile
 from directory.services import SyncError, directory_sync, sections_fetch
 from processes_api.client import ApiError
+from processes_api.platform import PlatformClient
 
 MAX_QUERY = 200
 
@@ -102,7 +103,9 @@ def sections_search_view(request: HttpRequest) -> JsonResponse:
     if file is None:
         return JsonResponse({"results": [], "filled": False, "note": "Choose a document from the directory first."})
     try:
-        sections = sections_fetch(file=file)
+        # Asked while someone types: a short budget, so a slow Workiva does not hold the page.
+        client = PlatformClient.from_settings(retry_budget=2.0, read_timeout=10.0)
+        sections = sections_fetch(file=file, client=client)
     except ApiError as exc:
         return JsonResponse({"results": [], "filled": False, "note": f"Could not fetch the sections: {exc.message}"})
     found = selectors.sections_search(sections, _query(request))

@@ -157,3 +157,18 @@ def test_with_debug_off_a_search_never_syncs(client, user):
 
     assert body == {"results": [], "filled": False}
     assert DirectorySync.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sections_that_cannot_be_fetched_say_why(sandbox, client, settings):
+    client.force_login(UserFactory(is_staff=True))
+    client.post(reverse("directory-refresh"))
+    document = DirectoryFile.objects.filter(kind="Document").first()
+    settings.WORKIVA_SANDBOX_FAULT = "500"
+
+    body = client.get(reverse("directory-sections"), {"file": document.workiva_id}).json()
+
+    assert body["results"] == []
+    assert body["note"].startswith("Could not fetch the sections: GET ")
+    assert "answered 500" in body["note"]
+    assert document.sections.count() == 0
