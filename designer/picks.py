@@ -12,13 +12,16 @@ reads what its form already looked up (:func:`form_problems`).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from directory import selectors
 from processes_api import schema
 from processes_api.lint import Problem
 from processes_api.tree import ProcessNode, ProcessTree
+
+if TYPE_CHECKING:
+    from designer.diff import TreeDiff
 
 
 def picked_id(arg: schema.ArgField, value: Any) -> str:
@@ -111,3 +114,28 @@ def assignee_names(nodes: Iterable[ProcessNode]) -> dict[str, str]:
         if isinstance(value, str) and value:
             ids.add(value)
     return {key: known.label for key, known in selectors.users_by_id(ids).items()}
+
+
+def name_diff(diff: TreeDiff) -> TreeDiff:
+    """Fill ``diff.names`` with the directory's names for the ids its changed job fields hold (a query per kind)."""
+    ids: dict[str, set[str]] = {}
+    for change in diff.changed:
+        for f in change.fields:
+            arg = _argument(f.field)
+            kind = schema.PICKED_KINDS.get(arg.kind) if arg else None
+            if arg is None or kind is None:
+                continue
+            for value in (f.before, f.after):
+                if found := picked_id(arg, value):
+                    ids.setdefault(kind, set()).add(found)
+    lookups = {"user": selectors.users_by_id, "file": selectors.files_by_id, "section": selectors.sections_by_id}
+    for kind, wanted in ids.items():
+        diff.names.update({key: known.label for key, known in lookups[kind](wanted).items()})
+    return diff
+
+
+def _argument(name: str) -> schema.ArgField | None:
+    if not name.startswith("arguments."):
+        return None
+    argument = name.removeprefix("arguments.")
+    return next((jt.field_map[argument] for jt in schema.JOB_TYPES.values() if argument in jt.field_map), None)

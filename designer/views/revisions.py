@@ -12,6 +12,7 @@ from designer.diff import diff_revisions, revision_snapshot
 from designer.errors import DraftError
 from designer.models import Activity, Draft, Revision
 from designer.permissions import Action
+from designer.picks import name_diff
 from designer.selectors.activity import activity_list
 from designer.selectors.revisions import revision_list
 from designer.services.revisions import revision_restore, revision_save_point
@@ -76,7 +77,7 @@ def revision_diff_view(request: Request, pk: int) -> HttpResponse:
         "revisions",
         old=old,
         new=new,
-        diff=diff_revisions(old, new),
+        diff=name_diff(diff_revisions(old, new)),
         numbers=list(draft.revisions.values_list("number", flat=True)),
     )
     return render(request, "review/diff.html", context)

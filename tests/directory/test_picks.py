@@ -137,3 +137,26 @@ def test_outline_rows_show_assignees_by_name_and_keep_unknown_ids(client, user):
         "&lt;img src=x onerror=&quot;window.pwned=1&quot;&gt; Eve</span>"
     ) in html
     assert '<span class="meta assignee" title="Assignee">userId999</span>' in html
+
+
+def test_the_revisions_diff_names_the_people_it_changes(client, user):
+    from designer.services.nodes import node_update
+    from designer.services.revisions import revision_save_point
+
+    world = small_directory()
+    draft = make_draft(user)
+    job = add_job(draft, root_of(draft), "Collect", assigneeUser=world["ada"].workiva_id)
+    draft.refresh_from_db()
+    revision_save_point(draft=draft, actor=user)
+    draft.refresh_from_db()
+    arguments = dict(job.arguments, assigneeUser=world["grace"].workiva_id, approverUser="new-hire")
+    node_update(node=job, version=draft.version, changes={"arguments": arguments})
+    draft.refresh_from_db()
+    revision_save_point(draft=draft, actor=user)
+    client.force_login(user)
+
+    html = client.get(reverse("review-diff", args=[draft.pk]), {"a": 1, "b": 2}).content.decode()
+
+    assert f'<td class="before">Ada Lovelace ({world["ada"].workiva_id})</td>' in html
+    assert f'<td class="after">Grace Hopper ({world["grace"].workiva_id})</td>' in html
+    assert '<td class="after">new-hire</td>' in html
