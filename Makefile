@@ -57,6 +57,7 @@ bench: $(VENV)/.installed-dev
 	$(PY) bench/editor.py
 	$(PY) bench/publish.py
 	$(PY) bench/review.py
+	$(PY) bench/directory.py
 
 # 20 simulated editors against gunicorn (2 workers) + the local PostgreSQL; see docs/performance.md.
 load: $(VENV)/.installed-dev
