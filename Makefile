@@ -36,7 +36,7 @@ run: $(VENV)/.installed
 check: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy designer processes_api publishing checklists
+	$(VENV)/bin/mypy checklists designer directory processes_api publishing
 	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py check
@@ -57,6 +57,7 @@ bench: $(VENV)/.installed-dev
 	$(PY) bench/editor.py
 	$(PY) bench/publish.py
 	$(PY) bench/review.py
+	$(PY) bench/directory.py
 
 # The editor and review pages in Chromium against gunicorn + the local PostgreSQL, 30/300/3,000 jobs
 # (figures, median of 7; see docs/performance.md). The smoke run (300 jobs, 3 runs) is what CI records.

@@ -171,6 +171,8 @@ class TreeDiff:
     moved: list[NodeChange] = field(default_factory=list)
     changed: list[NodeChange] = field(default_factory=list)
     process: list[FieldChange] = field(default_factory=list)
+    # Names of the people and files the changed fields name, by id (``designer.picks.name_diff``).
+    names: dict[str, str] = field(default_factory=dict)
 
     @property
     def is_empty(self) -> bool:

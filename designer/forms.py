@@ -9,13 +9,16 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
+from django.urls import reverse
 
 from designer.models import Draft, Node
+from directory import selectors as directory_selectors
 from processes_api import schema
 
 DATE_MIN = dt.date(2000, 1, 1)
 DATE_MAX = dt.date(2099, 12, 31)
 _USER_ID = re.compile(r"^[^\s@]+$")
+_ID = re.compile(r"^\S+$")
 
 
 class DateInput(forms.DateInput):
@@ -49,18 +52,92 @@ class IsoDateField(forms.DateField):
         return str(date.isoformat())
 
 
-class UserIdField(forms.CharField):
-    """A Workiva user id: one word, not an e-mail address."""
+class PickerInput(forms.TextInput):
+    """A text input that static/js/picker.js turns into a combobox searching the directory.
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.widget.attrs.update({"autocomplete": "off", "spellcheck": "false", "placeholder": "userId1234"})
+    Without JavaScript it is the plain id field it always was. ``picker`` is what it picks
+    (``schema.PICKED_KINDS``: user, file, section); the form sets ``data-picker-label`` and
+    ``data-picker-state`` from the directory (:func:`describe_picks`).
+    """
+
+    def __init__(self, picker: str, *, file_kinds: tuple[str, ...] = (), within: str = "") -> None:
+        self.picker = picker
+        attrs = {
+            "autocomplete": "off",
+            "spellcheck": "false",
+            "data-picker": picker,
+            "data-picker-url": reverse(f"directory-{picker}s"),
+        }
+        if file_kinds:
+            attrs["data-picker-kind"] = ",".join(file_kinds)
+        if within:
+            attrs["data-picker-within"] = within
+        super().__init__(attrs=attrs)
+
+
+class PickedIdField(forms.CharField):
+    """A Workiva id picked from the directory (a user, a file, a section), or typed raw: one word."""
+
+    default_error_messages = {
+        "invalid": "Choose from the list, or enter a Workiva id (one word, no spaces).",
+    }
+
+    def __init__(self, *, picker: str, file_kinds: tuple[str, ...] = (), within: str = "", **kwargs: Any) -> None:
+        super().__init__(widget=PickerInput(picker, file_kinds=file_kinds, within=within), **kwargs)
+        self.picker = picker
 
     def clean(self, value: Any) -> str:
         text: str = super().clean(value)
-        if text and not _USER_ID.match(text):
-            raise ValidationError("Enter a Workiva user id such as userId1234, not an e-mail address or a name.")
+        if text and not (_USER_ID if self.picker == "user" else _ID).match(text):
+            if self.picker == "user":
+                raise ValidationError(
+                    "Choose a person from the list, or enter a Workiva user id such as userId1234 "
+                    "(not an e-mail address or a name).",
+                    code="invalid",
+                )
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
         return text
+
+
+def describe_picks(form: forms.Form) -> None:
+    """Mark each picker of ``form`` with what the directory says of its current value.
+
+    ``data-picker-label`` is the name to show; ``data-picker-state`` is ``known``, ``suspended``,
+    ``unknown`` (the directory is filled and lacks it: unverified) or ``unchecked`` (the directory is
+    empty). Three queries at most, whatever the number of fields.
+    """
+    pickers = {
+        name: field
+        for name, field in form.fields.items()
+        if isinstance(field.widget, PickerInput) and not field.disabled
+    }
+    if not pickers:
+        return
+    values = {name: str(form[name].value() or "") for name in pickers}
+    by_kind: dict[str, set[str]] = {}
+    for name, field in pickers.items():
+        if values[name]:
+            by_kind.setdefault(field.widget.picker, set()).add(values[name])
+    looked_up = {kind: directory_selectors.lookup(kind, ids) for kind, ids in by_kind.items()}
+    known = {kind: found for kind, (found, _) in looked_up.items()}
+    filled = {kind: any_there for kind, (_, any_there) in looked_up.items()}
+    for name, field in pickers.items():
+        value, kind = values[name], field.widget.picker
+        found = known.get(kind, {}).get(value)
+        attrs = field.widget.attrs
+        field.picked = {"state": "empty", "label": "", "detail": ""}  # type: ignore[attr-defined]
+        if not value:
+            attrs.update({"data-picker-label": "", "data-picker-state": "empty"})
+        elif found is not None:
+            state = "suspended" if found.suspended else "known"
+            attrs.update(
+                {"data-picker-label": found.label, "data-picker-detail": found.detail, "data-picker-state": state}
+            )
+            field.picked = {"state": state, "label": found.label, "detail": found.detail}  # type: ignore[attr-defined]
+        else:
+            state = "unknown" if filled[kind] else "unchecked"
+            attrs.update({"data-picker-label": "", "data-picker-state": state})
+            field.picked = {"state": state, "label": "", "detail": ""}  # type: ignore[attr-defined]
 
 
 def _initial_date(value: Any) -> Any:
@@ -70,9 +147,16 @@ def _initial_date(value: Any) -> Any:
 WEEKDAY_CHOICES = [(d, d[:3].title()) for d in schema.WEEKDAYS]
 
 
-def _form_field(kind: str, *, label: str, required: bool, help_text: str, max_length: int) -> forms.Field:
+def _form_field(
+    kind: str, *, label: str, required: bool, help_text: str, max_length: int, arg: schema.ArgField | None = None
+) -> forms.Field:
     """Return the editor's form field for a registry field of ``kind`` (the kind is the widget)."""
     common: dict[str, Any] = {"label": label, "required": required, "help_text": help_text}
+    if kind in schema.PICKED_KINDS:
+        within = f"node-{arg.within}" if arg is not None and arg.within else ""
+        file_kinds = arg.file_kinds if arg is not None else ()
+        picker = schema.PICKED_KINDS[kind]
+        return PickedIdField(picker=picker, file_kinds=file_kinds, within=within, max_length=1000, **common)
     if kind == "date":
         return IsoDateField(**common)
     if kind == "bool":
@@ -80,8 +164,6 @@ def _form_field(kind: str, *, label: str, required: bool, help_text: str, max_le
     if kind == "weekdays":
         widget = forms.CheckboxSelectMultiple(attrs={"class": "days"})
         return forms.MultipleChoiceField(choices=WEEKDAY_CHOICES, widget=widget, **(common | {"required": False}))
-    if kind in ("user", "principal"):
-        return UserIdField(max_length=200, **common)
     if kind == "text":
         return forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=20000, **common)
     return forms.CharField(max_length=max_length, **common)
@@ -218,7 +300,9 @@ def _arg_field(arg: schema.ArgField) -> forms.Field:
     The other arguments the registry requires may be saved empty (lint reports them until they are
     filled), but they are marked required to people: ``aria-required`` and the form's "*".
     """
-    field = _form_field(arg.kind, label=arg.label, required=arg.name == "title", help_text=arg.help, max_length=1000)
+    field = _form_field(
+        arg.kind, label=arg.label, required=arg.name == "title", help_text=arg.help, max_length=1000, arg=arg
+    )
     if arg.required:
         field.widget.attrs["aria-required"] = "true"
     return field
@@ -242,6 +326,7 @@ class JobForm(BasedForm):
         for arg in job_type.fields:
             self.fields[arg.name] = _arg_field(arg)
         self._show_base()
+        describe_picks(self)
 
     @classmethod
     def for_node(cls, node: Node, data: Any = None) -> JobForm | None:

@@ -14,6 +14,7 @@ import dj_database_url
 from django.utils.csp import CSP
 
 from processes_api import schema as workiva_schema
+from processes_api.sandbox.directory import ORGANIZATION_ID as SANDBOX_ORGANIZATION_ID
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -94,6 +95,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_tasks_db",
     "designer",
+    "directory",
     "processes_api",
     "processes_api.sandbox",
     "publishing",
@@ -272,6 +274,10 @@ WORKIVA_TOKEN_URL = os.environ.get(
 WORKIVA_CLIENT_ID = os.environ.get("WORKIVA_CLIENT_ID", "sandbox-client" if WORKIVA_SANDBOX else "")
 WORKIVA_CLIENT_SECRET = os.environ.get("WORKIVA_CLIENT_SECRET", "sandbox-secret" if WORKIVA_SANDBOX else "")
 WORKIVA_API_VERSION = os.environ.get("WORKIVA_API_VERSION", "2026-04-01.processes.preview")
+# The platform API the directory reads (users, files, sections: general release, docs/deploy.md),
+# and the organization whose users it lists (a UUID; the sandbox's seeded one by default).
+WORKIVA_PLATFORM_VERSION = os.environ.get("WORKIVA_PLATFORM_VERSION", "2026-01-01")
+WORKIVA_ORGANIZATION_ID = os.environ.get("WORKIVA_ORGANIZATION_ID", SANDBOX_ORGANIZATION_ID if WORKIVA_SANDBOX else "")
 WORKIVA_CONNECT_TIMEOUT = float(os.environ.get("WORKIVA_CONNECT_TIMEOUT", "5"))
 WORKIVA_READ_TIMEOUT = float(os.environ.get("WORKIVA_READ_TIMEOUT", "30"))
 

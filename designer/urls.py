@@ -10,6 +10,7 @@ from designer.health import healthz
 from designer.throttle import ThrottledAdminAuthenticationForm, ThrottledLoginView
 from designer.views.site import favicon_view
 from designer.views.team import password_change_view, team_view
+from designer.views.workiva_import import workiva_import_view, workiva_search_view
 
 admin.site.login_form = ThrottledAdminAuthenticationForm
 
@@ -21,6 +22,8 @@ urlpatterns = [
     path("", views.draft_list_view, name="draft-list"),
     path("drafts/new/", views.draft_create_view, name="draft-create"),
     path("drafts/import/", views.draft_import_view, name="draft-import"),
+    path("drafts/import/workiva/", workiva_search_view, name="workiva-import"),
+    path("drafts/import/workiva/process/", workiva_import_view, name="workiva-import-process"),
     path("drafts/<int:pk>/", views.editor_view, name="draft-editor"),
     path("drafts/<int:pk>/duplicate/", views.draft_duplicate_view, name="draft-duplicate"),
     path("drafts/<int:pk>/delete/", views.draft_delete_view, name="draft-delete"),
@@ -40,6 +43,7 @@ urlpatterns = [
     path("favicon.ico", favicon_view, name="favicon"),
     path("healthz", healthz, name="healthz"),
     path("", include("designer.review_urls")),
+    path("", include("directory.urls")),
     path("", include("publishing.urls")),
     path("", include("checklists.urls")),
 ]

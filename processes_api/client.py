@@ -111,6 +111,9 @@ class Client:
     session: requests.Session = field(default_factory=requests.Session, repr=False)
     # HTTP requests made, by "METHOD /path" (retries and re-authentication included).
     requests_made: Counter[str] = field(default_factory=Counter, repr=False, compare=False)
+    # The scopes the last token fetched here was granted ("scope" of the token answer), None when
+    # no token was fetched by this client or the answer did not say.
+    granted_scopes: tuple[str, ...] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def from_settings(cls, **overrides: Any) -> Client:
@@ -163,6 +166,8 @@ class Client:
         if response.status_code != 200 or not isinstance(body, dict) or not body.get("access_token"):
             raise _token_error(response, body)
         token = str(body["access_token"])
+        scope = body.get("scope")
+        self.granted_scopes = tuple(scope.split()) if isinstance(scope, str) else None
         try:
             expires_in = float(body.get("expires_in") or schema.TOKEN_EXPIRES_IN_DEFAULT)
         except (TypeError, ValueError):
@@ -217,18 +222,40 @@ class Client:
             params[schema.LIST_FILTER_PARAM] = schema.name_contains_filter(name)
         if page_size:
             params[schema.LIST_PAGE_SIZE_PARAM] = min(page_size, schema.MAX_PAGE_SIZE)
-        url: str | None = schema.PROCESSES_PATH
-        seen = 0
+        for seen, item in enumerate(self.pages(schema.PROCESSES_PATH, params=params, what="process list"), 1):
+            yield item
+            if limit is not None and seen >= limit:
+                return
+
+    def pages(self, path: str, *, params: dict[str, Any] | None = None, what: str = "list") -> Iterator[Any]:
+        """Yield the items of a paged list (``{"data": [...], "@nextLink": url}``), following ``@nextLink``.
+
+        A page that is not a JSON object, or whose ``data`` is not a list, is an :class:`ApiError`
+        (``what`` names the list in messages); so is a next link that repeats one already followed.
+        """
+        url: str | None = path
+        followed: set[str] = set()
         while url:
             page = self._json("GET", url, params=params)
-            items = page.get("data") or []
-            for item in items:
-                yield item
-                seen += 1
-                if limit is not None and seen >= limit:
-                    return
+            items = page.get("data")
+            if items is None:
+                items = []
+            if not isinstance(items, list):
+                raise ApiError(
+                    f"GET {_path_of(self._url(url))}: the {what} page's data is not a list",
+                    status=200,
+                    body=page,
+                )
+            yield from items
             next_link = page.get(schema.LIST_NEXT_LINK)
-            url = self._next_url(str(next_link)) if next_link else None
+            if next_link in (None, ""):
+                return
+            if not isinstance(next_link, str):
+                raise ApiError(f"GET {_path_of(self._url(url))}: the {what}'s next-page link is not a URL", status=200)
+            url = self._next_url(next_link, what=what)
+            if url in followed:
+                raise ApiError(f"GET {_path_of(url)}: the {what}'s next-page link repeats a page already read")
+            followed.add(url)
             params = {}  # the next link carries its own query
 
     def trash(self, process_id: str) -> None:
@@ -237,9 +264,19 @@ class Client:
     def validate(self, process_id: str) -> dict[str, Any]:
         return self._json("POST", schema.VALIDATION_PATH.format(id=process_id), idempotent=True)
 
+    def run(self, process_id: str, *, send_complete_email: bool = False) -> dict[str, Any]:
+        """``POST /processes/{id}/run``; return the ProcessRun. Not retried once it may have been acted on."""
+        body = _dumps({"sendProcessCompleteEmail": send_complete_email}).encode()
+        path = schema.RUN_PATH.format(id=process_id)
+        return self._json("POST", path, data=body, idempotent=False, expect=(201, 200))
+
+    def get_run(self, run_id: str) -> dict[str, Any]:
+        """``GET /processRuns/{id}``; return the ProcessRun."""
+        return self._json("GET", schema.PROCESS_RUN_PATH.format(id=run_id))
+
     # --- plumbing -----------------------------------------------------------------------------
 
-    def _next_url(self, link: str) -> str:
+    def _next_url(self, link: str, *, what: str = "process list") -> str:
         """Return the absolute URL of an ``@nextLink``, refusing one on another host than the API's.
 
         The request carries the bearer token: following a link elsewhere would hand it over.
@@ -248,7 +285,7 @@ class Client:
         there, here = urlsplit(url), urlsplit(self.api_url)
         if (there.scheme, there.hostname, there.port) != (here.scheme, here.hostname, here.port):
             raise ApiError(
-                f"The process list's next-page link points to {there.scheme}://{there.netloc}, not to the "
+                f"The {what}'s next-page link points to {there.scheme}://{there.netloc}, not to the "
                 "configured API host; it was not followed."
             )
         return url

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 
 # Kinds whose JSON value is a string.
-_TEXT_KINDS = frozenset({"string", "text", "date", "user", "file"})
+_TEXT_KINDS = frozenset({"string", "text", "date", "user", "file", "section"})
 
 
 class PayloadError(ValueError):

@@ -31,7 +31,11 @@ MAX_PAGE_SIZE = 1000
 MAX_DEPTH = 100
 
 Certainty = Literal["seed", "doc", "example", "inferred"]
-FieldKind = Literal["string", "text", "date", "user", "principal", "file", "bool", "weekdays"]
+FieldKind = Literal["string", "text", "date", "user", "principal", "file", "section", "bool", "weekdays"]
+# The kinds whose value names something in the organization, and what the editor picks it from:
+# a user id (``user``: the id itself; ``principal``: ``{"id", "type": "user"}``), a file id, or a
+# section id of the file in the job's ``file`` field (``ArgField.within``).
+PICKED_KINDS: dict[str, str] = {"user": "user", "principal": "user", "file": "file", "section": "section"}
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 DEFAULT_BUSINESS_DAYS = WEEKDAYS[:5]
@@ -56,6 +60,10 @@ class ArgField:
     certainty: Certainty
     required: bool = False
     help: str = ""
+    # For a ``section``: the argument naming the file its sections come from.
+    within: str = ""
+    # For a ``file``: the file kinds it takes (``platform.FILE_KINDS`` values); empty: any.
+    file_kinds: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,8 +94,8 @@ class JobType:
         return [f for f in self.fields if f.kind in kinds]
 
 
-USER_HINT = "A Workiva user id, e.g. userId1234 (not an e-mail address)."
-FILE_HINT = "A Workiva file id."
+USER_HINT = "Type a name, e-mail or Workiva user id."
+FILE_HINT = "Type a file name or a Workiva file id."
 
 JOB_TYPES: dict[str, JobType] = {
     jt.name: jt
@@ -116,9 +124,17 @@ JOB_TYPES: dict[str, JobType] = {
                 ArgField("title", "Title", "string", "example", required=True),
                 ArgField("instructions", "Instructions", "text", "example"),
                 ArgField("assignee", "Assignee", "principal", "example", required=True, help=USER_HINT),
-                ArgField("document", "Document", "file", "example", required=True, help=FILE_HINT),
                 ArgField(
-                    "section", "Section", "string", "example", required=True, help="A section id in the document."
+                    "document", "Document", "file", "example", required=True, help=FILE_HINT, file_kinds=("Document",)
+                ),
+                ArgField(
+                    "section",
+                    "Section",
+                    "section",
+                    "example",
+                    required=True,
+                    help="A section of the document.",
+                    within="document",
                 ),
                 ArgField("approver", "Approver", "principal", "example", help=USER_HINT),
             ),
@@ -313,6 +329,8 @@ VERSION_HEADER = "X-Version"  # [seed] on every request; without it the old 2022
 PROCESSES_PATH = "/processes"  # POST create, GET list [seed, doc]
 PROCESS_PATH = "/processes/{id}"  # GET one, DELETE = move to trash [doc]
 VALIDATION_PATH = "/processes/{id}/validation"  # POST; result shape [unknown] beyond "errors" [doc]
+RUN_PATH = "/processes/{id}/run"  # POST, optional {"sendProcessCompleteEmail": bool}: 201 + ProcessRun [doc]
+PROCESS_RUN_PATH = "/processRuns/{id}"  # GET: the ProcessRun [doc]; its shape beyond "status per run" [inferred]
 CREATED_STATUS = 201  # [seed]
 TRASHED_STATUS = 204  # [doc]
 # Throttling and transient server states worth retrying [doc: 429 + Retry-After; 503 maintenance].

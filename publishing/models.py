@@ -177,3 +177,22 @@ class ServerId(models.Model):
 
     def __str__(self) -> str:
         return f"{self.node_key} = {self.server_id}"
+
+
+class ProcessRun(models.Model):
+    """A run started from the designer of a published process: who started it, when, and what Workiva last said."""
+
+    draft = models.ForeignKey("designer.Draft", on_delete=models.CASCADE, related_name="process_runs")
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="runs")
+    run_id = models.CharField(max_length=200, unique=True)
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    started = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=50, blank=True, help_text="The run's status as last read.")
+    document = models.JSONField(default=dict, blank=True, help_text="The ProcessRun as Workiva last answered it.")
+    checked = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started", "-id"]
+
+    def __str__(self) -> str:
+        return self.run_id

@@ -11,6 +11,8 @@ from django.conf import settings
 from designer.models import Node
 from designer.permissions import Action, can
 from designer.selectors.reviews import publish_gate
+from processes_api import platform
+from processes_api import schema as workiva_schema
 from publishing.models import Submission, SubmissionError
 
 if TYPE_CHECKING:
@@ -119,6 +121,9 @@ def connection_context() -> dict[str, Any]:
         "api_version": settings.WORKIVA_API_VERSION,
         "client_id": settings.WORKIVA_CLIENT_ID,
         "secret_set": bool(settings.WORKIVA_CLIENT_SECRET),
+        "organization_id": settings.WORKIVA_ORGANIZATION_ID,
+        "platform_version": settings.WORKIVA_PLATFORM_VERSION,
+        "scopes": [*workiva_schema.REQUIRED_SCOPES, *platform.DIRECTORY_SCOPES],
         "sandbox": publishing_to_sandbox(),
         "sandbox_magic": SANDBOX_MAGIC,
     }

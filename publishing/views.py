@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from designer.permissions import Action, can, draft_for, require
 from designer.selectors.trees import draft_tree
 from designer.views.http import Request
+from processes_api import platform, schema
 from processes_api.client import ApiError, Client
 from processes_api.lint import lint_tree
 from publishing import selectors, tasks
@@ -144,4 +145,12 @@ def connection_test_view(request: Request) -> HttpResponse:
     else:
         found = f"listed {len(processes)} process" + ("" if len(processes) == 1 else "es")
         result = {"ok": True, "message": f"Connected: fetched a token and {found}."}
+        missing = platform.missing_scopes(client.granted_scopes, (*schema.REQUIRED_SCOPES, *platform.DIRECTORY_SCOPES))
+        if missing:
+            result = {
+                "ok": False,
+                "message": f"{result['message']} But the API grant lacks the scope{'s' if len(missing) > 1 else ''} "
+                f"{', '.join(missing)}: add {'them' if len(missing) > 1 else 'it'} to the grant in Workiva "
+                "(the directory needs organization:read to list people, file:read for documents).",
+            }
     return render(request, "publishing/connection.html#connection-result", {"result": result})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import grimp
 import pytest
 
-PACKAGES = ("checklists", "publishing", "designer", "processes_api")
+PACKAGES = ("checklists", "publishing", "designer", "directory", "processes_api")
 
 
 @pytest.fixture(scope="module")

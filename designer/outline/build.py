@@ -13,6 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from designer.outline.records import BadgeSync, GroupHeader, NodeBadges, OutlinePatch, PlacedItem
 from designer.outline.rows import RowRenderer, badges_html, render_rows
+from designer.picks import assignee_names
 from designer.selectors.comments import comment_counts
 from designer.selectors.trees import child_counts, path_to, sibling_index, subtree
 from processes_api.lint import Problem, lint_node, lint_tree, process_due_date
@@ -95,6 +96,7 @@ class Outline:
             can_edit=can_edit,
             comments=self.comments,
             comments_url=comments_url,
+            names=assignee_names(node for node, _ in self.tree.walk()),
         )
 
 
@@ -131,8 +133,10 @@ def outline_patch(
     process_due = process_due_date(draft)
     comments = comment_counts(draft)
 
-    def renderer(problems: Iterable[Problem]) -> RowRenderer:
-        return RowRenderer(problems, selected=selected, can_edit=can_edit, comments=comments, comments_url=comments_url)
+    def renderer(problems: Iterable[Problem], names: dict[str, str] | None = None) -> RowRenderer:
+        return RowRenderer(
+            problems, selected=selected, can_edit=can_edit, comments=comments, comments_url=comments_url, names=names
+        )
 
     placed = []
     for node in place:
@@ -143,7 +147,7 @@ def outline_patch(
             for problem in lint_node(member, child_count=len(tree.children(member)), process_due=process_due)
         ]
         path = path_to(node)
-        html = renderer(problems).rows(tree, root_level=len(path))
+        html = renderer(problems, assignee_names(tree.by_id.values())).rows(tree, root_level=len(path))
         placed.append(PlacedItem(parent=path[-1].key, index=sibling_index(node), html=html))
     sizes = child_counts(groups)
     headers = []

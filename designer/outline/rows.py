@@ -16,7 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 from processes_api import schema
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Mapping
     from uuid import UUID
 
     from designer.models import Node
@@ -69,8 +69,11 @@ class RowRenderer:
         can_edit: bool,
         comments: dict[UUID | None, int] | None = None,
         comments_url: str = "",
+        names: Mapping[str, str] | None = None,
     ) -> None:
         problems = list(problems)
+        # Assignees' display names by user id (designer.picks.assignee_names); ids it lacks show as ids.
+        self.names = names or {}
         self.errors = Counter(p.node_key for p in problems if p.is_error)
         self.warnings = Counter(p.node_key for p in problems if not p.is_error)
         self.selected = selected
@@ -137,7 +140,12 @@ class RowRenderer:
         meta = ""
         assignee = _principal(args.get("assigneeUser") or args.get("assignee"))
         if assignee:
-            meta = f'<span class="meta assignee" title="Assignee">{self._escape(assignee)}</span>'
+            name = self.names.get(assignee)
+            if name:
+                title = f"Assignee ({self._escape(assignee)})"
+                meta = f'<span class="meta assignee" title="{title}">{self._escape(name)}</span>'
+            else:
+                meta = f'<span class="meta assignee" title="Assignee">{self._escape(assignee)}</span>'
         due = args.get("dueDate")
         if isinstance(due, str) and due:
             meta += f'<span class="meta due" title="Due date">due {self._escape(due)}</span>'
@@ -189,7 +197,10 @@ def render_rows(
     comments: dict[UUID | None, int] | None = None,
     comments_url: str = "",
     root_level: int | None = None,
+    names: Mapping[str, str] | None = None,
 ) -> SafeString:
     """Return the rows of ``tree`` (see :meth:`RowRenderer.rows`); comment markers link to ``comments_url``."""
-    renderer = RowRenderer(problems, selected=selected, can_edit=can_edit, comments=comments, comments_url=comments_url)
+    renderer = RowRenderer(
+        problems, selected=selected, can_edit=can_edit, comments=comments, comments_url=comments_url, names=names
+    )
     return renderer.rows(tree, root_level=root_level)

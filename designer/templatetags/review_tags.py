@@ -57,6 +57,13 @@ def field_text(value: Any, name: str) -> str:
 
 
 @register.filter
+def named(text: str, names: Any) -> str:
+    """Return an id with the directory's name for it, "Ada Lovelace (userId1234)": ``{{ f.after_text|named:diff.names }}``."""
+    name = names.get(text) if isinstance(names, dict) and isinstance(text, str) else None
+    return f"{name} ({text})" if name else text
+
+
+@register.filter
 def parallel_mode(parallel: Any) -> str:
     """Return how a group's children run: "all at the same time" or "one after another"."""
     return schema.parallel_mode(bool(parallel))

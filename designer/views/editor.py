@@ -19,6 +19,7 @@ from designer.forms import DraftSettingsForm
 from designer.outline import build_outline
 from designer.panels import editor_problems
 from designer.permissions import Action, can, draft_for
+from designer.picks import directory_problems
 from designer.selectors.trees import draft_tree
 from designer.services.drafts import draft_update
 from designer.views.http import Request
@@ -121,7 +122,8 @@ def draft_status_view(request: Request, pk: int) -> HttpResponse:
     node's problem badges (a :class:`~designer.outline.BadgeSync`), after a new process due date.
     """
     draft = draft_for(request.user, pk, Action.VIEW)
-    outline = build_outline(draft_tree(draft=draft), reported=editor_problems(draft))
+    tree = draft_tree(draft=draft)
+    outline = build_outline(tree, reported=[*editor_problems(draft), *directory_problems(tree)])
     context = {
         "draft": draft,
         "outline": outline,

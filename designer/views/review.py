@@ -21,6 +21,7 @@ from designer.diff import Snapshot, diff_revisions, diff_snapshots, revision_sna
 from designer.errors import DraftError
 from designer.models import Comment, Draft, ReviewRequest
 from designer.permissions import RULES, Action
+from designer.picks import name_diff
 from designer.selectors.comments import comment_threads
 from designer.selectors.reviews import (
     FourEyes,
@@ -108,11 +109,11 @@ def _review_diff(
     accepted before it (see ``accepted_revision``); ``stale`` when the draft changed since the request."""
     if review_request is not None:
         base = accepted_revision(draft, eyes=eyes, before=review_request.revision.number)
-        diff = diff_revisions(base, review_request.revision)
+        diff = name_diff(diff_revisions(base, review_request.revision))
         return {"base": base, "diff": diff, "stale": review_request.revision.content_hash != current_hash}
     base = accepted_revision(draft, eyes=eyes)
     diff = diff_snapshots(revision_snapshot(base) if base else Snapshot({}, []), snapshot_of_tree(tree))
-    return {"base": base, "diff": diff, "stale": False}
+    return {"base": base, "diff": name_diff(diff), "stale": False}
 
 
 def _reviewer_candidates(draft: Draft, user: User) -> list[User]:

@@ -14,7 +14,7 @@ comment marker in the editor, or from ``?node=<key>``).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from designer.diff import TreeDiff
 
@@ -60,7 +60,7 @@ def diff_page(diff: TreeDiff, query: QueryDict, *, per_page: int | None = None, 
     pages = max(1, -(-total // per_page))
     number = min(page_number(query.get("changes")), pages)
     start, stop = (number - 1) * per_page, number * per_page
-    sliced: dict[str, list] = {}
+    sliced: dict[str, Any] = {}
     offset = 0
     for name in SECTIONS:
         changes = getattr(diff, name)

@@ -14,6 +14,7 @@ from designer.diff import TreeDiff, diff_revisions, revision_snapshot
 from designer.errors import DraftError
 from designer.models import Activity, Draft, Revision
 from designer.permissions import Action
+from designer.picks import name_diff
 from designer.selectors.activity import activity_list
 from designer.selectors.revisions import revision_list
 from designer.services.revisions import revision_restore, revision_save_point
@@ -89,7 +90,7 @@ def _paged(diff: TreeDiff, request: Request) -> dict[str, Any]:
     """The diff's shown page (``diff``) and the page's numbers and links (``changes``): a compare
     of two large revisions lists its changes 200 at a time, like the review page."""
     changes = diff_page(diff, request.GET)
-    return {"diff": changes.diff, "changes": changes}
+    return {"diff": name_diff(changes.diff), "changes": changes}
 
 
 @login_required

@@ -25,6 +25,7 @@ from designer.models import Activity, Draft, Node
 from designer.outline import Outline, build_outline, outline_patch
 from designer.panels import editor_panels, editor_problems
 from designer.permissions import Action, can
+from designer.picks import directory_problems, form_problems
 from designer.selectors.comments import comment_counts
 from designer.selectors.reviews import approval_status, publish_gate
 from designer.selectors.trees import child_counts, draft_tree, path_to, subtree_size
@@ -133,6 +134,7 @@ def inspector_context(draft: Draft, node: Node | None) -> dict[str, Any]:
     children = child_counts([node]).get(node.pk, 0) if node.is_group else 0
     problems = lint_node(node, child_count=children, process_due=process_due_date(draft))
     problems += [p for p in editor_problems(draft) if p.node_key == node.key]
+    problems += form_problems(form, node.key) if form is not None and not node.is_group else []
     note = getattr(getattr(form, "job_type", None), "note", "")
     return context | {
         "ancestors": path_to(node),
@@ -147,7 +149,8 @@ def inspector_context(draft: Draft, node: Node | None) -> dict[str, Any]:
 def workspace_context(request: Request, draft: Draft, *, selected: UUID | None = None, **extra: Any) -> dict[str, Any]:
     """Return the whole workspace's context; ``extra`` (forms, notice, error, focus) goes in last."""
     tree = draft_tree(draft=draft)
-    outline = build_outline(tree, comments=comment_counts(draft), reported=editor_problems(draft))
+    reported = [*editor_problems(draft), *directory_problems(tree)]
+    outline = build_outline(tree, comments=comment_counts(draft), reported=reported)
     node = tree.by_key.get(selected) if selected else None
     undo = request.session.get(undo_key(draft))
     can_edit = can(request.user, draft, Action.EDIT)

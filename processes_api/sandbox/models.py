@@ -21,3 +21,17 @@ class SandboxProcess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.process_id} {self.name}"
+
+
+class SandboxRun(models.Model):
+    """A run of a sandbox process; its job statuses follow from how long ago it started (``views.run_document``)."""
+
+    run_id = models.CharField(max_length=100, unique=True)
+    process = models.ForeignKey(SandboxProcess, on_delete=models.CASCADE, related_name="runs")
+    started = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.run_id

@@ -46,9 +46,10 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
-from processes_api import schema
+from processes_api import platform, schema
 from processes_api.payload import dumps
-from processes_api.sandbox.models import SandboxProcess
+from processes_api.sandbox import directory
+from processes_api.sandbox.models import SandboxProcess, SandboxRun
 from processes_api.walk import body_path, walk
 
 TOKEN_SALT = "processes_api.sandbox.token"
@@ -117,15 +118,24 @@ def token(request: HttpRequest) -> HttpResponse:
         and secrets.compare_digest(client_secret.encode(), expected_secret.encode())
     ):
         return _oauth_error(401, "unauthorized_client", "Unknown client id or wrong secret.")
-    access_token = signing.dumps({"client": client_id, "n": secrets.token_hex(8)}, salt=TOKEN_SALT)
+    scopes = _granted_scopes()
+    access_token = signing.dumps({"client": client_id, "n": secrets.token_hex(8), "scope": scopes}, salt=TOKEN_SALT)
     return JsonResponse(
         {
             "access_token": access_token,
             "expires_in": TOKEN_LIFETIME,
-            "scope": " ".join(schema.REQUIRED_SCOPES),
+            "scope": " ".join(scopes),
             "token_type": "Bearer",
         }
     )
+
+
+def _granted_scopes() -> list[str]:
+    """Return the scopes the sandbox grants: ``WORKIVA_SANDBOX_SCOPES`` (space-separated), else all it knows."""
+    configured = getattr(settings, "WORKIVA_SANDBOX_SCOPES", None)
+    if configured is not None:
+        return str(configured).split()
+    return [*schema.REQUIRED_SCOPES, platform.ORGANIZATION_SCOPE]
 
 
 def _basic_auth(request: HttpRequest) -> tuple[str, str] | None:
@@ -140,20 +150,23 @@ def _basic_auth(request: HttpRequest) -> tuple[str, str] | None:
     return client_id, client_secret
 
 
-def _refuse(request: HttpRequest) -> HttpResponse | None:
-    """Return the answer to a request without a valid version header or token, else None."""
+def _refuse(request: HttpRequest, *, version: str = schema.API_VERSION, scope: str = "") -> HttpResponse | None:
+    """Return the answer to a request without a valid token, ``version`` header or ``scope``, else None."""
     header = request.headers.get("Authorization", "")
     try:
-        signing.loads(header.removeprefix("Bearer "), salt=TOKEN_SALT, max_age=TOKEN_LIFETIME)
+        grant = signing.loads(header.removeprefix("Bearer "), salt=TOKEN_SALT, max_age=TOKEN_LIFETIME)
     except signing.BadSignature:
         return JsonResponse(schema.UNAUTHORIZED_BODY, status=401)
-    if request.headers.get(schema.VERSION_HEADER) != schema.API_VERSION:
+    if request.headers.get(schema.VERSION_HEADER) != version:
         return _error(
             400,
             "invalidVersion",
-            f"This sandbox only speaks {schema.VERSION_HEADER}: {schema.API_VERSION}.",
+            f"This endpoint of the sandbox speaks {schema.VERSION_HEADER}: {version}.",
             target=schema.VERSION_HEADER,
         )
+    granted = grant.get("scope") if isinstance(grant, dict) else None
+    if scope and isinstance(granted, list) and scope not in granted:
+        return _error(403, "forbidden", f"The API grant lacks the {scope} scope.")
     return None
 
 
@@ -436,3 +449,179 @@ def process_page(request: HttpRequest, process_id: str) -> HttpResponse:
     """A human-readable page for a sandbox process (the link the publish result shows), for signed-in users."""
     row = get_object_or_404(SandboxProcess, process_id=process_id)
     return render(request, "sandbox/process.html", {"row": row, "document": dumps(_public(row.document))})
+
+
+# --- the platform API (users, files, sections) ----------------------------------------------------
+
+_KIND_FILTER = re.compile(r"^kind eq '([A-Za-z]+)'$")
+
+
+def _platform(request: HttpRequest, scope: str) -> HttpResponse | None:
+    """Refuse what the platform endpoints refuse (token, version, scope, method), apply faults."""
+    refused = _refuse(request, version=platform.PLATFORM_VERSION, scope=scope)
+    if refused is not None:
+        return refused
+    if request.method != "GET":
+        return _error(405, "methodNotAllowed", "Use GET.")
+    return _apply_fault(request, _fault(request))
+
+
+def _paged(request: HttpRequest, items: list[Any] | tuple[Any, ...]) -> HttpResponse:
+    """Answer one page of ``items`` (``$maxpagesize`` default 100, ``$next`` an offset) with ``@nextLink``."""
+    size_text = request.GET.get(schema.LIST_PAGE_SIZE_PARAM) or "100"
+    start_text = request.GET.get(schema.LIST_NEXT_PARAM) or "0"
+    if not _NUMBER.fullmatch(size_text) or not _NUMBER.fullmatch(start_text):
+        return _error(400, "invalidRequest", "$maxpagesize and $next must be whole numbers from 0.")
+    size, start = int(size_text), int(start_text)
+    if not 1 <= size <= schema.MAX_PAGE_SIZE:
+        return _error(400, "invalidRequest", "$maxpagesize must be 1–1000.", target=schema.LIST_PAGE_SIZE_PARAM)
+    body: dict[str, Any] = {"data": list(items[start : start + size])}
+    if start + size < len(items):
+        params = request.GET.copy()
+        params[schema.LIST_NEXT_PARAM] = str(start + size)
+        body[schema.LIST_NEXT_LINK] = request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+    return JsonResponse(body)
+
+
+@sandbox_endpoint
+def users(request: HttpRequest, organization_id: str) -> HttpResponse:
+    """``GET /organizations/{id}/users``: the seeded users, active and suspended (scope organization:read)."""
+    if (refused := _platform(request, platform.ORGANIZATION_SCOPE)) is not None:
+        return refused
+    if organization_id != directory.ORGANIZATION_ID:
+        return _error(404, "notFound", f"There is no organization {organization_id}.", target="organizationId")
+    return _paged(request, directory.users())
+
+
+@sandbox_endpoint
+def files(request: HttpRequest) -> HttpResponse:
+    """``GET /files`` with ``$filter`` terms ``kind eq '…'`` and ``name contains '…'`` joined by ``and``."""
+    if (refused := _platform(request, platform.FILE_READ_SCOPE)) is not None:
+        return refused
+    items = list(directory.files())
+    query = request.GET.get(schema.LIST_FILTER_PARAM, "")
+    for term in (t.strip() for t in query.split(" and ") if t.strip()):
+        kind, name = _KIND_FILTER.match(term), _FILTER.match(term)
+        if kind:
+            items = [f for f in items if f["kind"] == kind.group(1)]
+        elif name:
+            needle = name.group(1).replace("''", "'").lower()
+            items = [f for f in items if needle in f["name"].lower()]
+        else:
+            message = "Only kind eq '…' and name contains '…' are supported here."
+            return _error(400, "invalidFilter", message, target=schema.LIST_FILTER_PARAM)
+    return _paged(request, items)
+
+
+@sandbox_endpoint
+def sections(request: HttpRequest, file_id: str) -> HttpResponse:
+    """``GET /documents/{id}/sections``."""
+    return _sections(request, file_id, platform.DOCUMENT)
+
+
+@sandbox_endpoint
+def sheets(request: HttpRequest, file_id: str) -> HttpResponse:
+    """``GET /spreadsheets/{id}/sheets``."""
+    return _sections(request, file_id, platform.SPREADSHEET)
+
+
+def _sections(request: HttpRequest, file_id: str, kind: str) -> HttpResponse:
+    if (refused := _platform(request, platform.FILE_READ_SCOPE)) is not None:
+        return refused
+    if directory.file(file_id, kind) is None:
+        return _error(404, "notFound", f"There is no {kind.lower()} {file_id}.", target="id")
+    return _paged(request, directory.sections(file_id, kind))
+
+
+# --- runs -----------------------------------------------------------------------------------------
+
+
+@sandbox_endpoint
+def process_run_start(request: HttpRequest, process_id: str) -> HttpResponse:
+    """``POST /processes/{id}/run``: 201 + the new ProcessRun, every job waiting or just sent."""
+    refused = _refuse(request)
+    if refused is not None:
+        return refused
+    if request.method != "POST":
+        return _error(405, "methodNotAllowed", "Use POST.")
+    row = SandboxProcess.objects.filter(process_id=process_id, trashed=False).first()
+    if row is None:
+        return _error(404, "notFound", f"There is no process {process_id}.", target="processId")
+    if (faulted := _apply_fault(request, _fault(request, row.name))) is not None:
+        return faulted
+    run = SandboxRun.objects.create(run_id=_new_id("run"), process=row)
+    return JsonResponse(run_document(run), status=schema.CREATED_STATUS)
+
+
+@sandbox_endpoint
+def process_run(request: HttpRequest, run_id: str) -> HttpResponse:
+    """``GET /processRuns/{id}``: the run, its statuses advanced by the time since it started."""
+    refused = _refuse(request)
+    if refused is not None:
+        return refused
+    if request.method != "GET":
+        return _error(405, "methodNotAllowed", "Use GET.")
+    run = SandboxRun.objects.select_related("process").filter(run_id=run_id).first()
+    if run is None:
+        return _error(404, "notFound", f"There is no process run {run_id}.", target="processRunId")
+    return JsonResponse(run_document(run))
+
+
+def run_document(run: SandboxRun, *, now: float | None = None) -> dict[str, Any]:
+    """Return the ProcessRun as the sandbox answers it.
+
+    Each job takes ``WORKIVA_SANDBOX_RUN_STEP`` seconds (default 4) once its turn comes (sent), one
+    more with an approver (approval), then it is complete; a sequential group runs its children one
+    after another, a parallel one all at once. The shape is the sandbox's reading of the docs
+    (``processes_api/runs.py``), not a published schema.
+    """
+    step = float(getattr(settings, "WORKIVA_SANDBOX_RUN_STEP", 4))
+    elapsed = (now if now is not None else time.time()) - run.started.timestamp()
+    counts: dict[str, int] = {}
+
+    def job_run(job: dict[str, Any], start: float) -> tuple[dict[str, Any], float]:
+        args = job.get("_arguments") or {}
+        jt = schema.job_type(str(args.get("type")))
+        values = args.get(jt.args_key, {}) if jt else {}
+        approver = bool(values.get("approverUser") or values.get("approver"))
+        end = start + step * (2 if approver else 1)
+        if elapsed < start:
+            status = "waiting"
+        elif elapsed >= end:
+            status = "complete"
+        else:
+            status = "approval" if approver and elapsed >= start + step else "sent"
+        counts[status] = counts.get(status, 0) + 1
+        name = values.get("title") if isinstance(values, dict) else None
+        return {"id": f"jobrun-{job['id']}", "jobId": job["id"], "name": name or job["id"], "status": status}, end
+
+    def group_run(group: dict[str, Any], start: float) -> tuple[dict[str, Any], float]:
+        children, end = [], start
+        for wrapper in group.get("children") or []:
+            child_start = start if group.get("parallel") else end
+            if wrapper.get("type") == "group":
+                body, child_end = group_run(wrapper["group"], child_start)
+                children.append({"type": "groupRun", "groupRun": body})
+            else:
+                body, child_end = job_run(wrapper["job"], child_start)
+                children.append({"type": "jobRun", "jobRun": body})
+            end = max(end, child_end)
+        status = "complete" if elapsed >= end else ("waiting" if elapsed < start else "sent")
+        body = {
+            "id": f"grouprun-{group['id']}",
+            "groupId": group["id"],
+            "name": group.get("name", ""),
+            "status": status,
+        }
+        return body | {"parallel": bool(group.get("parallel")), "children": children}, end
+
+    root, _ = group_run(run.process.document["root"], 0.0)
+    return {
+        "id": run.run_id,
+        "processId": run.process.process_id,
+        "status": root["status"],
+        "revision": int(max(elapsed, 0) // step) + 1,
+        "eligibleToStart": False,
+        "statusCounts": counts,
+        "root": root,
+    }

@@ -354,7 +354,8 @@ def test_selected_node_opens_its_inspector_form(owner_client, draft):
     assert 'name="node-title"' in content
     assert 'type="date" name="node-dueDate"' in content
     assert 'value="2026-03-01"' in content
-    assert "A Workiva user id" in content
+    assert "Type a name, e-mail or Workiva user id." in content
+    assert 'data-picker="user"' in content
 
 
 def test_node_detail_answers_the_inspector_fragment(owner_client, draft):

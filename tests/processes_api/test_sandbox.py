@@ -54,7 +54,7 @@ def test_token_by_basic_auth(client):
     assert response.status_code == 200
     assert body["token_type"] == "Bearer"
     assert body["expires_in"] == 599
-    assert body["scope"] == "file:read file:write"
+    assert body["scope"] == "file:read file:write organization:read"
 
 
 def test_token_by_form_fields(client):

@@ -1,0 +1,1 @@
+"""The directory: a cache of the Workiva organization's people and files, for pickers and checks."""

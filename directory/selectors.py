@@ -1,0 +1,144 @@
+"""Reading the directory: search by name, e-mail, username or id; names for ids; the last sync.
+
+A search splits what was typed into words (as the terms were split); every word must be the start
+of some term of the entry. The longest word is looked up as an index range on the term table; the
+others narrow those candidates. Active users come before suspended ones, then by name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+
+from directory.models import DirectoryFile, DirectorySection, DirectorySync, DirectoryUser, FileTerm, UserTerm
+from directory.services import MAX_TERM, terms_of
+
+RESULTS = 20
+_TOP = "\U0010ffff"  # above every character: [word, word + _TOP) holds exactly the terms starting with word
+
+
+def _words(query: str) -> list[str]:
+    return sorted(terms_of(query), key=len, reverse=True)[:5]
+
+
+def _prefix(word: str) -> dict[str, str]:
+    word = word[:MAX_TERM]
+    # The range is what the index answers; startswith keeps it exact under a non-C collation
+    # (PostgreSQL's en_US sorts some other strings into the range).
+    return {"term__gte": word, "term__lt": word + _TOP, "term__startswith": word}
+
+
+def _matching(rows: QuerySet[Any], term_model: Any, fk: str, query: str) -> QuerySet[Any]:
+    words = _words(query)
+    if not words:
+        return rows.none()
+    first, *others = words
+    rows = rows.filter(pk__in=term_model.objects.filter(**_prefix(first)).values(fk))
+    for word in others:
+        rows = rows.filter(Exists(term_model.objects.filter(**{fk: OuterRef("pk")}, **_prefix(word))))
+    return rows
+
+
+def users_search(query: str, *, limit: int = RESULTS) -> list[DirectoryUser]:
+    """Return up to ``limit`` users whose name, e-mail, username or id words start with what was typed."""
+    rows = _matching(DirectoryUser.objects.all(), UserTerm, "user", query)
+    return list(rows.order_by("suspended", "display_name", "workiva_id")[:limit])
+
+
+def files_search(query: str, *, kind: str | None = None, limit: int = RESULTS) -> list[DirectoryFile]:
+    """Return up to ``limit`` files (of ``kind`` when given) whose name or id words start with what was typed.
+
+    An empty query lists the first files by name (there are far fewer files than people).
+    """
+    rows = DirectoryFile.objects.all()
+    if kind:
+        rows = rows.filter(kind=kind)
+    if query.strip():
+        rows = _matching(rows, FileTerm, "file", query)
+    return list(rows.order_by("name", "workiva_id")[:limit])
+
+
+def sections_search(sections: Iterable[DirectorySection], query: str) -> list[DirectorySection]:
+    """Return the sections whose name or id contains every word typed (a file has few)."""
+    words = terms_of(query)
+    return [s for s in sections if all(w in f"{s.name} {s.workiva_id}".casefold() for w in words)]
+
+
+@dataclass(frozen=True, slots=True)
+class Known:
+    """What the directory says about one id: its name, and whether it is a suspended user."""
+
+    id: str
+    label: str
+    detail: str = ""
+    suspended: bool = False
+
+
+def users_by_id(ids: Iterable[str]) -> dict[str, Known]:
+    """Return what the directory knows of each user id in ``ids`` (ids it does not know are left out)."""
+    wanted = {i for i in ids if i}
+    if not wanted:
+        return {}
+    rows = DirectoryUser.objects.filter(workiva_id__in=wanted).only("workiva_id", "display_name", "email", "suspended")
+    return {u.workiva_id: Known(u.workiva_id, u.display_name, u.email, u.suspended) for u in rows}
+
+
+def lookup(kind: str, ids: Iterable[str]) -> tuple[dict[str, Known], bool]:
+    """Return what the directory knows of ``ids`` (users for ``kind`` "user", else files or sections)
+    and whether it holds any entry of that kind at all, in one query."""
+    wanted = {i for i in ids if i}
+    model: Any = DirectoryUser if kind == "user" else DirectoryFile
+    first = Subquery(model.objects.order_by("pk").values("pk")[:1])
+    if kind == "section":
+        found = sections_by_id(wanted)
+        return found, bool(found) or files_filled()
+    rows = list(model.objects.filter(Q(workiva_id__in=wanted) | Q(pk=first)))
+    known = {
+        row.workiva_id: Known(row.workiva_id, row.display_name, row.email, row.suspended)
+        if kind == "user"
+        else Known(row.workiva_id, row.name, row.kind)
+        for row in rows
+        if row.workiva_id in wanted
+    }
+    return known, bool(rows)
+
+
+def files_by_id(ids: Iterable[str]) -> dict[str, Known]:
+    wanted = {i for i in ids if i}
+    if not wanted:
+        return {}
+    rows = DirectoryFile.objects.filter(workiva_id__in=wanted).only("workiva_id", "name", "kind")
+    return {f.workiva_id: Known(f.workiva_id, f.name, f.kind) for f in rows}
+
+
+def sections_by_id(ids: Iterable[str]) -> dict[str, Known]:
+    wanted = {i for i in ids if i}
+    if not wanted:
+        return {}
+    rows = DirectorySection.objects.filter(workiva_id__in=wanted).select_related("file")
+    return {s.workiva_id: Known(s.workiva_id, s.name, s.file.name) for s in rows}
+
+
+def last_sync() -> DirectorySync | None:
+    return DirectorySync.objects.select_related("by").first()
+
+
+def users_filled() -> bool:
+    """Return True once a sync has listed users: only then is an unknown user id worth a warning."""
+    return DirectoryUser.objects.exists()
+
+
+def files_filled() -> bool:
+    return DirectoryFile.objects.exists()
+
+
+def counts() -> dict[str, int]:
+    return {
+        "users": DirectoryUser.objects.count(),
+        "suspended": DirectoryUser.objects.filter(suspended=True).count(),
+        "documents": DirectoryFile.objects.filter(kind=DirectoryFile.Kind.DOCUMENT).count(),
+        "spreadsheets": DirectoryFile.objects.filter(kind=DirectoryFile.Kind.SPREADSHEET).count(),
+    }
