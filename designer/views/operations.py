@@ -52,7 +52,7 @@ def _revert(request: Request, pk: int, service: Callable[..., Operation], verb: 
 
 
 def operation_response(
-    request: Request, draft: Draft, op: Operation, *, selected: UUID | None, notice: str
+    request: Request, draft: Draft, op: Operation, *, selected: UUID | None, notice: str, inspector: bool = True
 ) -> HttpResponse:
     """Answer an accepted operation with the patch of what it changed (or the whole workspace).
 
@@ -61,10 +61,12 @@ def operation_response(
     """
     after = op.after.get("nodes", {})
     changed = {k for k, record in after.items() if record is not None}
-    lists = {k for k, v in op.after.get("children", {}).items() if v is not None}
+    # Groups whose items changed, but not groups made by the operation (placed whole with their items).
+    lists = {k for k, v in op.after.get("children", {}).items() if v is not None and k not in changed}
     top = [k for k in changed if after[k]["parent"] not in changed]
+    moved = [k for k in top if op.before.get("nodes", {}).get(k) is not None]
     root_changed = any(after[k]["parent"] is None for k in changed) or op.settings
-    if root_changed or len(top) > PATCH_LIMIT or (len(top) > 1 and lists):
+    if root_changed or len(top) > PATCH_LIMIT or (len(top) > 1 and lists and moved):
         return workspace_response(request, draft, selected=_still_there(draft, selected), notice=notice)
     place = list(
         Node.objects.filter(draft=draft, key__in=top).select_related("parent").order_by("parent_id", "position")
@@ -86,6 +88,7 @@ def operation_response(
         removed=[UUID(k) for k in op.removed],
         selected=keep,
         notice=notice,
+        inspector=inspector,
     )
 
 
