@@ -29,7 +29,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypedDict
 from uuid import UUID
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 
 from designer.errors import OperationConflict, TreeError
@@ -133,6 +133,28 @@ def _differences(current: State, expected: State) -> tuple[set[str], set[str]]:
     keys |= {k for k, v in expected.get("children", {}).items() if current.get("children", {}).get(k) != v}
     names = {k for k, v in expected.get("settings", {}).items() if current.get("settings", {}).get(k) != v}
     return keys, names
+
+
+def rows_update(nodes: list[Node], fields: Iterable[str]) -> None:
+    """Write ``fields`` of ``nodes`` (saved rows), one prepared UPDATE run for all of them.
+
+    What ``bulk_update`` does, without its CASE expression per row: building that costs about a
+    second of Python for 3,000 rows, while the driver's ``executemany`` runs the one statement for
+    each row in C (and pipelines on PostgreSQL).
+    """
+    names = list(fields)
+    if not nodes or not names:
+        return
+    model_fields = [Node._meta.get_field(name) for name in names]
+    quote = connection.ops.quote_name
+    columns = ", ".join(f"{quote(f.column)} = %s" for f in model_fields)  # type: ignore[union-attr]
+    sql = f"UPDATE {quote(Node._meta.db_table)} SET {columns} WHERE {quote('id')} = %s"  # noqa: S608 - names only
+    params = [
+        [f.get_db_prep_save(getattr(node, f.attname), connection) for f in model_fields] + [node.pk]  # type: ignore[union-attr]
+        for node in nodes
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
 
 
 # --- recording ------------------------------------------------------------------------------------
@@ -367,18 +389,22 @@ def _update(
         str(n.key): n for chunk in _chunks(list(records)) for n in Node.objects.filter(draft=draft, key__in=chunk)
     }
     moved: list[str] = []
+    fields: set[str] = set()
     for key, record in records.items():
         node = by_key[key]
-        for a in attrs:
-            if a in record:
-                setattr(node, a, record[a])
         old = now[key]
+        for a in attrs:
+            if a in record and (old is None or old.get(a) != record[a]):
+                setattr(node, a, record[a])
+                fields.add(a)
         if old is not None and old["parent"] != record["parent"]:
             if record["parent"] is not None and record["parent"] not in id_by_key:
                 raise OperationConflict("the group it was in has been deleted since.")
             node.parent_id = id_by_key[record["parent"]] if record["parent"] is not None else None
             moved.append(key)
-    Node.objects.bulk_update(list(by_key.values()), [*attrs, "parent"], batch_size=500)
+            fields.add("parent")
+    if fields:  # only the columns that change: a bulk edit undone rewrites one column, not nine
+        rows_update(list(by_key.values()), sorted(fields))
     _check_placement(draft, moved)
 
 
@@ -414,7 +440,7 @@ def _order(draft: Draft, lists: Mapping[str, list[str]]) -> None:
                 if node.position != order[str(node.key)]:
                     node.position = order[str(node.key)]
                     changed.append(node)
-    Node.objects.bulk_update(changed, ["position"], batch_size=500)
+    rows_update(changed, ["position"])
 
 
 # --- undo and redo ---------------------------------------------------------------------------------
