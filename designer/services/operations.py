@@ -29,7 +29,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypedDict
 from uuid import UUID
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import Q
 
 from designer.errors import OperationConflict, TreeError
@@ -145,13 +145,12 @@ def rows_update(nodes: list[Node], fields: Iterable[str]) -> None:
     names = list(fields)
     if not nodes or not names:
         return
-    model_fields = [Node._meta.get_field(name) for name in names]
+    model_fields = [field for name in names if isinstance(field := Node._meta.get_field(name), models.Field)]
     quote = connection.ops.quote_name
-    columns = ", ".join(f"{quote(f.column)} = %s" for f in model_fields)  # type: ignore[union-attr]
+    columns = ", ".join(f"{quote(str(f.column))} = %s" for f in model_fields)
     sql = f"UPDATE {quote(Node._meta.db_table)} SET {columns} WHERE {quote('id')} = %s"  # noqa: S608 - names only
     params = [
-        [f.get_db_prep_save(getattr(node, f.attname), connection) for f in model_fields] + [node.pk]  # type: ignore[union-attr]
-        for node in nodes
+        [f.get_db_prep_save(getattr(node, f.attname), connection) for f in model_fields] + [node.pk] for node in nodes
     ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
