@@ -335,3 +335,19 @@ def test_a_refused_edit_records_nothing(draft, me):
             actor=me,
         )
     assert Operation.objects.count() == count
+
+
+def test_a_revision_restore_is_undone_like_any_edit(draft, me):
+    from designer.models import Revision
+    from designer.services.revisions import revision_restore, revision_save_point
+
+    first = revision_save_point(draft=draft, actor=me)
+    EDITS["move across groups"](draft, me)
+    draft.refresh_from_db()
+    EDITS["settings"](draft, me)
+    changed = state(draft)
+    draft.refresh_from_db()
+    revision_restore(draft=draft, actor=me, version=draft.version, revision=Revision.objects.get(pk=first.pk))
+    assert state(draft) != changed
+    undo(draft, me)
+    assert state(draft) == changed
