@@ -63,10 +63,14 @@ def operation_response(
     changed = {k for k, record in after.items() if record is not None}
     # Groups whose items changed, but not groups made by the operation (placed whole with their items).
     lists = {k for k, v in op.after.get("children", {}).items() if v is not None and k not in changed}
-    top = [k for k in changed if after[k]["parent"] not in changed]
-    moved = [k for k in top if op.before.get("nodes", {}).get(k) is not None]
+    top = {k for k in changed if after[k]["parent"] not in changed}
+    # Items that only changed places among the same siblings (a reorder, or its undo): their record
+    # is the same, so only their group's list says they moved.
+    for key in lists:
+        top |= reordered(op.before.get("children", {}).get(key) or [], op.after["children"][key])
+    moving = [k for k in top if op.before.get("nodes", {}).get(k, True) is not None]
     root_changed = any(after[k]["parent"] is None for k in changed) or op.settings
-    if root_changed or len(top) > PATCH_LIMIT or (len(top) > 1 and lists and moved):
+    if root_changed or len(top) > PATCH_LIMIT or (len(top) > 1 and lists and moving):
         return workspace_response(request, draft, selected=_still_there(draft, selected), notice=notice)
     place = list(
         Node.objects.filter(draft=draft, key__in=top).select_related("parent").order_by("parent_id", "position")
@@ -90,6 +94,36 @@ def operation_response(
         notice=notice,
         inspector=inspector,
     )
+
+
+def reordered(before: list[str], after: list[str]) -> set[str]:
+    """Return the fewest items of ``after`` that moved relative to the others since ``before``
+    (those outside a longest run that kept its order); items added or removed do not count."""
+    old_index = {key: i for i, key in enumerate(before)}
+    common = [key for key in after if key in old_index]
+    # Longest increasing subsequence of the old indices, in the new order (patience sorting).
+    tails: list[int] = []  # positions in ``common``
+    previous: list[int] = [-1] * len(common)
+    for i, key in enumerate(common):
+        value = old_index[key]
+        low, high = 0, len(tails)
+        while low < high:
+            mid = (low + high) // 2
+            if old_index[common[tails[mid]]] < value:
+                low = mid + 1
+            else:
+                high = mid
+        previous[i] = tails[low - 1] if low else -1
+        if low == len(tails):
+            tails.append(i)
+        else:
+            tails[low] = i
+    kept: set[str] = set()
+    i = tails[-1] if tails else -1
+    while i >= 0:
+        kept.add(common[i])
+        i = previous[i]
+    return set(common) - kept
 
 
 def _still_there(draft: Draft, key: UUID | None) -> UUID | None:
