@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from designer.errors import DraftError
 from designer.models import Draft, Node, Operation
 from designer.permissions import Action, draft_for
-from designer.services.operations import operation_redo, operation_undo
+from designer.services.operations import operation_redo, operation_undo, reordered
 from designer.views.http import Request
 from designer.views.workspace import patch_response, refused_response, selected_of, version_of, workspace_response
 
@@ -94,36 +94,6 @@ def operation_response(
         notice=notice,
         inspector=inspector,
     )
-
-
-def reordered(before: list[str], after: list[str]) -> set[str]:
-    """Return the fewest items of ``after`` that moved relative to the others since ``before``
-    (those outside a longest run that kept its order); items added or removed do not count."""
-    old_index = {key: i for i, key in enumerate(before)}
-    common = [key for key in after if key in old_index]
-    # Longest increasing subsequence of the old indices, in the new order (patience sorting).
-    tails: list[int] = []  # positions in ``common``
-    previous: list[int] = [-1] * len(common)
-    for i, key in enumerate(common):
-        value = old_index[key]
-        low, high = 0, len(tails)
-        while low < high:
-            mid = (low + high) // 2
-            if old_index[common[tails[mid]]] < value:
-                low = mid + 1
-            else:
-                high = mid
-        previous[i] = tails[low - 1] if low else -1
-        if low == len(tails):
-            tails.append(i)
-        else:
-            tails[low] = i
-    kept: set[str] = set()
-    i = tails[-1] if tails else -1
-    while i >= 0:
-        kept.add(common[i])
-        i = previous[i]
-    return set(common) - kept
 
 
 def _still_there(draft: Draft, key: UUID | None) -> UUID | None:

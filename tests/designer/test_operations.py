@@ -368,3 +368,14 @@ def test_a_refused_undo_leaves_the_list_so_the_next_undo_goes_on(draft, me):
     assert undone.reverts.summary == "edit of “Review”"
     assert by_label(draft, "Review").name == "Review"
     assert by_label(draft, "B")  # bob's edit stays
+
+
+def test_a_reorder_and_its_undo_say_which_item_moved(draft, me):
+    ar = by_label(draft, "Reconcile AR")
+    EDITS["move within group"](draft, me)
+    moved = Operation.objects.get(draft=draft, version_after=draft.version)
+    undone = undo(draft, me)
+    assert moved.fields == {str(ar.key): ["position"]}
+    assert len(undone.fields) == 1
+    assert next(iter(undone.fields.values())) == ["position"]
+    assert str(by_label(draft, "Prepare").key) in undone.keys
