@@ -379,3 +379,24 @@ def test_a_reorder_and_its_undo_say_which_item_moved(draft, me):
     assert len(undone.fields) == 1
     assert next(iter(undone.fields.values())) == ["position"]
     assert str(by_label(draft, "Prepare").key) in undone.keys
+
+
+def test_pruning_old_operations_ends_undo_and_changes_since_there(draft, me):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    start = draft.version
+    EDITS["edit job"](draft, me)
+    Operation.objects.filter(draft=draft).update(created=timezone.now() - timedelta(days=100))
+    EDITS["edit group"](draft, me)
+
+    call_command("prune_operations", "--days", "90")
+
+    assert Operation.objects.filter(draft=draft).count() == 1
+    assert changes_since(draft, start) is None
+    assert changes_since(draft, draft.version - 1) is not None
+    undo(draft, me)
+    with pytest.raises(TreeError, match="nothing of yours to undo"):
+        undo(draft, me)
