@@ -31,6 +31,7 @@ from designer.services.nodes import (
     node_restore,
     node_update,
 )
+from designer.services.selection import nodes_restore
 from designer.views.http import Request
 from designer.views.workspace import (
     is_autosave,
@@ -216,7 +217,10 @@ def undo_delete_view(request: Request, pk: int) -> HttpResponse:
     if not undo:
         return workspace_response(request, draft, status=422, error="There is no deletion to undo.")
     try:
-        node = node_restore(draft=draft, version=version_of(request), snapshot=undo["snapshot"])
+        if "snapshots" in undo:  # a deletion of several selected items (designer.services.selection)
+            nodes = nodes_restore(draft=draft, version=version_of(request), snapshots=undo["snapshots"])
+        else:
+            nodes = [node_restore(draft=draft, version=version_of(request), snapshot=undo["snapshot"])]
     except DraftConflict as exc:
         return refused_response(request, draft, exc, None)
     except (DraftError, KeyError, ValueError) as exc:
@@ -224,5 +228,6 @@ def undo_delete_view(request: Request, pk: int) -> HttpResponse:
         message = str(exc) if isinstance(exc, DraftError) else "That deletion can no longer be undone."
         return workspace_response(request, draft, status=422, error=message)
     del request.session[undo_key(draft)]
-    notice = f"Restored “{node.label}”."
-    return patch_response(request, draft, place=[node], groups=[parent_of(node)], selected=node.key, notice=notice)
+    notice = f"Restored “{undo['label']}”."
+    parents = list({parent_of(node).pk: parent_of(node) for node in nodes}.values())
+    return patch_response(request, draft, place=nodes, groups=parents, selected=nodes[0].key, notice=notice)
