@@ -6,7 +6,7 @@ relative order; a node inside another selected group goes with that group (it is
 itself). Like :mod:`designer.services.nodes`, every service is keyword-only, takes the draft
 ``version`` the change was based on and refuses a stale one with :class:`DraftConflict`.
 
-The whole tree is loaded once (one query) and the new order worked out in memory: the positions
+The tree is loaded once (one query: for a move only keys, kinds and places) and the new order worked out in memory: the positions
 of the groups touched are rewritten densely (``0..n-1``) in one ``bulk_update``.
 """
 
@@ -155,7 +155,7 @@ def nodes_move(
     ``indent``, ``outdent``: see :func:`_target_of`).
     """
     draft_lock(draft, version)
-    tree = draft_tree(draft=draft)
+    tree = _shape(draft)
     moving = _selected(tree, keys)
     if direction:
         if direction not in DIRECTIONS:
@@ -218,6 +218,21 @@ def nodes_delete(*, draft: Draft, version: int, keys: Sequence[UUID | str]) -> l
         Node.objects.filter(pk__in=ids[start : start + 500]).delete()
     _renumber({pid: [c for c in tree.children(p) if c.id not in doomed_ids] for pid, p in parents.items()})
     return snapshots
+
+
+def _shape(draft: Draft) -> Tree:
+    """Return ``draft``'s tree with only what a move reads (keys, kinds, places), in one query: no
+    JSON decoded. A label (an error message) loads its node's name and arguments when asked."""
+    nodes = list(Node.objects.filter(draft=draft).only("id", "key", "draft_id", "parent_id", "position", "kind"))
+    root = next((n for n in nodes if n.parent_id is None), None)
+    if root is None:
+        raise Node.DoesNotExist(f"Draft {draft.pk} has no root group.")
+    children_of: dict[int, list[Node]] = {}
+    for node in sorted(nodes, key=lambda n: (n.position, n.id)):
+        node.draft = draft
+        if node.parent_id is not None:
+            children_of.setdefault(node.parent_id, []).append(node)
+    return Tree(draft=draft, root=root, by_id={n.id: n for n in nodes}, children_of=children_of)
 
 
 def _subtree_of(tree: Tree, node: Node) -> Tree:

@@ -32,9 +32,10 @@ from designer.views.workspace import (
 )
 from processes_api import schema
 
-# Above this many moved items the answer is the whole workspace: a patch renders each item's
-# subtree with a few queries of its own, the workspace renders everything from one.
-MAX_PATCHED = 200
+# Above this many moved or deleted items the answer is the whole workspace: a patch renders each
+# item's subtree with a few queries of its own (≈ 3 ms an item at 3,000 jobs), the workspace renders
+# the whole outline from one (≈ 0.1 s at 3,000 jobs; bench/search.py).
+MAX_PATCHED = 25
 
 
 def _plural(count: int, word: str = "item") -> str:

@@ -20,8 +20,9 @@
   var loading = null;
   var hits = [];           // matched keys, document order
   var current = -1;        // index into hits of the match stepped to, or -1
-  var marked = [];         // rows with search-hit
-  var hidden = [];         // rows with search-out
+  var marked = new Set();  // keys of the rows with search-hit
+  var currentRow = null;   // the row with search-current
+  var filtering = false;   // rows may have search-out
   var opened = false;      // groups were opened to show matches in "only matches"
   var stats = { lastMs: 0, maxMs: 0, runs: 0 };
 
@@ -44,9 +45,11 @@
         loadedFor = asked;
         loading = null;
         run();
+        if (pendingStep) { var direction = pendingStep; pendingStep = 0; step(direction); }
       }, function () {
         loading = null;
-        setCount("The search could not load the outline; try again.");
+        setCount("Search failed");
+        $("search-count").title = "The search could not load the outline; type again to retry.";
       });
     return loading;
   }
@@ -105,7 +108,8 @@
       var el = $(id);
       return el.type === "checkbox" ? el.checked : el.value;
     }).length;
-    $("filter-count").textContent = filters ? " (" + filters + ")" : "";
+    var label = filters ? " (" + filters + ")" : "";
+    if ($("filter-count").textContent !== label) $("filter-count").textContent = label;
   }
 
   function run() {
@@ -118,14 +122,24 @@
     }
     var was = current >= 0 ? hits[current] : null;
     hits = matches(c);
+    var t1 = performance.now();
     current = was ? hits.indexOf(was) : -1;
     var wanted = new Set(hits);
-    marked.forEach(function (li) { if (!wanted.has(li.dataset.key) || !li.isConnected) li.classList.remove("search-hit", "search-current"); });
-    marked = hits.map(function (key) { var li = itemOf(key); li.classList.add("search-hit"); return li; });
+    // Only the rows whose state changed are touched (each class change costs a style recalculation).
+    marked.forEach(function (key) {
+      var li = !wanted.has(key) && itemOf(key);
+      if (li) li.classList.remove("search-hit");
+    });
+    hits.forEach(function (key) { if (!marked.has(key)) itemOf(key).classList.add("search-hit"); });
+    marked = wanted;
     markCurrent();
+    var t2 = performance.now();
     filter(c.only ? wanted : null);
-    highlight(c.terms);
+    var t3 = performance.now();
+    highlightSoon(c.terms);
+    var t4 = performance.now();
     showCount();
+    stats.phases = { match: t1 - started, mark: t2 - t1, filter: t3 - t2, highlight: t4 - t3 };
     stats.lastMs = performance.now() - started;
     stats.maxMs = Math.max(stats.maxMs, stats.lastMs);
     stats.runs += 1;
@@ -134,21 +148,31 @@
   function reset() {
     hits = [];
     current = -1;
-    marked.forEach(function (li) { li.classList.remove("search-hit", "search-current"); });
-    marked = [];
+    forget();
     filter(null);
-    highlight([]);
+    highlightSoon([]);
     showCount();
+  }
+
+  // Take every mark off (rows were replaced, or the search emptied).
+  function forget() {
+    document.querySelectorAll("#outline-form .search-hit, #outline-form .search-current").forEach(function (li) {
+      li.classList.remove("search-hit", "search-current");
+    });
+    marked = new Set();
+    currentRow = null;
   }
 
   // "Show only matches": hide every row that is neither a match nor a group holding one.
   function filter(wanted) {
     var form = $("outline-form");
-    hidden.forEach(function (li) { li.classList.remove("search-out"); });
-    hidden = [];
     if (!form) return;
-    form.classList.toggle("search-filtering", Boolean(wanted));
+    if (form.classList.contains("search-filtering") !== Boolean(wanted)) form.classList.toggle("search-filtering", Boolean(wanted));
     if (!wanted) {
+      if (filtering) {
+        filtering = false;
+        form.querySelectorAll(".search-out").forEach(function (li) { li.classList.remove("search-out"); });
+      }
       if (opened) {  // the groups opened for the filter close again as the user left them
         opened = false;
         form.querySelectorAll("li.group").forEach(function (li) { li.setAttribute("aria-expanded", "true"); });
@@ -164,22 +188,49 @@
         li = li.parentElement.closest('[role="treeitem"]');
       }
     });
+    filtering = true;
     form.querySelectorAll('[role="treeitem"]').forEach(function (li) {
-      if (!keep.has(li.dataset.key)) { li.classList.add("search-out"); hidden.push(li); }
-      else if (!wanted.has(li.dataset.key) && li.getAttribute("aria-expanded") === "false") {
+      var key = li.dataset.key;
+      var out = !keep.has(key);
+      if (li.classList.contains("search-out") !== out) li.classList.toggle("search-out", out);
+      if (!out && !wanted.has(key) && li.getAttribute("aria-expanded") === "false") {
         li.setAttribute("aria-expanded", "true");  // shown, not remembered: see above
         opened = true;
       }
     });
   }
 
-  // Highlight the query's words in the matched rows' names and assignees (at most 500 rows).
+  // The highlights follow the frame that shows the matches: typing never waits for them.
+  var highlightTerms = null;
+  function highlightSoon(terms) {
+    var waiting = highlightTerms !== null;
+    highlightTerms = terms;
+    if (waiting) return;
+    var idle = window.requestIdleCallback || function (fn) { return setTimeout(fn, 50); };
+    idle(function () {
+      var latest = highlightTerms;
+      highlightTerms = null;
+      highlight(latest);
+    }, { timeout: 300 });
+  }
+
+  // Keystrokes arriving faster than frames are searched once, just before the next frame.
+  var scheduled = false;
+  function runSoon() {
+    if (scheduled) return;
+    scheduled = true;
+    requestAnimationFrame(function () { scheduled = false; run(); });
+  }
+
+  // Highlight the query's words in the matched rows' names and assignees (at most 300 rows).
   function highlight(terms) {
     if (!(window.CSS && CSS.highlights && window.Highlight)) return;
     if (!terms.length) { CSS.highlights.delete("pd-search"); return; }
     var ranges = [];
-    hits.slice(0, 500).forEach(function (key) {
-      var row = itemOf(key).querySelector(":scope > .row");
+    hits.slice(0, 300).forEach(function (key) {
+      var li = itemOf(key);
+      if (!li) return;
+      var row = li.firstElementChild;
       row.querySelectorAll(":scope > .label, :scope > .assignee").forEach(function (el) {
         var text = el.firstChild;
         if (!text || text.nodeType !== 3) return;
@@ -198,16 +249,22 @@
   }
 
   function markCurrent() {
-    document.querySelectorAll("#outline-form .search-current").forEach(function (li) { li.classList.remove("search-current"); });
-    var li = current >= 0 && itemOf(hits[current]);
-    if (li) li.classList.add("search-current");
+    var li = (current >= 0 && itemOf(hits[current])) || null;
+    if (currentRow !== li) {
+      if (currentRow) currentRow.classList.remove("search-current");
+      if (li) li.classList.add("search-current");
+      currentRow = li;
+    }
     return li;
   }
 
   // Step to the next (1) or previous (-1) match: open its groups, scroll to it, make it the
   // outline's tab stop (Escape or Tab then lands on it).
+  var pendingStep = 0;  // a step asked for while the index was still loading: taken when it came
   function step(direction) {
-    if (!hits.length) { run(); if (!hits.length) return; }
+    if (!hits.length) run();
+    if (!index) { pendingStep = direction; return; }
+    if (!hits.length) return;
     current = current < 0 ? (direction > 0 ? 0 : hits.length - 1) : (current + direction + hits.length) % hits.length;
     var li = markCurrent();
     ed().reveal(li);
@@ -230,7 +287,8 @@
   function start() {
     var box = $("outline-search");
     if (!box || !$("outline-form") || !ed()) return;
-    box.addEventListener("input", run);
+    box.addEventListener("input", runSoon);
+    box.addEventListener("focus", function () { if (!index) load(); });  // ready before the first key
     box.addEventListener("keydown", onSearchKey);
     $("search-next").addEventListener("click", function () { step(1); });
     $("search-prev").addEventListener("click", function () { step(-1); });
@@ -249,7 +307,9 @@
       if (filters.open && !filters.contains(event.target)) filters.open = false;
     });
     document.addEventListener("pd:outlineChanged", function () {
-      if (isActive(criteria())) run();
+      if (!isActive(criteria())) return;
+      forget();  // replaced rows came without their marks
+      run();
     });
   }
 

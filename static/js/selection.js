@@ -115,13 +115,18 @@
 
   function canWrite() { return ed() && ed().editable(); }
 
+  // The item the keyboard was on when the selection moved: a large move is answered with the whole
+  // workspace (not a patch), after which the keyboard goes back to it.
+  var pendingFocus = null;
+
   function moveSelection(li, direction) {
+    var key = pendingFocus = li.dataset.key;
     ed().write(ed().nodeBase() + "move-many/", {
       keys: topKeys().join(" "),
       direction: direction,
       focus: li.dataset.key,
       selected: document.getElementById("selected-key").value,
-    });
+    }).then(function () { if (pendingFocus === key) pendingFocus = null; });
   }
 
   function deleteSelection(li) {
@@ -222,6 +227,11 @@
     var before = selected.size;
     selected.forEach(function (key) { if (!itemOf(key)) selected.delete(key); });
     if (selected.size !== before) changed(); else paint();
+    var moved = pendingFocus && itemOf(pendingFocus);
+    if (moved && (document.activeElement === document.body || !document.activeElement)) {
+      ed().reveal(moved);
+      ed().focusItem(moved);
+    }
   }
 
   function start() {

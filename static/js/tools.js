@@ -28,8 +28,6 @@
       stop.tabIndex = -1;
       top.tabIndex = 0;
     }
-    var status = $("search-count");
-    if (status) status.textContent = expanded ? "Expanded every group" : "Collapsed every group";
   }
 
   var opener = null;

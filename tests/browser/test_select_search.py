@@ -198,10 +198,12 @@ def test_only_matches_and_filters(page, live_server, close):
     page.get_by_label("Due before").fill("")
     page.get_by_label("Job type").select_option("certification")
     expect(page.locator("#search-count")).to_have_text("1 match")
-    page.get_by_label("Show only matches").check()
+    page.get_by_label("Show only matches").check()  # a click outside closes the filters' popup
     expect(visible).to_have_text(["Tax", "Payroll tax"])
-    page.get_by_label("Job type").select_option("")
+    expect(page.get_by_label("Job type")).to_be_hidden()
     page.get_by_label("Show only matches").uncheck()
+    page.locator("#search-filters > summary").click()
+    page.get_by_label("Job type").select_option("")
     with_problems = page.locator("#outline-form .row > .badges").count()
     assert with_problems  # the certification has no letter
     page.get_by_label("Has problems").check()
@@ -265,3 +267,26 @@ def test_axe_clean_with_a_multi_selection_and_an_active_search(browser, live_ser
         assert page.evaluate(RUN_AXE) == []
     finally:
         context.close()
+
+
+def test_a_large_selection_moves_in_one_request_answered_with_the_whole_workspace(page, live_server, browser_user):
+    draft = make_draft(browser_user, name="Big")
+    root = root_of(draft)
+    group = add_group(draft, root, "Phase")
+    for i in range(30):
+        add_job(draft, group, f"Job {i:02d}")
+    draft.refresh_from_db()
+    page.goto(editor_url(live_server, draft))
+    item(page, "Job 00").locator(":scope > .row .label").click()
+    settled(page)
+    item(page, "Job 27").locator(":scope > .row .label").click(modifiers=["Shift"])
+    expect(page.locator("#selection-status")).to_have_text("28 items selected")
+    item(page, "Job 27").focus()
+
+    response = wait_write(page, "/nodes/move-many/", lambda: page.keyboard.press("Alt+ArrowDown"))
+
+    assert 'id="workspace"' in response.text()  # more than a patch is worth: the whole workspace
+    titles = [label for label in structure(draft) if label.startswith("  ")]
+    assert titles == ["  Job 28"] + [f"  Job {i:02d}" for i in range(28)] + ["  Job 29"]
+    expect(page.locator("#selection-status")).to_have_text("28 items selected")  # kept
+    expect(page.locator(":focus")).to_contain_text("Job 27")  # the keyboard stays on its item
