@@ -1,7 +1,8 @@
-"""Writes to several nodes at once (the editor's multi-selection): move them, delete them, restore them.
+"""Writes to several nodes at once (the editor's multi-selection): move them, delete them.
 
-Each service is one call, one transaction, one version bump (one ``draft_lock``), so the activity
-log, the operation log and undo see one edit. The nodes act in document order, keeping their
+Each service is one call, one transaction, one version bump, recorded as one operation
+(:func:`designer.services.operations.operation`): the activity log shows one line and Undo takes it
+back in one step. The nodes act in document order, keeping their
 relative order; a node inside another selected group goes with that group (it is not acted on by
 itself). Like :mod:`designer.services.nodes`, every service is keyword-only, takes the draft
 ``version`` the change was based on and refuses a stale one with :class:`DraftConflict`.
@@ -13,17 +14,20 @@ of the groups touched are rewritten densely (``0..n-1``) in one ``bulk_update``.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 from uuid import UUID
 
 from django.db import transaction
 
 from designer.errors import TreeError
-from designer.models import Draft, Node, depth_message
+from designer.models import Draft, Node, Operation, depth_message
 from designer.selectors.trees import Tree, draft_tree
-from designer.services.locking import draft_lock
-from designer.services.nodes import _group_row, _insert_at, _snapshot, node_attrs
+from designer.services.nodes import _group_row, _snapshot
+from designer.services.operations import operation
 from processes_api import schema
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
 
 DIRECTIONS = ("up", "down", "indent", "outdent")
 MAX_KEYS = schema.MAX_JOBS * 2  # more than any draft holds: a bigger request is not a selection
@@ -147,6 +151,7 @@ def nodes_move(
     parent_key: UUID | str | None = None,
     position: int = 0,
     direction: str = "",
+    actor: AbstractBaseUser | None = None,
 ) -> MovedMany:
     """Move the nodes ``keys`` (with their subtrees), keeping their relative order, as one block.
 
@@ -154,16 +159,45 @@ def nodes_move(
     are not moving, clamped to its end — or one keyboard step in ``direction`` (``up``, ``down``,
     ``indent``, ``outdent``: see :func:`_target_of`).
     """
-    draft_lock(draft, version)
-    tree = _shape(draft)
+    with operation(draft=draft, version=version, actor=actor, kind=Operation.Kind.MOVE) as op:
+        moved = _move_many(draft, _shape(draft), keys, parent_key, position, direction)
+        op.watch([n.key for n in moved.nodes], parents=[*(p.key for p in moved.old_parents), moved.parent.key])
+        _renumber(moved.lists)
+        op.summary = _summary("move", moved.nodes)
+    for node in moved.nodes:
+        node.parent = moved.parent
+    return MovedMany(moved.nodes, moved.parent, moved.old_parents, moved.before)
+
+
+def _summary(what: str, nodes: Sequence[Node]) -> str:
+    """Return the operation's summary: "move of “Cash”", "deletion of 3 items"."""
+    return f"{what} of “{nodes[0].label}”" if len(nodes) == 1 else f"{what} of {len(nodes)} items"
+
+
+class _Plan(NamedTuple):
+    nodes: list[Node]
+    parent: Node
+    old_parents: list[Node]
+    before: list[Place]
+    lists: dict[int, list[Node]]  # the new order of each group touched: {group id: children}
+
+
+def _move_many(
+    draft: Draft,
+    tree: Tree,
+    keys: Sequence[UUID | str],
+    parent_key: UUID | str | None,
+    position: int,
+    direction: str,
+) -> _Plan:
+    """Work out a move of ``keys`` in memory (nothing written); refuse an impossible one."""
     moving = _selected(tree, keys)
     if direction:
         if direction not in DIRECTIONS:
             raise TreeError("Choose up, down, indent or outdent.")
         parent, position = _target_of(tree, moving, direction)
     elif parent_key is not None:
-        parent = _group_row(draft, parent_key)
-        parent = tree.by_id[parent.id]
+        parent = tree.by_id[_group_row(draft, parent_key).id]
     else:
         raise TreeError("Say where to move the items: a group and a position, or a direction.")
     moving_ids = {n.id for n in moving}
@@ -189,34 +223,39 @@ def nodes_move(
     lists = {parent.id: [*staying[:position], *moving, *staying[position:]]}
     for old in old_parents.values():
         lists[old.id] = [c for c in tree.children(old) if c.id not in moving_ids]
-    _renumber(lists)
-    for node in moving:
-        node.parent = parent
-    return MovedMany(moving, parent, list(old_parents.values()), before)
+    return _Plan(moving, parent, list(old_parents.values()), before, lists)
 
 
 @transaction.atomic
-def nodes_delete(*, draft: Draft, version: int, keys: Sequence[UUID | str]) -> list[dict[str, Any]]:
-    """Delete the nodes ``keys`` and their subtrees; return, in document order, the snapshots that
-    :func:`nodes_restore` puts back (each :func:`designer.services.nodes.node_delete`'s shape, its
-    ``position`` the node's index among its siblings)."""
-    draft_lock(draft, version)
-    tree = draft_tree(draft=draft)
-    doomed = _selected(tree, keys)
-    doomed_ids = {n.id for n in doomed}
-    snapshots = []
-    ids: list[int] = []
-    parents: dict[int, Node] = {}
-    for node in doomed:
-        parent = tree.by_id[node.parent_id]  # type: ignore[index]
-        parents[parent.id] = parent
-        snapshot = _snapshot(_subtree_of(tree, node), parent)
-        snapshot["position"] = tree.children(parent).index(node)
-        snapshots.append(snapshot)
-        ids.extend(n.id for n, _ in tree.walk(node))
-    for start in range(0, len(ids), 500):  # SQLite's limit on query parameters
-        Node.objects.filter(pk__in=ids[start : start + 500]).delete()
-    _renumber({pid: [c for c in tree.children(p) if c.id not in doomed_ids] for pid, p in parents.items()})
+def nodes_delete(
+    *, draft: Draft, version: int, keys: Sequence[UUID | str], actor: AbstractBaseUser | None = None
+) -> list[dict[str, Any]]:
+    """Delete the nodes ``keys`` and their subtrees; return, in document order, what was deleted:
+    :func:`designer.services.nodes.node_delete`'s snapshot of each (its ``position`` the node's index
+    among its siblings then). Undo (the operation log) puts everything back."""
+    with operation(draft=draft, version=version, actor=actor, kind=Operation.Kind.DELETE) as op:
+        tree = draft_tree(draft=draft)
+        doomed = _selected(tree, keys)
+        doomed_ids = {n.id for n in doomed}
+        snapshots = []
+        ids: list[int] = []
+        parents: dict[int, Node] = {}
+        subtrees = []
+        for node in doomed:
+            parent = tree.by_id[node.parent_id]  # type: ignore[index]
+            parents[parent.id] = parent
+            below = _subtree_of(tree, node)
+            subtrees.append(below)
+            snapshot = _snapshot(below, parent)
+            snapshot["position"] = tree.children(parent).index(node)
+            snapshots.append(snapshot)
+            ids.extend(below.by_id)
+        op.watch([], parents=[p.key for p in parents.values()])
+        op.watch_subtrees(subtrees)
+        for start in range(0, len(ids), 500):  # SQLite's limit on query parameters
+            Node.objects.filter(pk__in=ids[start : start + 500]).delete()
+        _renumber({pid: [c for c in tree.children(p) if c.id not in doomed_ids] for pid, p in parents.items()})
+        op.summary = _summary("deletion", doomed)
     return snapshots
 
 
@@ -240,33 +279,3 @@ def _subtree_of(tree: Tree, node: Node) -> Tree:
     by_id = {n.id: n for n, _ in tree.walk(node)}
     children_of = {nid: tree.children_of[nid] for nid in by_id if nid in tree.children_of}
     return Tree(draft=tree.draft, root=node, by_id=by_id, children_of=children_of)
-
-
-@transaction.atomic
-def nodes_restore(*, draft: Draft, version: int, snapshots: Sequence[Mapping[str, Any]]) -> list[Node]:
-    """Put back what :func:`nodes_delete` deleted, with its keys, where it was; return the restored
-    top nodes. One version bump; nothing is written if any of them is already back."""
-    draft_lock(draft, version)
-    records = [record for snapshot in snapshots for record in snapshot["nodes"]]
-    if not records:
-        raise TreeError("There is nothing to restore.")
-    if Node.objects.filter(key__in=[r["key"] for r in records]).exists():
-        raise TreeError("That deletion was already undone.")
-    attrs = node_attrs()
-    restored = []
-    for snapshot in snapshots:  # document order: each goes back at its index among what is there
-        parent = _group_row(draft, snapshot["parent"])
-        by_key: dict[str, Node] = {str(parent.key): parent}
-        position = _insert_at(parent, snapshot["position"])
-        for i, record in enumerate(snapshot["nodes"]):  # a parent always comes before its children
-            node = Node.objects.create(
-                draft=draft,
-                parent=by_key[record["parent"]],
-                position=position if i == 0 else record["position"],
-                key=record["key"],
-                **{attr: record[attr] for attr in attrs if attr in record},
-            )
-            by_key[record["key"]] = node
-            if i == 0:
-                restored.append(node)
-    return restored

@@ -26,7 +26,6 @@ from designer.views.workspace import (
     patch_response,
     refused_response,
     selected_of,
-    undo_key,
     version_of,
     workspace_response,
 )
@@ -70,6 +69,7 @@ def nodes_move_view(request: Request, pk: int) -> HttpResponse:
             direction=move["direction"] or "",
             parent_key=move["parent"],
             position=move["position"] or 0,
+            actor=request.user,
         )
     except DraftError as exc:
         return refused_response(request, draft, exc, selected)
@@ -86,7 +86,9 @@ def nodes_move_view(request: Request, pk: int) -> HttpResponse:
         groups=groups,
         selected=selected,
         focus=_focus_of(request, moved_keys),
-        inspector=_inspector_changed(selected, moved_keys, groups),
+        # Several items selected: the inspector shows their shared fields (static/js/clipboard.js's bulk
+        # edit), which a move does not change; one item: as for a single move.
+        inspector=len(nodes) == 1 and _inspector_changed(selected, moved_keys, groups),
         notice=notice,
         redirect_to=moved_keys[0],
     )
@@ -112,26 +114,28 @@ def _inspector_changed(selected: UUID | None, moved: list[UUID], groups: list[No
 @login_required
 @require_POST
 def nodes_delete_view(request: Request, pk: int) -> HttpResponse:
-    """Delete the selected items (``keys``) with everything inside them; the flash offers Undo."""
+    """Delete the selected items (``keys``) with everything inside them; the flash offers Undo (the
+    operation log's: the whole deletion in one step)."""
     draft = draft_for(request.user, pk, Action.EDIT)
     selected = selected_of(request)
     try:
         keys = parse_keys(request.POST.get("keys", ""))
-        snapshots = nodes_delete(draft=draft, version=version_of(request), keys=keys)
+        snapshots = nodes_delete(draft=draft, version=version_of(request), keys=keys, actor=request.user)
     except DraftError as exc:
         return refused_response(request, draft, exc, selected)
     tops = [s["nodes"][0] for s in snapshots]
     gone = {UUID(r["key"]) for s in snapshots for r in s["nodes"]}
     label = _label(tops[0]) if len(tops) == 1 else _plural(len(tops))
-    request.session[undo_key(draft)] = {"snapshots": snapshots, "label": label}
     parents = list(Node.objects.filter(draft=draft, key__in={s["parent"] for s in snapshots}))
     if selected is None or selected in gone:
         selected = UUID(snapshots[0]["parent"])
     notice = f"Deleted “{label}”." if len(tops) == 1 else f"Deleted {label}."
     if len(tops) > MAX_PATCHED:
-        return workspace_response(request, draft, selected=selected, notice=notice)
+        return workspace_response(request, draft, selected=selected, notice=notice, undo_label=label)
     removed = [UUID(r["key"]) for r in tops]
-    return patch_response(request, draft, groups=parents, removed=removed, selected=selected, notice=notice)
+    return patch_response(
+        request, draft, groups=parents, removed=removed, selected=selected, notice=notice, undo_label=label
+    )
 
 
 def _label(record: dict[str, Any]) -> str:

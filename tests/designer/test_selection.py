@@ -9,9 +9,10 @@ from django.test import Client
 from django.urls import reverse
 
 from designer.errors import DraftConflict, TreeError
-from designer.models import Activity, Draft, Membership
+from designer.models import Activity, Draft, Membership, Operation
 from designer.selectors.trees import draft_tree
-from designer.services.selection import nodes_delete, nodes_move, nodes_restore, parse_keys
+from designer.services.operations import operation_undo
+from designer.services.selection import nodes_delete, nodes_move, parse_keys
 from processes_api import schema
 from tests.factories import UserFactory, add_group, add_job, make_draft, root_of
 
@@ -196,35 +197,47 @@ def test_parse_keys_refuses_what_is_not_a_selection(value):
         parse_keys(value)
 
 
-# --- nodes_delete and nodes_restore -------------------------------------------------------------------
+# --- nodes_delete, and undo of both -------------------------------------------------------------------
 
 
-def test_delete_several_items_then_restore_them_where_they_were(draft):
+def test_delete_several_items_then_undo_puts_them_back_where_they_were(draft):
     version = draft.version
 
-    snapshots = nodes_delete(draft=draft, version=version, keys=keys(draft, "d", "a2", "B", "b1"))
+    snapshots = nodes_delete(draft=draft, version=version, keys=keys(draft, "d", "a2", "B", "b1"), actor=draft.owner)
 
     assert outline(draft) == ["Close", "  A", "    a1", "    a3", "  c"]
     assert draft.version == version + 1
     assert dense(draft)
     assert [s["nodes"][0]["arguments"].get("title") or s["nodes"][0]["name"] for s in snapshots] == ["a2", "B", "d"]
+    op = Operation.objects.filter(draft=draft).latest("pk")
+    assert (op.kind, op.summary) == (Operation.Kind.DELETE, "deletion of 3 items")
 
-    restored = nodes_restore(draft=draft, version=draft.version, snapshots=snapshots)
+    operation_undo(draft=draft, version=draft.version, actor=draft.owner)
 
-    assert [n.label for n in restored] == ["a2", "B", "d"]
     assert outline(draft) == BEFORE
     assert draft.version == version + 2
-    assert dense(draft)
 
 
-def test_restore_twice_is_refused(draft):
-    snapshots = nodes_delete(draft=draft, version=draft.version, keys=keys(draft, "a1", "c"))
-    nodes_restore(draft=draft, version=draft.version, snapshots=snapshots)
+def test_a_multi_move_is_one_operation_and_one_undo_step(draft):
     version = draft.version
+    before = Operation.objects.filter(draft=draft).count()
 
-    with pytest.raises(TreeError, match="already undone"):
-        nodes_restore(draft=draft, version=version, snapshots=snapshots)
-    assert Draft.objects.get(pk=draft.pk).version == version
+    nodes_move(draft=draft, version=version, keys=keys(draft, "a1", "b2", "c"), direction="down", actor=draft.owner)
+
+    assert Operation.objects.filter(draft=draft).count() == before + 1
+    op = Operation.objects.filter(draft=draft).latest("pk")
+    assert (op.kind, op.summary, op.version_before, op.version_after) == (
+        Operation.Kind.MOVE,
+        "move of 3 items",
+        version,
+        version + 1,
+    )
+    assert outline(draft) != BEFORE
+
+    operation_undo(draft=draft, version=draft.version, actor=draft.owner)
+
+    assert outline(draft) == BEFORE
+    assert dense(draft)
 
 
 def test_delete_with_a_stale_version_deletes_nothing(draft):
@@ -276,7 +289,7 @@ def test_the_delete_view_deletes_in_one_step_and_undo_brings_everything_back(dra
     assert outline(draft) == ["Close", "  A", "    a2", "    a3", "  c"]
     assert Activity.objects.filter(draft=draft).count() == before + 1
 
-    response = owner_client.post(reverse("undo-delete", args=[draft.pk]), {"version": draft.version}, headers=HX)
+    response = owner_client.post(reverse("draft-undo", args=[draft.pk]), {"version": draft.version}, headers=HX)
 
     assert response.status_code == 200
     assert outline(draft) == BEFORE
