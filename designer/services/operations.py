@@ -456,13 +456,22 @@ def redo_target(draft: Draft, actor: AbstractBaseUser) -> Operation | None:
     return redoable(draft, actor.pk).first()
 
 
-@transaction.atomic
 def operation_undo(*, draft: Draft, version: int, actor: AbstractBaseUser) -> Operation:
     """Undo ``actor``'s latest operation on ``draft``; return the undo's own operation.
 
-    Refused with :class:`OperationConflict` (nothing written) when what it changed has been
-    changed since, naming who changed it; with :class:`TreeError` when there is nothing to undo.
+    Refused with :class:`OperationConflict` when what it changed has been changed since, naming
+    who changed it: nothing of the draft is written, and that operation leaves the user's undo
+    list (the next Undo goes on to the one before it). :class:`TreeError` when there is nothing
+    to undo; :class:`~designer.errors.DraftConflict` for a stale ``version``.
     """
+    try:
+        return _undo(draft=draft, version=version, actor=actor)
+    except OperationConflict as refused:
+        raise _skipping(refused, Operation.State.DONE, "undo") from None
+
+
+@transaction.atomic
+def _undo(*, draft: Draft, version: int, actor: AbstractBaseUser) -> Operation:
     with operation(draft=draft, version=version, actor=actor, kind=Operation.Kind.UNDO) as op:
         target = undo_target(draft, actor)
         if target is None:
@@ -476,9 +485,19 @@ def operation_undo(*, draft: Draft, version: int, actor: AbstractBaseUser) -> Op
     return op.operation
 
 
-@transaction.atomic
 def operation_redo(*, draft: Draft, version: int, actor: AbstractBaseUser) -> Operation:
-    """Redo the operation ``actor`` undid last on ``draft``; return the redo's own operation."""
+    """Redo the operation ``actor`` undid last on ``draft``; return the redo's own operation.
+
+    Refused like :func:`operation_undo`; a refused one leaves the redo list.
+    """
+    try:
+        return _redo(draft=draft, version=version, actor=actor)
+    except OperationConflict as refused:
+        raise _skipping(refused, Operation.State.UNDONE, "redo") from None
+
+
+@transaction.atomic
+def _redo(*, draft: Draft, version: int, actor: AbstractBaseUser) -> Operation:
     with operation(draft=draft, version=version, actor=actor, kind=Operation.Kind.REDO) as op:
         target = redo_target(draft, actor)
         if target is None:
@@ -499,9 +518,11 @@ def _revert(draft: Draft, op: Recording, target: Operation, *, to: State, expect
     try:
         apply_state(draft, to, expected=expected)
     except _Mismatch as exc:
-        raise OperationConflict(conflict_message(draft, target, exc.keys, exc.names, verb=verb)) from None
+        message = conflict_message(draft, target, exc.keys, exc.names, verb=verb)
+        raise OperationConflict(message, operation_id=target.pk) from None
     except OperationConflict as exc:
-        raise OperationConflict(f"Cannot {verb} the {target.summary}: {exc}") from None
+        message = f"Cannot {verb} the {target.summary}: {exc} Nothing was changed."
+        raise OperationConflict(message, operation_id=target.pk) from None
 
 
 def conflict_message(draft: Draft, target: Operation, keys: set[str], names: set[str], *, verb: str) -> str:
@@ -519,3 +540,11 @@ def conflict_message(draft: Draft, target: Operation, keys: set[str], names: set
         "you" if culprit.actor_id == target.actor_id else (culprit.actor.get_username() if culprit.actor else "someone")
     )
     return f"{head}: {who} changed the same items since ({culprit.summary}). Nothing was changed."
+
+
+def _skipping(refused: OperationConflict, state: str, what: str) -> OperationConflict:
+    """Take the operation that could not be undone (redone) off the user's list, so the next Undo
+    (Redo) goes on to the one before it instead of being refused again; return the refusal to raise."""
+    if refused.operation_id is not None:
+        Operation.objects.filter(pk=refused.operation_id, state=state).update(state=Operation.State.DROPPED)
+    return OperationConflict(f"{refused} It is off your {what} list now.", operation_id=refused.operation_id)

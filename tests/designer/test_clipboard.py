@@ -358,7 +358,7 @@ def test_bulk_view_changes_only_the_changed_fields(client_, draft):
     with CaptureQueriesContext(connection) as queries:
         response = client_.post(reverse("nodes-bulk", args=[draft.pk]), data, headers=HX)
     assert response.status_code == 200, response.content.decode()[:500]
-    assert "Changed 2 jobs." in response.content.decode()
+    assert "Bulk edit of assignee on 2 jobs: changed 2 jobs." in response.content.decode()
     assert by_label(draft, "Collect balances").arguments["dueDate"] == "2026-03-01"  # mixed, untouched
     assert by_label(draft, "Reconcile cash").arguments["assigneeUser"] == "userId5"
     assert len(queries) < 60

@@ -335,3 +335,36 @@ def test_a_refused_edit_records_nothing(draft, me):
             actor=me,
         )
     assert Operation.objects.count() == count
+
+
+def test_a_revision_restore_is_undone_like_any_edit(draft, me):
+    from designer.models import Revision
+    from designer.services.revisions import revision_restore, revision_save_point
+
+    first = revision_save_point(draft=draft, actor=me)
+    EDITS["move across groups"](draft, me)
+    draft.refresh_from_db()
+    EDITS["settings"](draft, me)
+    changed = state(draft)
+    draft.refresh_from_db()
+    revision_restore(draft=draft, actor=me, version=draft.version, revision=Revision.objects.get(pk=first.pk))
+    assert state(draft) != changed
+    undo(draft, me)
+    assert state(draft) == changed
+
+
+def test_a_refused_undo_leaves_the_list_so_the_next_undo_goes_on(draft, me):
+    bob = UserFactory(username="bob")
+    EDITS["edit group"](draft, me)  # Review → Check
+    EDITS["edit job"](draft, me)  # Reconcile cash → Cash
+    draft.refresh_from_db()
+    node_update(node=by_label(draft, "Cash"), version=draft.version, changes={"arguments": {"title": "B"}}, actor=bob)
+
+    with pytest.raises(OperationConflict, match="It is off your undo list now."):
+        undo(draft, me)
+    undone = undo(draft, me)
+
+    assert undone.reverts is not None
+    assert undone.reverts.summary == "edit of “Review”"
+    assert by_label(draft, "Review").name == "Review"
+    assert by_label(draft, "B")  # bob's edit stays
