@@ -140,7 +140,21 @@
     ed().write(ed().nodeBase() + "delete-many/", {
       keys: list.join(" "),
       selected: document.getElementById("selected-key").value,
+    }).then(function () {
+      // The deleted rows (or the now hidden "Delete selected") had the keyboard: the outline gets it back.
+      var active = document.activeElement;
+      if (active && active !== document.body && active.offsetParent !== null) return;
+      var stop = itemOf(lastPrimary) || document.querySelector('#outline-form [role="treeitem"][tabindex="0"]') ||
+        document.querySelector('#outline-form [role="treeitem"]');
+      if (stop) ed().focusItem(stop);
     });
+  }
+
+  // After a Ctrl-click or a Shift-range left one item selected, the inspector shows that item.
+  function showOne() {
+    if (selected.size !== 1) return;
+    var only = selected.values().next().value;
+    if (only !== lastPrimary) ed().select(only, {});
   }
 
   // Called by editor.js when SortableJS dropped an item: a selected item dragged with others selected
@@ -172,12 +186,14 @@
       event.stopPropagation();
       toggle(li);
       ed().focusItem(li);
+      showOne();
     } else if (event.shiftKey) {
       event.preventDefault();
       event.stopPropagation();
       if (!anchor) anchor = lastPrimary;
       selectRange(li);
       ed().focusItem(li);
+      showOne();
     } else {
       anchor = li.dataset.key;
       selected = new Set([li.dataset.key]);
