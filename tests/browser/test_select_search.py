@@ -290,3 +290,26 @@ def test_a_large_selection_moves_in_one_request_answered_with_the_whole_workspac
     assert titles == ["  Job 28"] + [f"  Job {i:02d}" for i in range(28)] + ["  Job 29"]
     expect(page.locator("#selection-status")).to_have_text("28 items selected")  # kept
     expect(page.locator(":focus")).to_contain_text("Job 27")  # the keyboard stays on its item
+
+
+def test_ctrl_space_toggles_and_delete_removes_the_focused_item_after_asking(page, live_server, close):
+    page.goto(editor_url(live_server, close))
+    item(page, "Cash").locator(":scope > .row .label").click()
+    settled(page)
+    page.keyboard.press("ArrowDown")  # focus moves, the selection stays
+    assert selected_labels(page) == ["Cash"]
+    page.keyboard.press("Control+Space")
+    assert selected_labels(page) == ["Cash", "Payables"]
+    page.keyboard.press("Control+Space")
+    assert selected_labels(page) == ["Cash"]
+
+    questions = []
+    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
+    page.keyboard.press("Delete")  # the focused item, not in the selection: only it
+    assert questions == ["Delete “Payables”? You can undo this."]
+    assert "Payables" in structure(close)[2]  # dismissed: nothing deleted
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    wait_write(page, "/nodes/delete-many/", lambda: page.keyboard.press("Delete"))
+    assert structure(close) == ["Bank", "  Cash", "  Receivables", "Tax", "  VAT", "  Payroll tax", "Sign off"]
+    expect(page.locator(":focus")).to_have_attribute("role", "treeitem")  # the keyboard stays in the outline
