@@ -109,12 +109,15 @@ def test_keyboard_selection_shift_arrows_ctrl_a_and_escape(page, live_server, cl
     page.keyboard.press("Shift+ArrowUp")
     assert selected_labels(page) == ["Cash", "Payables"]
     expect(page.locator("#selection-status")).to_have_text("2 items selected")
+    expect(page.get_by_role("button", name="Delete selected")).to_be_visible()
 
     page.keyboard.press("Control+a")
     assert len(selected_labels(page)) == 8
     page.keyboard.press("Escape")
     assert selected_labels(page) == []
     expect(page.locator("#selection-status")).to_have_text("")
+    expect(page.get_by_role("button", name="Delete selected")).to_be_hidden()
+    expect(page.get_by_role("button", name="Clear selection")).to_be_hidden()
 
 
 def test_drag_a_selected_item_takes_the_selection_along(page, live_server, close):
