@@ -245,7 +245,7 @@ def bench_operations(client: Client, draft: Draft, runs: int, selected: object) 
         post("nodes-paste", {"data": text, "after": last}, target)
         post("draft-undo", {}, target)
     where = "" if target is draft else f" into a {3000 - jobs:,}-job draft"
-    results[f"paste {jobs} jobs{where} (answers the workspace)"] = paste
+    results[f"paste {jobs} jobs{where} (answers the patch)"] = paste
     results[f"undo that paste of {jobs} jobs"] = undo_paste
 
     keys = " ".join(str(n.key) for n in tree.by_id.values() if not n.is_group)

@@ -178,6 +178,8 @@ def _apply(
                     args[arg.name] = shift(date, days).isoformat()
                 except OverflowError:
                     raise TreeError(f"Shifting {value} by {days} days leaves the calendar.") from None
+                except ValueError as exc:  # a business calendar that cannot shift (no business day at all)
+                    raise TreeError(str(exc)) from None
     return args if touched else None
 
 

@@ -234,6 +234,11 @@ class Recording:
             before, after = self._children.get(old["parent"]) or [], children_after.get(old["parent"]) or []
             if key in before and key in after and before.index(key) != after.index(key):
                 fields[key] = ["position"]
+        for group in changed_groups:  # an undo of a reorder watched only the list: find who moved
+            before, after = self._children[group] or [], children_after[group] or []
+            if not any(self._nodes.get(k) and self._nodes[k]["parent"] == group for k in fields):  # type: ignore[index]
+                for key in reordered(before, after):
+                    fields.setdefault(key, []).append("position")
         touched = list(dict.fromkeys([*changed_nodes, *changed_groups, *fields]))
         changed_anything = bool(touched or changed_settings)
         operation = Operation.objects.create(
@@ -266,6 +271,36 @@ class Recording:
         self.operation = operation
         transaction.on_commit(lambda: operation_committed.send(sender=Operation, operation=operation))
         return operation
+
+
+def reordered(before: list[str], after: list[str]) -> set[str]:
+    """Return the fewest items of ``after`` that moved relative to the others since ``before``
+    (those outside a longest run that kept its order); items added or removed do not count."""
+    old_index = {key: i for i, key in enumerate(before)}
+    common = [key for key in after if key in old_index]
+    # Longest increasing subsequence of the old indices, in the new order (patience sorting).
+    tails: list[int] = []  # positions in ``common``
+    previous: list[int] = [-1] * len(common)
+    for i, key in enumerate(common):
+        value = old_index[key]
+        low, high = 0, len(tails)
+        while low < high:
+            mid = (low + high) // 2
+            if old_index[common[tails[mid]]] < value:
+                low = mid + 1
+            else:
+                high = mid
+        previous[i] = tails[low - 1] if low else -1
+        if low == len(tails):
+            tails.append(i)
+        else:
+            tails[low] = i
+    kept: set[str] = set()
+    i = tails[-1] if tails else -1
+    while i >= 0:
+        kept.add(common[i])
+        i = previous[i]
+    return set(common) - kept
 
 
 def _changed_fields(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
@@ -548,3 +583,18 @@ def _skipping(refused: OperationConflict, state: str, what: str) -> OperationCon
     if refused.operation_id is not None:
         Operation.objects.filter(pk=refused.operation_id, state=state).update(state=Operation.State.DROPPED)
     return OperationConflict(f"{refused} It is off your {what} list now.", operation_id=refused.operation_id)
+
+
+# --- keeping the log small ----------------------------------------------------------------------------
+
+
+def operations_prune(*, before: Any) -> int:
+    """Delete the operations recorded before ``before`` (a datetime); return how many.
+
+    Undo and redo then stop at the oldest operation kept, and :func:`changes_since` answers None
+    (reload) for a version older than it: nothing else reads the log. Each operation holds the
+    before/after states of what it touched (a bulk edit of 3,000 jobs about 2 MB), so a deployment
+    runs ``manage.py prune_operations --days N`` from cron.
+    """
+    deleted, _ = Operation.objects.filter(created__lt=before).delete()
+    return deleted

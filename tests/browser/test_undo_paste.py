@@ -68,8 +68,11 @@ def test_undo_and_redo_five_mixed_edits_across_a_reload(page, live_server, close
     wait_write(page, "/undo/", lambda: page.keyboard.press("Control+z"))
     page.reload()
     expect(undo_button(page)).to_have_attribute("title", "Undo addition of “New group” (Ctrl+Z)")
-    for _ in range(3):
-        wait_write(page, "/undo/", lambda: undo_button(page).click())
+    labels = page.locator('[role="treeitem"] > .row .label')
+    wait_write(page, "/undo/", lambda: undo_button(page).click())  # the added group
+    wait_write(page, "/undo/", lambda: undo_button(page).click())  # the move: the row goes back up
+    expect(labels).to_have_text(["Prepare", "Reconcile cash and bank", "Reconcile AR", "Sign off"])
+    wait_write(page, "/undo/", lambda: undo_button(page).click())  # the title
     assert state(draft) == before
     expect(undo_button(page)).to_be_disabled()
     expect(page.locator('[role="treeitem"] > .row .label')).to_have_text(
@@ -200,4 +203,35 @@ def test_bulk_edit_of_jobs_across_groups_then_undo_it(page, live_server, close_d
     expect(item(page, "Sign off").locator(":scope > .row")).to_contain_text("userId42")
     page.screenshot(path="/tmp/ops/bulk.png")
     wait_write(page, "/undo/", lambda: undo_button(page).click())
+    assert state(draft) == before
+
+
+def test_cut_then_paste_moves_a_job_with_a_new_key_and_two_undo_steps(page, live_server, close_draft):
+    draft = close_draft
+    before = state(draft)
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    cash = job(draft, "Reconcile cash")
+    page.goto(editor_url(live_server, draft, cash))
+
+    wait_write(page, "/delete/", lambda: page.locator("#undo-bar").get_by_role("button", name="Cut").click())
+    expect(page.locator("#flash")).to_contain_text("Deleted “Reconcile cash”.")
+    assert not Node.objects.filter(pk=cash.pk).exists()
+    assert (
+        json.loads(page.evaluate("navigator.clipboard.readText()"))["children"][0]["job"]["arguments"]["sendTaskArgs"][
+            "title"
+        ]
+        == "Reconcile cash"
+    )
+
+    item(page, "Sign off").focus()
+    wait_write(page, "/paste/", lambda: page.keyboard.press("Control+v"))
+    expect(page.locator('[role="treeitem"] > .row .label')).to_have_text(
+        ["Prepare", "Reconcile AR", "Sign off", "Reconcile cash"]
+    )
+    pasted = job(draft, "Reconcile cash")
+    assert pasted.key != cash.key
+
+    item(page, "Sign off").focus()
+    wait_write(page, "/undo/", lambda: page.keyboard.press("Control+z"))
+    wait_write(page, "/undo/", lambda: page.keyboard.press("Control+z"))
     assert state(draft) == before

@@ -140,3 +140,40 @@ def test_undo_queries_do_not_grow_with_the_tree():
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1], counts
     assert counts[0] <= 40, counts
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "moved"),
+    [
+        ("abc", "abc", ""),
+        ("abc", "bac", "a"),  # one of the two swapped: the fewest that explain it
+        ("abcd", "bcda", "a"),
+        ("abcd", "dabc", "d"),
+        ("abc", "ac", ""),  # a deletion moves nobody
+        ("ac", "abc", ""),  # nor an addition
+        ("abcdef", "fedcba", "abcde"),
+    ],
+)
+def test_reordered_finds_the_items_that_moved(before, after, moved):
+    from designer.services.operations import reordered
+
+    found = reordered(list(before), list(after))
+    assert len(found) == len(moved)
+    assert found <= set(before)
+
+
+def test_undo_of_a_move_among_the_same_siblings_places_the_item_again():
+    owner = saved_user()
+    client = client_for(owner)
+    draft = make(owner, jobs=3)
+    node = Node.objects.get(draft=draft, arguments__title="Job 0.2")
+    draft.refresh_from_db()
+    data = {"version": draft.version, "parent": str(node.parent.key), "position": 0, "selected": str(node.key)}
+    assert client.post(reverse("node-move", args=[draft.pk, node.key]), data, headers=HX).status_code == 200
+
+    response = post(client, "draft-undo", draft)
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert f'data-parent="{node.parent.key}" data-index="2"' in body
+    assert f'id="node-{node.key}"' in body

@@ -368,3 +368,35 @@ def test_a_refused_undo_leaves_the_list_so_the_next_undo_goes_on(draft, me):
     assert undone.reverts.summary == "edit of “Review”"
     assert by_label(draft, "Review").name == "Review"
     assert by_label(draft, "B")  # bob's edit stays
+
+
+def test_a_reorder_and_its_undo_say_which_item_moved(draft, me):
+    ar = by_label(draft, "Reconcile AR")
+    EDITS["move within group"](draft, me)
+    moved = Operation.objects.get(draft=draft, version_after=draft.version)
+    undone = undo(draft, me)
+    assert moved.fields == {str(ar.key): ["position"]}
+    assert len(undone.fields) == 1
+    assert next(iter(undone.fields.values())) == ["position"]
+    assert str(by_label(draft, "Prepare").key) in undone.keys
+
+
+def test_pruning_old_operations_ends_undo_and_changes_since_there(draft, me):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    start = draft.version
+    EDITS["edit job"](draft, me)
+    Operation.objects.filter(draft=draft).update(created=timezone.now() - timedelta(days=100))
+    EDITS["edit group"](draft, me)
+
+    call_command("prune_operations", "--days", "90")
+
+    assert Operation.objects.filter(draft=draft).count() == 1
+    assert changes_since(draft, start) is None
+    assert changes_since(draft, draft.version - 1) is not None
+    undo(draft, me)
+    with pytest.raises(TreeError, match="nothing of yours to undo"):
+        undo(draft, me)
