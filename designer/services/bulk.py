@@ -22,7 +22,8 @@ from django.db import transaction
 
 from designer.errors import TreeError
 from designer.models import Draft, Node, Operation
-from designer.services.operations import operation, rows_update
+from designer.services.operations import operation
+from designer.services.opstates import rows_update
 from processes_api import schema
 
 if TYPE_CHECKING:

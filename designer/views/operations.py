@@ -17,7 +17,8 @@ from django.views.decorators.http import require_POST
 from designer.errors import DraftError
 from designer.models import Draft, Node, Operation
 from designer.permissions import Action, draft_for
-from designer.services.operations import operation_redo, operation_undo, reordered
+from designer.services.operations import operation_redo, operation_undo
+from designer.services.opstates import reordered
 from designer.views.http import Request
 from designer.views.workspace import patch_response, refused_response, selected_of, version_of, workspace_response
 

@@ -155,7 +155,7 @@ def test_undo_queries_do_not_grow_with_the_tree():
     ],
 )
 def test_reordered_finds_the_items_that_moved(before, after, moved):
-    from designer.services.operations import reordered
+    from designer.services.opstates import reordered
 
     found = reordered(list(before), list(after))
     assert len(found) == len(moved)
