@@ -1,5 +1,6 @@
 """The editor's outline: its rows, and the patch an edit answers with, for ``static/js/editor.js``
-(and ``static/js/fields.js``, its forms saved field by field).
+(and ``static/js/fields.js``, its forms saved field by field; ``selection.js``, the multi-selection;
+``search.js``, the outline's search; ``tools.js``, collapse all and the shortcut sheet).
 
 ``rows`` renders the outline's rows (in Python: a 3,000-job tree must render in a few tens of
 milliseconds, which a template loop of that many rows does not); ``build`` makes the whole
@@ -15,7 +16,8 @@ the records render them.
 
 Rows (:func:`render_rows`)
     ``<li class="node group|job …" id="node-<key>" data-key="<key>" role="treeitem"
-    aria-level aria-selected tabindex>``, its first child ``<div class="row">`` (``.handle`` when
+    aria-level aria-selected tabindex>`` (``aria-selected="true"`` on each item of the selection, which
+    selection.js keeps: ``ul.tree`` is ``aria-multiselectable``), its first child ``<div class="row">`` (``.handle`` when
     the user may edit, ``.toggle`` for a group, ``a.label``, ``.badges``, ``.comment-marker``). A
     group also has ``aria-expanded`` (editor.js keeps collapsed groups in localStorage), the class
     ``parallel`` when its items run at the same time, and ``<ul class="children [is-empty]"
@@ -35,13 +37,24 @@ Page (``designer/editor.html``)
     field carry ``data-autosave`` (posted with ``autosave=1``; a refused one answers 422 with the
     event ``pd:notSaved``), and each of their fields a ``p[data-save-state="<field name>"]`` for its
     saving / saved / failed state; they post their base values too (``designer.forms.BasedForm``).
+    Outside the workspace too (a refused write does not reset them), ``#outline-tools[data-index-url]``
+    (the search index, ``designer.views.selection.outline_index_view``; search.js asks for it again
+    when ``#workspace[data-version]`` changed) with the search box and filters, and the selection's
+    actions, each ``[data-needs-selection]`` (shown only while several items are selected). The
+    multi-selection's writes post ``keys`` (space-separated) to ``nodes-move`` and ``nodes-delete``.
+
+Events
+    editor.js dispatches ``pd:outlineChanged`` on ``document`` after applying a patch and after a
+    whole-workspace swap; selection.js dispatches ``pd:selection`` (``detail.keys``) when the
+    selection changed, and exposes ``window.PD.selection``.
 
 Patch (:class:`OutlinePatch`, the answer to an accepted edit, swapped into ``#outline-patch``)
     ``data-version`` (the draft's new version), ``data-focus`` (the key to focus after a keyboard
     move), ``data-selected`` (the selected key, empty for none), ``data-badges="all"`` (ask the
     status for every row's badges) and ``data-removed`` (space-separated keys of deleted items);
     inside its ``<template>``: one ``div[data-parent][data-index]`` per :class:`PlacedItem` holding
-    the item's ``<li>`` (insert it there, replacing its old markup), and one
+    the item's ``<li>`` (every placed item's old markup is removed first, then each is inserted at
+    its index, in the patch's order: several items placed into one list come in ascending index), and one
     ``div[data-group][data-size][data-parallel]`` per :class:`GroupHeader` holding the group's new
     ``.row`` (empty for the root, whose size only decides the empty-outline hint ``#outline-empty``).
 
@@ -70,6 +83,8 @@ CONTRACT = {
         "data-problem-field",
         "data-autosave",
         "data-save-state",
+        "data-index-url",
+        "data-needs-selection",
     ),
     "patch": (
         "data-version",

@@ -25,6 +25,7 @@ from designer.views.nodes import (
     node_move_view,
 )
 from designer.views.operations import redo_view, undo_view
+from designer.views.selection import nodes_delete_view, nodes_move_view, outline_index_view
 
 __all__ = [
     "draft_create_view",
@@ -40,6 +41,9 @@ __all__ = [
     "node_duplicate_view",
     "node_edit_view",
     "node_move_view",
+    "nodes_delete_view",
+    "nodes_move_view",
+    "outline_index_view",
     "payload_download_view",
     "payload_view",
     "draft_status_view",

@@ -55,6 +55,7 @@
 
   function visibleItems() {
     return Array.prototype.filter.call(document.querySelectorAll('#outline-form [role="treeitem"]'), function (li) {
+      if (li.classList.contains("search-out")) return false;  // hidden by the search's "only matches"
       var parent = li.parentElement.closest('[role="treeitem"]');
       while (parent) {
         if (parent.getAttribute("aria-expanded") === "false") return false;
@@ -93,6 +94,8 @@
       var rootRow = document.querySelector("#outline-form .root-row");
       if (rootRow) rootRow.classList.add("is-selected");
     }
+    // static/js/selection.js shows the rest of a multi-selection (or resets it to this item).
+    if (window.PD && window.PD.selection) window.PD.selection.primary(key || "");
     return li || null;
   }
 
@@ -165,6 +168,7 @@
   function dropped(event) {
     var index = event.newDraggableIndex;
     if (event.from === event.to && event.oldDraggableIndex === index) return;
+    if (window.PD && window.PD.selection && window.PD.selection.dropped(event)) return;  // a multi-selection
     write(nodeBase() + event.item.dataset.key + "/move/", {
       parent: event.to.dataset.key,
       position: index,
@@ -192,12 +196,17 @@
       var gone = key && document.getElementById("node-" + key);
       if (gone) gone.remove();
     });
-    content.querySelectorAll("[data-parent]").forEach(function (place) {
+    var places = content.querySelectorAll("[data-parent]");
+    // Every placed item's old markup goes first: several items placed into one list (a multi-move)
+    // then land at their indexes, inserted in the patch's (parent, index) order.
+    places.forEach(function (place) {
+      var old = place.firstElementChild && document.getElementById(place.firstElementChild.id);
+      if (old) old.remove();
+    });
+    places.forEach(function (place) {
       var item = place.firstElementChild;
       var list = document.querySelector('#outline-form ul[data-key="' + place.dataset.parent + '"]');
       if (!item || !list) return;
-      var old = document.getElementById(item.id);
-      if (old) old.remove();
       list.insertBefore(item, list.children[Number(place.dataset.index)] || null);
       applyCollapsed(item);
     });
@@ -233,7 +242,11 @@
       if (again) focusItem(again);
     }
     refreshStatus(holder.dataset.badges === "all");
+    changed();
   }
+
+  // Tell the editor's other modules (selection.js, search.js) that rows were replaced.
+  function changed() { document.dispatchEvent(new CustomEvent("pd:outlineChanged")); }
 
   // Put every row's problem badges from the status (sent after an edit that can change any of them).
   function syncBadges(holder) {
@@ -434,21 +447,23 @@
   }
 
   function afterSwap(root) {
-    if (!document.getElementById("outline-form")) return;
+    var form = document.getElementById("outline-form");
+    if (!form) return;
     applyCollapsed(document);
     initSortables(document);
-    var form = document.getElementById("outline-form");
     var items = document.querySelectorAll('#outline-form [role="treeitem"]');
-    if (!items.length) return;
-    var focusKey = form.dataset.focus;
-    var target = (focusKey && document.getElementById("node-" + focusKey)) || items[0];
-    target.tabIndex = 0;
-    // A refused move answers with the whole workspace: focus stays on the item the user moved.
-    var moved = pendingFocus && root.contains(form) && document.getElementById("node-" + pendingFocus);
-    if (moved) {
-      revealItem(moved);
-      focusItem(moved);
+    if (items.length) {
+      var focusKey = form.dataset.focus;
+      var target = (focusKey && document.getElementById("node-" + focusKey)) || items[0];
+      target.tabIndex = 0;
+      // A refused move answers with the whole workspace: focus stays on the item the user moved.
+      var moved = pendingFocus && root.contains(form) && document.getElementById("node-" + pendingFocus);
+      if (moved) {
+        revealItem(moved);
+        focusItem(moved);
+      }
     }
+    if (root.contains(form)) changed();
   }
 
   function start() {
@@ -468,7 +483,12 @@
   }
 
   // static/js/fields.js (the forms saved field by field) sends through the same write queue.
-  window.pdEditor = { write: write, editable: editable, workspace: workspace };
+  // static/js/selection.js and search.js use the same queue, selection, focus and collapsed groups.
+  window.pdEditor = {
+    write: write, editable: editable, workspace: workspace, nodeBase: nodeBase, select: select,
+    reveal: revealItem, focusItem: focusItem, visibleItems: visibleItems, storageKey: storageKey,
+    setExpanded: setExpanded, applyCollapsed: applyCollapsed,
+  };
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start); else start();
 })();

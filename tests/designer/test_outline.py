@@ -29,7 +29,8 @@ from processes_api.lint import Problem
 from tests.factories import add_group, add_job, make_draft, root_of
 
 JS = Path(__file__).resolve().parents[2] / "static" / "js"
-EDITOR_JS = (JS / "editor.js", JS / "fields.js")  # the editor, and its forms saved field by field
+# the editor, its forms saved field by field, its multi-selection, search and tools
+EDITOR_JS = tuple(JS / name for name in ("editor.js", "fields.js", "selection.js", "search.js", "tools.js"))
 EVIL = '<script>alert("x")</script>&'
 
 
