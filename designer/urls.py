@@ -41,6 +41,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("", include("designer.review_urls")),
     path("", include("publishing.urls")),
+    path("", include("live.urls")),
 ]
 if settings.WORKIVA_SANDBOX:
     urlpatterns.append(path("sandbox/", include("processes_api.sandbox.urls")))

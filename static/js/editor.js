@@ -93,6 +93,7 @@
       var rootRow = document.querySelector("#outline-form .root-row");
       if (rootRow) rootRow.classList.add("is-selected");
     }
+    document.dispatchEvent(new CustomEvent("pd:selected", { detail: { key: key || "" } }));  // for live.js
     return li || null;
   }
 
@@ -148,6 +149,14 @@
       return htmx.ajax("POST", url, { source: source, target: "#workspace", swap: "outerHTML", values: values })
         .then(done, done);  // htmx:responseError / sendError already told the user
     }).then(function (status) { busy(-1); return status; });
+    queue = result;
+    return result;
+  }
+
+  // Run ``task`` (a function returning a promise) in turn with the writes, never while one waits for
+  // its answer: static/js/live.js applies other people's changes this way, between two writes.
+  function inTurn(task) {
+    var result = queue.then(task).then(function () {}, function () {});
     queue = result;
     return result;
   }
@@ -454,7 +463,8 @@
   }
 
   // static/js/fields.js (the forms saved field by field) sends through the same write queue.
-  window.pdEditor = { write: write, editable: editable, workspace: workspace };
+  // static/js/live.js applies other people's changes in turn with the writes, then refreshes the status.
+  window.pdEditor = { write: write, editable: editable, workspace: workspace, inTurn: inTurn, refreshStatus: refreshStatus };
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start); else start();
 })();
