@@ -1,0 +1,141 @@
+"""Two (and three) people in one draft, in real Chromium contexts, over a real websocket.
+
+The pages come from the ASGI application under uvicorn in a thread (tests/live/conftest.py,
+``asgi_server``): pytest-django's ``live_server`` is WSGI only and has no websocket.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from playwright.sync_api import expect
+
+from designer.models import Membership, Node
+from tests.browser.conftest import browser  # noqa: F401  (the shared Chromium)
+from tests.browser.test_accessibility import axe_violations
+from tests.factories import UserFactory, add_group, add_job, make_draft, root_of
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def world(asgi_server):
+    owner = UserFactory(username="olivia", first_name="Olivia", last_name="Owens")
+    editor = UserFactory(username="ed", first_name="Ed", last_name="Eriksen")
+    third = UserFactory(username="tara", first_name="Tara", last_name="Tran")
+    draft = make_draft(owner, "Quarter close")
+    root = root_of(draft)
+    close = add_group(draft, root, "Close")
+    draft.refresh_from_db()
+    add_job(draft, close, "Reconcile cash")
+    draft.refresh_from_db()
+    add_job(draft, close, "Reconcile bank")
+    draft.refresh_from_db()
+    add_job(draft, root, "Sign off")
+    draft.refresh_from_db()
+    Membership.objects.create(draft=draft, user=editor, role="editor")
+    Membership.objects.create(draft=draft, user=third, role="editor")
+    return {"owner": owner, "editor": editor, "third": third, "draft": draft, "server": asgi_server}
+
+
+@pytest.fixture
+def open_editor(browser, world):  # noqa: F811
+    contexts = []
+
+    def open_as(user, node=None, *, live=True, **options):
+        client = Client()
+        client.force_login(user)
+        context = browser.new_context(viewport={"width": 1400, "height": 900}, reduced_motion="reduce", **options)
+        context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": world["server"].url}])
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        page = context.new_page()
+        if not live:  # a proxy that drops websockets
+            page.route_web_socket("**/ws/**", lambda ws: ws.close())
+        query = f"?node={node.key}" if node else ""
+        page.goto(f"{world['server'].url}/drafts/{world['draft'].pk}/{query}")
+        expect(page.locator("#live-status")).to_have_attribute("data-state", "on" if live else "off")
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()
+
+
+def item(page, label):
+    return page.locator('[role="treeitem"]', has=page.locator(":scope > .row .label", has_text=label)).first
+
+
+def labels(page):
+    return page.locator('[role="treeitem"] > .row .label').all_inner_texts()
+
+
+def settled(page):
+    busy = ".htmx-request, .htmx-settling, .htmx-swapping, .editor[aria-busy='true']"
+    page.wait_for_function(f'() => !document.querySelector("{busy}")')
+
+
+def test_b_sees_a_rename_a_move_and_a_delete_without_reloading(open_editor, world):
+    cash = Node.objects.get(arguments__title="Reconcile cash")
+    a = open_editor(world["owner"], cash)
+    b = open_editor(world["editor"])
+
+    a.locator("#id_node-title").fill("Reconcile petty cash")
+    a.locator("#inspector").get_by_role("button", name="Save").click()
+    expect(item(b, "Reconcile petty cash")).to_be_visible()
+
+    item(a, "Reconcile bank").focus()
+    a.keyboard.press("Alt+ArrowUp")
+    expect(b.locator("#workspace")).to_have_attribute("data-version", a.locator("#workspace").get_attribute("data-version") or "")
+    expect(item(b, "Close").locator("ul.children > li > .row .label")).to_have_text(["Reconcile bank", "Reconcile petty cash"])
+
+    item(a, "Sign off").locator(":scope > .row .label").click()
+    expect(a.locator("#inspector h2")).to_contain_text("Send a task")
+    a.once("dialog", lambda dialog: dialog.accept())
+    a.locator("#inspector").get_by_role("button", name="Delete").click()
+    expect(item(b, "Sign off")).to_have_count(0)
+
+    settled(b)
+    assert labels(b) == labels(a) == ["Close", "Reconcile bank", "Reconcile petty cash"]
+    b.reload()
+    assert labels(b) == ["Close", "Reconcile bank", "Reconcile petty cash"]
+    expect(b.get_by_role("alert")).to_have_count(0)
+
+
+def test_b_sees_who_is_here_what_they_selected_and_where_they_type(open_editor, world):
+    cash = Node.objects.get(arguments__title="Reconcile cash")
+    b = open_editor(world["editor"])
+    a = open_editor(world["owner"], cash)
+
+    people = b.locator("#live-people")
+    expect(people).to_contain_text("Olivia Owens")
+    expect(item(b, "Reconcile cash").locator(":scope > .row .presence-marker")).to_have_text("Olivia Owens")
+    a.locator("#id_node-title").focus()
+    expect(people).to_contain_text("typing in")
+    expect(people).to_contain_text("Reconcile cash")
+
+    a.close()
+    expect(people).not_to_contain_text("Olivia Owens")
+    expect(b.locator(".presence-marker")).to_have_count(0)
+
+
+def test_without_the_websocket_the_editor_works_and_says_live_updates_are_off(open_editor, world):
+    page = open_editor(world["owner"], live=False)
+
+    status = page.locator("#live-status")
+    expect(status).to_contain_text("Live updates off")
+    expect(status.get_by_role("button", name="Reload")).to_be_visible()
+    page.locator(".add-bar").get_by_role("button", name="+ Group").click()
+    expect(item(page, "New group")).to_be_visible()
+    expect(page.get_by_role("alert")).to_have_count(0)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_editor_with_people_here_passes_axe(open_editor, world, scheme):
+    cash = Node.objects.get(arguments__title="Reconcile cash")
+    open_editor(world["editor"], cash, color_scheme=scheme, bypass_csp=True)
+    page = open_editor(world["owner"], cash, color_scheme=scheme, bypass_csp=True)
+    expect(page.locator("#live-people")).to_contain_text("Ed Eriksen")
+    expect(page.locator(".presence-marker")).to_have_count(1)
+
+    assert axe_violations(page) == []
