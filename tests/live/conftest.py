@@ -64,8 +64,10 @@ class AsgiServer:
 
         self.socket = socket.socket()
         self.socket.bind(("127.0.0.1", 0))
-        self.url = "http://127.0.0.1:%d" % self.socket.getsockname()[1]
-        config = uvicorn.Config(ASGIStaticFilesHandler(application), lifespan="off", log_level="warning", ws="websockets-sansio")
+        self.url = f"http://127.0.0.1:{self.socket.getsockname()[1]}"
+        config = uvicorn.Config(
+            ASGIStaticFilesHandler(application), lifespan="off", log_level="warning", ws="websockets-sansio"
+        )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.socket]}, daemon=True)
 

@@ -46,7 +46,9 @@ def open_editor(browser, world):  # noqa: F811
         client = Client()
         client.force_login(user)
         context = browser.new_context(viewport={"width": 1400, "height": 900}, reduced_motion="reduce", **options)
-        context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": world["server"].url}])
+        context.add_cookies(
+            [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": world["server"].url}]
+        )
         context.set_default_timeout(10_000)
         contexts.append(context)
         page = context.new_page()
@@ -86,8 +88,12 @@ def test_b_sees_a_rename_a_move_and_a_delete_without_reloading(open_editor, worl
 
     item(a, "Reconcile bank").focus()
     a.keyboard.press("Alt+ArrowUp")
-    expect(b.locator("#workspace")).to_have_attribute("data-version", a.locator("#workspace").get_attribute("data-version") or "")
-    expect(item(b, "Close").locator("ul.children > li > .row .label")).to_have_text(["Reconcile bank", "Reconcile petty cash"])
+    expect(b.locator("#workspace")).to_have_attribute(
+        "data-version", a.locator("#workspace").get_attribute("data-version") or ""
+    )
+    expect(item(b, "Close").locator("ul.children > li > .row .label")).to_have_text(
+        ["Reconcile bank", "Reconcile petty cash"]
+    )
 
     item(a, "Sign off").locator(":scope > .row .label").click()
     expect(a.locator("#inspector h2")).to_contain_text("Send a task")
