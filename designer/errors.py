@@ -25,3 +25,7 @@ class TreeError(DraftError):
 
 class AccountError(Exception):
     """A teammate that could not be added; ``str()`` is the message for the administrator."""
+
+
+class OperationConflict(TreeError):
+    """An undo or redo refused because what it would put back has been changed since."""

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import QueryDict
 
 from designer.models import Draft, Node
+from designer.services.bulk import BULK_FIELDS
 from processes_api import schema
 
 DATE_MIN = dt.date(2000, 1, 1)
@@ -314,3 +315,46 @@ class ImportForm(forms.Form):
 
 
 MAX_IMPORT_BYTES = schema.MAX_BODY_BYTES
+
+
+class BulkForm(BasedForm):
+    """What several jobs share (``designer.services.bulk.BULK_FIELDS``), and a shift of their dates.
+
+    A field shows the jobs' common value, or nothing with the placeholder "Mixed" when they differ;
+    only fields the user changes are written (the base values come with the form, as for
+    :class:`JobForm`), so a mixed field left alone keeps each job's own value.
+    """
+
+    def __init__(self, data: Any = None, *, shared: dict[str, str | None]) -> None:
+        """``shared``: bulk field name → the jobs' common value ("" unset), None when they differ;
+        fields none of the jobs has are not in it."""
+        initial = {name: value or "" for name, value in shared.items()} | {"shift_days": 0}
+        super().__init__(data, initial=initial, prefix="bulk")
+        kinds = {
+            "assignee": "user",
+            "approver": "user",
+            "due_date": "date",
+            "instructions": "text",
+            "document": "string",
+        }
+        for name, value in shared.items():
+            label = BULK_FIELDS[name][0]
+            field = _form_field(kinds[name], label=label, required=False, help_text="", max_length=500)
+            if value is None:
+                field.widget.attrs["placeholder"] = "Mixed"
+                field.help_text = "Mixed: the jobs differ. Leave it empty to keep each job's own."
+            self.fields[name] = field
+        self.fields["shift_days"] = forms.IntegerField(
+            label="Shift dates by (days)",
+            min_value=-3660,
+            max_value=3660,
+            required=False,
+            help_text="Moves every date of the selected jobs; negative moves them earlier.",
+        )
+        self._show_base()
+
+    def changes(self) -> dict[str, str]:
+        return {name: self.cleaned_data.get(name) or "" for name in self.changed_data if name != "shift_days"}
+
+    def shift(self) -> int:
+        return int(self.cleaned_data.get("shift_days") or 0) if "shift_days" in self.changed_data else 0

@@ -346,6 +346,72 @@ class Activity(models.Model):
         return f"{self.actor} {self.verb} {self.draft}"
 
 
+class Operation(models.Model):
+    """One recorded edit of a draft's tree or settings: the single log behind undo, redo, live
+    updates and the REST API (see :mod:`designer.services.operations`).
+
+    ``before`` and ``after`` are the states of what the edit touched, in the same shape: ``nodes``
+    (key → ``{"parent": key, <attrs>}``, or null for "does not exist"), ``children`` (group key →
+    its ordered child keys, or null for "no such group") and ``settings`` (draft attr → value).
+    Applying ``before`` undoes the edit, ``after`` redoes it, once the draft's current state of
+    those things equals the other side. ``keys``, ``removed``, ``fields`` and ``settings`` say what
+    changed, for readers that merge changes (live updates, the API) without reading the states.
+    """
+
+    class Kind(models.TextChoices):
+        ADD = "add", "Add"
+        EDIT = "edit", "Edit"
+        MOVE = "move", "Move"
+        DELETE = "delete", "Delete"
+        DUPLICATE = "duplicate", "Duplicate"
+        RESTORE = "restore", "Restore"
+        SETTINGS = "settings", "Settings"
+        PASTE = "paste", "Paste"
+        BULK_EDIT = "bulk_edit", "Bulk edit"
+        REVISION_RESTORE = "revision_restore", "Revision restored"
+        UNDO = "undo", "Undo"
+        REDO = "redo", "Redo"
+
+    class State(models.TextChoices):
+        DONE = "done", "Done"
+        UNDONE = "undone", "Undone (can be redone)"
+        DROPPED = "dropped", "Undone, and no longer redoable"
+
+    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="operations")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    summary = models.CharField(max_length=600, help_text='What it did, e.g. "move of “Reconcile cash”".')
+    version_before = models.PositiveIntegerField()
+    version_after = models.PositiveIntegerField()
+    keys = models.JSONField(default=list, help_text="Keys of the nodes it changed (added, removed, edited, reordered).")
+    removed = models.JSONField(default=list, help_text="Keys of the nodes it deleted.")
+    fields = models.JSONField(default=dict, help_text="Node key → the fields it changed on that node.")
+    settings = models.JSONField(default=list, help_text="The process settings it changed.")
+    before = models.JSONField(default=dict)
+    after = models.JSONField(default=dict)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.DONE)
+    reverts = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="What an undo or redo applied.",
+    )
+    undone_by = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-version_after"]
+        constraints = [models.UniqueConstraint(fields=["draft", "version_after"], name="one_operation_per_version")]
+        indexes = [models.Index(fields=["draft", "actor", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.draft} v{self.version_after}: {self.kind} by {self.actor}"
+
+
 class LoginFailureCount(models.Model):
     """Failed log-in attempts for one throttle key (designer/throttle.py) until ``until``.
 

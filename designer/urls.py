@@ -8,6 +8,7 @@ from django.urls import include, path
 from designer import views
 from designer.health import healthz
 from designer.throttle import ThrottledAdminAuthenticationForm, ThrottledLoginView
+from designer.views import clipboard
 from designer.views.site import favicon_view
 from designer.views.team import password_change_view, team_view
 
@@ -26,7 +27,12 @@ urlpatterns = [
     path("drafts/<int:pk>/delete/", views.draft_delete_view, name="draft-delete"),
     path("drafts/<int:pk>/settings/", views.draft_settings_view, name="draft-settings"),
     path("drafts/<int:pk>/status/", views.draft_status_view, name="draft-status"),
-    path("drafts/<int:pk>/undo/", views.undo_delete_view, name="undo-delete"),
+    path("drafts/<int:pk>/undo/", views.undo_view, name="draft-undo"),
+    path("drafts/<int:pk>/redo/", views.redo_view, name="draft-redo"),
+    path("drafts/<int:pk>/clipboard/", clipboard.nodes_copy_view, name="nodes-copy"),
+    path("drafts/<int:pk>/paste/", clipboard.nodes_paste_view, name="nodes-paste"),
+    path("drafts/<int:pk>/bulk/", clipboard.bulk_form_view, name="nodes-bulk-form"),
+    path("drafts/<int:pk>/bulk/save/", clipboard.bulk_update_view, name="nodes-bulk"),
     path("drafts/<int:pk>/payload/", views.payload_view, name="draft-payload"),
     path("drafts/<int:pk>/payload.json", views.payload_download_view, name="draft-payload-download"),
     path("drafts/<int:pk>/nodes/add/", views.node_add_view, name="node-add"),

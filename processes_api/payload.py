@@ -14,7 +14,7 @@ import copy
 import hashlib
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -418,3 +418,49 @@ def _type_name(value: Any) -> str:
     return {dict: "an object", list: "a list", str: "a string", bool: "true/false", type(None): "null"}.get(
         type(value), "a number" if isinstance(value, int | float) else type(value).__name__
     )
+
+
+# --- fragments: the editor's clipboard ------------------------------------------------------------
+
+
+def build_fragment(tree: ProcessTree, nodes: Sequence[ProcessNode]) -> dict[str, Any]:
+    """Return ``{"children": [...]}``: ``nodes`` (each with everything below it) as the children of a
+    group, in the API's own node shape: what the editor's clipboard carries between drafts."""
+    paths = PathMap()
+    group_fields = [(f.attr, f.key) for f in schema.GROUP_FIELDS if f.attr]
+    children = []
+    for index, node in enumerate(nodes):
+        extra = node.extra or {}
+        wrapper: dict[str, Any] = dict(extra["wrapper"]) if "wrapper" in extra else {}
+        wrapper["type"] = node.kind
+        if node.kind == "group":
+            wrapper["group"] = _group_object(tree, node, child_path(ROOT, index), paths, group_fields)
+        else:
+            wrapper["job"] = _job_object(node)
+        children.append(wrapper)
+    return {"children": children}
+
+
+def parse_fragment(data: Any) -> list[ParsedNode]:
+    """Check a clipboard fragment and return its top-level nodes (with their children), or raise.
+
+    Takes ``{"children": [...]}`` (what :func:`build_fragment` makes) or a whole Process document,
+    whose root's children it takes; every node is checked as an import checks it, and paths in
+    messages read ``root.children[2].job…`` for both.
+    """
+    if not isinstance(data, dict):
+        raise PayloadError(
+            "", f'the clipboard must hold a JSON object like {{"children": [...]}}, not {_type_name(data)}'
+        )
+    if "root" in data and "children" not in data:
+        root = data["root"]
+        if not isinstance(root, dict):
+            raise PayloadError("root", f"a group must be an object, not {_type_name(root)}")
+        data = {"children": root.get("children", [])}
+    if "children" not in data:
+        raise PayloadError("", 'the clipboard holds no "children" list: copy items from the editor, or paste a process')
+    check_text(data)
+    parsed = _parse_tree({"children": data["children"]})
+    if not parsed.children:
+        raise PayloadError("root.children", "is empty: there is nothing to paste")
+    return parsed.children

@@ -10,11 +10,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from designer.errors import TreeError
-from designer.models import Activity, Draft, Node
+from designer.models import Activity, Draft, Node, Operation
 from designer.selectors.trees import draft_tree
 from designer.services.activity import activity_record
-from designer.services.locking import draft_attrs, draft_lock
+from designer.services.locking import draft_attrs
 from designer.services.nodes import group_new, subtree_copy
+from designer.services.operations import operation
 from processes_api import schema
 from processes_api.payload import ParsedNode, PayloadError, parse_payload
 
@@ -38,7 +39,7 @@ def draft_create(*, owner: User, name: str, root_name: str | None = None) -> Dra
 
 
 @transaction.atomic
-def draft_update(*, draft: Draft, version: int, changes: Mapping[str, Any]) -> Draft:
+def draft_update(*, draft: Draft, version: int, changes: Mapping[str, Any], actor: User | None = None) -> Draft:
     """Change process settings; keys of ``changes`` are registry names (``schema.Field.name``).
 
     A new process name is also the root group's when the root was named like the process: see
@@ -48,13 +49,21 @@ def draft_update(*, draft: Draft, version: int, changes: Mapping[str, Any]) -> D
     unknown = set(changes) - set(fields)
     if unknown:
         raise TreeError(f"Cannot change {', '.join(sorted(unknown))} on a draft.")
-    locked = draft_lock(draft, version)
-    old_name = locked.name
-    for name, value in changes.items():
-        schema.field_store(locked, fields[name], "process", value)
-    locked.full_clean(exclude=["owner"])
-    locked.save()
-    _root_follows(locked, old_name)
+    with operation(draft=draft, version=version, actor=actor, kind=Operation.Kind.SETTINGS) as op:
+        locked = Draft.objects.get(pk=draft.pk)
+        op.watch(settings=draft_attrs())
+        root = Node.objects.filter(draft=draft, parent__isnull=True).values_list("key", flat=True).first()
+        op.watch([root] if root else [])
+        old_name = locked.name
+        for name, value in changes.items():
+            schema.field_store(locked, fields[name], "process", value)
+        locked.full_clean(exclude=["owner"])
+        locked.save()
+        _root_follows(locked, old_name)
+        labels = [str(fields[name].label) for name in changes]
+        op.summary = (
+            f"change of {', '.join(labels).lower() or 'the settings'}" if len(labels) < 4 else "settings change"
+        )
     for name in (*draft_attrs(), "version", "updated"):
         setattr(draft, name, getattr(locked, name))
     return draft

@@ -12,6 +12,12 @@ def draft_attrs() -> tuple[str, ...]:
     return (*schema.model_attrs(schema.PROCESS_FIELDS), "extra")
 
 
+def node_attrs() -> tuple[str, ...]:
+    """Return the ``Node`` attributes a copy of a node carries over: its kind, the registry's group
+    fields, and the job's type, arguments and unknown fields."""
+    return ("kind", *schema.model_attrs(schema.GROUP_FIELDS), "job_type", "arguments", "extra")
+
+
 def draft_lock(draft: Draft, version: int) -> Draft:
     """Lock the draft row, refuse a stale ``version`` and bump it; return the locked draft.
 

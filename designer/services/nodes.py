@@ -8,7 +8,7 @@ from __future__ import annotations
 import copy
 import uuid
 from collections.abc import Mapping
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
@@ -16,16 +16,14 @@ from django.db import transaction
 from django.db.models import F
 
 from designer.errors import DraftConflict, TreeError
-from designer.models import Draft, Node, depth_message
+from designer.models import Draft, Node, Operation, depth_message
 from designer.selectors.trees import Tree, move_target, path_to, subtree, subtree_height
-from designer.services.locking import draft_lock
+from designer.services.locking import node_attrs
+from designer.services.operations import operation
 from processes_api import schema
 
-
-def node_attrs() -> tuple[str, ...]:
-    """Return the ``Node`` attributes a copy of a node carries over: its kind, the registry's group
-    fields, and the job's type, arguments and unknown fields."""
-    return ("kind", *schema.model_attrs(schema.GROUP_FIELDS), "job_type", "arguments", "extra")
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
 
 
 def group_new(*, draft: Draft, parent: Node | None, name: str | None = None) -> Node:
@@ -103,10 +101,28 @@ def node_create(
     job_type: str = "",
     name: str | None = None,
     arguments: Mapping[str, Any] | None = None,
+    actor: AbstractBaseUser | None = None,
 ) -> Node:
     """Add a group or a job under ``parent_key`` at ``position`` (clamped to the end), or right
     after the node ``after_key`` wherever it is when the draft is locked."""
-    draft_lock(draft, version)
+    with operation(draft=draft, version=version, actor=actor, kind=Operation.Kind.ADD) as op:
+        node = _create(draft, parent_key, position, after_key, kind, job_type, name, arguments, op.watch)
+        op.created([node.key], groups=[node.key] if node.is_group else [])
+        op.summary = f"addition of “{node.label}”"
+    return node
+
+
+def _create(
+    draft: Draft,
+    parent_key: UUID | str | None,
+    position: int,
+    after_key: UUID | str | None,
+    kind: str,
+    job_type: str,
+    name: str | None,
+    arguments: Mapping[str, Any] | None,
+    watch: Any,
+) -> Node:
     after = _row(draft, after_key) if after_key is not None else None
     if after is not None:
         if after.is_root:
@@ -116,6 +132,7 @@ def node_create(
         parent = _group_row(draft, parent_key)
     else:
         raise TreeError("Say where to add: a parent group, or the item to add after.")
+    watch(parents=[parent.key])
     if kind == Node.Kind.GROUP:
         node = group_new(draft=draft, parent=parent, name=name)
     elif kind == Node.Kind.JOB:
@@ -133,15 +150,21 @@ def node_create(
 
 
 @transaction.atomic
-def node_update(*, node: Node, version: int, changes: Mapping[str, Any]) -> Node:
+def node_update(*, node: Node, version: int, changes: Mapping[str, Any], actor: AbstractBaseUser | None = None) -> Node:
     """Change a node's own fields.
 
     For a group the keys are the registry's names (``schema.GROUP_FIELDS``); for a job,
     ``arguments``, whose unknown fields (not in the schema registry) are kept.
     """
-    draft = node.draft
-    draft_lock(draft, version)
-    node.refresh_from_db()
+    with operation(draft=node.draft, version=version, actor=actor, kind=Operation.Kind.EDIT) as op:
+        op.watch([node.key])
+        node.refresh_from_db()
+        op.summary = f"edit of “{node.label}”"  # by the name it had: the one the user knew it by
+        _update(node, changes)
+    return node
+
+
+def _update(node: Node, changes: Mapping[str, Any]) -> None:
     if node.is_group:
         fields = {f.name: f for f in schema.GROUP_FIELDS}
         unknown = set(changes) - set(fields)
@@ -160,11 +183,12 @@ def node_update(*, node: Node, version: int, changes: Mapping[str, Any]) -> Node
             node.arguments = kept | _clean_job_arguments(node.job_type, changes["arguments"])
     node.full_clean()
     node.save()
-    return node
 
 
 @transaction.atomic
-def node_move(*, node: Node, version: int, parent_key: UUID | str, position: int) -> Moved:
+def node_move(
+    *, node: Node, version: int, parent_key: UUID | str, position: int, actor: AbstractBaseUser | None = None
+) -> Moved:
     """Move ``node`` (and its subtree) under ``parent_key`` at ``position`` among its new siblings.
 
     Reads only the node, the new parent and the new parent's ancestors (to refuse a move into the
@@ -172,8 +196,14 @@ def node_move(*, node: Node, version: int, parent_key: UUID | str, position: int
     ten-job draft costs.
     """
     draft = node.draft
-    draft_lock(draft, version)
-    node = _row(draft, node.key)
+    with operation(draft=draft, version=version, actor=actor, kind=Operation.Kind.MOVE) as op:
+        node = _row(draft, node.key)
+        moved = _move(draft, node, parent_key, position, op.watch)
+        op.summary = f"move of “{node.label}”"
+    return moved
+
+
+def _move(draft: Draft, node: Node, parent_key: UUID | str, position: int, watch: Any) -> Moved:
     if node.is_root:
         raise TreeError("The root group cannot be moved.")
     parent = _group_row(draft, parent_key)
@@ -183,6 +213,7 @@ def node_move(*, node: Node, version: int, parent_key: UUID | str, position: int
     if len(above) + 1 + (subtree_height(node) if node.is_group else 0) > schema.MAX_DEPTH:
         raise TreeError(depth_message())
     old_parent = _parent_row(node)
+    watch([node.key], parents=[old_parent.key, parent.key])
     _close_gap(old_parent, node.position)
     others = Node.objects.filter(parent=parent).exclude(pk=node.pk)
     new_position = max(0, min(position, others.count()))
@@ -193,7 +224,7 @@ def node_move(*, node: Node, version: int, parent_key: UUID | str, position: int
     return Moved(node, old_parent)
 
 
-def node_move_by_direction(*, node: Node, version: int, direction: str) -> Moved:
+def node_move_by_direction(*, node: Node, version: int, direction: str, actor: AbstractBaseUser | None = None) -> Moved:
     """Move ``node`` one step by keyboard: ``up``, ``down``, ``indent`` or ``outdent``.
 
     A stale ``version`` is refused before the target is worked out, so the user hears about the
@@ -203,7 +234,7 @@ def node_move_by_direction(*, node: Node, version: int, direction: str) -> Moved
     if version != node.draft.version:
         raise DraftConflict(expected=version, actual=node.draft.version)
     parent, position = move_target(node, direction)
-    return node_move(node=node, version=version, parent_key=parent.key, position=position)
+    return node_move(node=node, version=version, parent_key=parent.key, position=position, actor=actor)
 
 
 def _group_row(draft: Draft, key: UUID | str) -> Node:
@@ -224,18 +255,21 @@ def _row(draft: Draft, key: UUID | str) -> Node:
 
 
 @transaction.atomic
-def node_delete(*, node: Node, version: int) -> dict[str, Any]:
+def node_delete(*, node: Node, version: int, actor: AbstractBaseUser | None = None) -> dict[str, Any]:
     """Delete ``node`` and its subtree; return a snapshot that :func:`node_restore` can put back."""
     draft = node.draft
-    draft_lock(draft, version)
-    node = _row(draft, node.key)
-    if node.is_root:
-        raise TreeError("The root group cannot be deleted.")
-    parent = _parent_row(node)
-    tree = subtree(node=node)
-    snapshot = _snapshot(tree, parent)
-    Node.objects.filter(pk__in=list(tree.by_id)).delete()
-    _close_gap(parent, node.position)
+    with operation(draft=draft, version=version, actor=actor, kind=Operation.Kind.DELETE) as op:
+        node = _row(draft, node.key)
+        if node.is_root:
+            raise TreeError("The root group cannot be deleted.")
+        parent = _parent_row(node)
+        tree = subtree(node=node)
+        op.watch([], parents=[parent.key])
+        op.watch_subtrees([tree])
+        snapshot = _snapshot(tree, parent)
+        Node.objects.filter(pk__in=list(tree.by_id)).delete()
+        _close_gap(parent, node.position)
+        op.summary = f"deletion of “{node.label}”"
     return snapshot
 
 
@@ -257,13 +291,26 @@ def _snapshot(tree: Tree, parent: Node) -> dict[str, Any]:
 
 
 @transaction.atomic
-def node_restore(*, draft: Draft, version: int, snapshot: Mapping[str, Any]) -> Node:
+def node_restore(
+    *, draft: Draft, version: int, snapshot: Mapping[str, Any], actor: AbstractBaseUser | None = None
+) -> Node:
     """Put back a subtree deleted by :func:`node_delete`, with its keys, where it was."""
-    draft_lock(draft, version)
+    with operation(draft=draft, version=version, actor=actor, kind=Operation.Kind.RESTORE) as op:
+        first = _restore(draft, snapshot, op.watch)
+        op.created(
+            [r["key"] for r in snapshot["nodes"]],
+            groups=[r["key"] for r in snapshot["nodes"] if r.get("kind") == "group"],
+        )
+        op.summary = f"restoration of “{first.label}”"
+    return first
+
+
+def _restore(draft: Draft, snapshot: Mapping[str, Any], watch: Any) -> Node:
     parent = _group_row(draft, snapshot["parent"])
     records = snapshot["nodes"]
     if Node.objects.filter(key__in=[r["key"] for r in records]).exists():
         raise TreeError("That deletion was already undone.")
+    watch(parents=[parent.key])
     position = _insert_at(parent, snapshot["position"])
     by_key: dict[str, Node] = {str(parent.key): parent}
     first: Node | None = None
@@ -283,17 +330,21 @@ def node_restore(*, draft: Draft, version: int, snapshot: Mapping[str, Any]) -> 
 
 
 @transaction.atomic
-def node_duplicate(*, node: Node, version: int) -> Node:
+def node_duplicate(*, node: Node, version: int, actor: AbstractBaseUser | None = None) -> Node:
     """Copy ``node`` and its subtree, with new keys, right after the original."""
     draft = node.draft
-    draft_lock(draft, version)
-    node = _row(draft, node.key)
-    if node.is_root:
-        raise TreeError("The root group cannot be duplicated; duplicate the draft instead.")
-    parent = _parent_row(node)
-    position = _make_room_after(node)
-    tree = subtree(node=node)
-    return subtree_copy(tree, tree.root, draft=draft, parent=parent, position=position)
+    with operation(draft=draft, version=version, actor=actor, kind=Operation.Kind.DUPLICATE) as op:
+        node = _row(draft, node.key)
+        if node.is_root:
+            raise TreeError("The root group cannot be duplicated; duplicate the draft instead.")
+        parent = _parent_row(node)
+        op.watch(parents=[parent.key])
+        position = _make_room_after(node)
+        tree = subtree(node=node)
+        copy_ = subtree_copy(tree, tree.root, draft=draft, parent=parent, position=position)
+        op.created_subtree(copy_)
+        op.summary = f"duplication of “{node.label}”"
+    return copy_
 
 
 def subtree_copy(tree: Tree, start: Node, *, draft: Draft, parent: Node | None, position: int) -> Node:

@@ -8,10 +8,11 @@ from uuid import UUID
 from django.db import transaction
 
 from designer.errors import DraftConflict, DraftError
-from designer.models import Activity, Draft, Node, Revision, depth_message
+from designer.models import Activity, Draft, Node, Operation, Revision, depth_message
 from designer.selectors.trees import draft_tree
 from designer.services.activity import activity_record
-from designer.services.locking import draft_attrs, draft_lock
+from designer.services.locking import draft_attrs
+from designer.services.operations import operation
 from processes_api import schema
 from processes_api.payload import Payload, build_payload, content_hash
 from processes_api.walk import Step, walk
@@ -75,39 +76,47 @@ def revision_restore(*, draft: Draft, actor: User, version: int, revision: Revis
         reason=Revision.Reason.RESTORE,
         note=f"Content before restoring r{revision.number}",
     )
-    locked = draft_lock(draft, version)
-    fields, records = _parse_revision(revision)
-    if any(r["depth"] > schema.MAX_DEPTH for r in records):  # a revision saved before the limit
-        raise DraftError(depth_message())
-    for f in schema.PROCESS_FIELDS:
-        if f.attr:
-            value = fields.get(f.attr)
-            setattr(locked, f.attr, "" if value is None and f.required else value)
-    locked.extra = fields.get("extra", {})
-    locked.save()
-    for attr in (*draft_attrs(), "version", "updated"):
-        setattr(draft, attr, getattr(locked, attr))
-    # One DELETE statement: nodes are referenced only by their own parent links (all going now)
-    # and comments anchor by key, so the ORM's per-object cascade collection is pure cost here.
-    old_nodes = Node.objects.filter(draft=locked)
-    old_nodes._raw_delete(old_nodes.db)
-    by_path: dict[str, Node] = {}
-    depth = 0
-    while True:  # level by level, so each level's parents exist: one insert per tree level
-        level = [r for r in records if r["depth"] == depth]
-        if not level:
-            break
-        nodes = [
-            Node(
-                draft=locked,
-                parent=by_path[r["parent_path"]] if r["parent_path"] else None,
-                **{k: v for k, v in r.items() if k not in ("parent_path", "path", "depth")},
-            )
-            for r in level
-        ]
-        for record, node in zip(level, Node.objects.bulk_create(nodes, batch_size=1000), strict=True):
-            by_path[record["path"]] = node
-        depth += 1
+    kind = Operation.Kind.REVISION_RESTORE
+    with operation(
+        draft=draft, version=version, actor=actor, kind=kind, summary=f"restore of r{revision.number}"
+    ) as op:
+        present = list(Node.objects.filter(draft=draft).values_list("key", "kind"))
+        op.watch([k for k, _ in present], parents=[k for k, what in present if what == Node.Kind.GROUP])
+        op.watch(settings=draft_attrs())
+        locked = Draft.objects.get(pk=draft.pk)
+        fields, records = _parse_revision(revision)
+        if any(r["depth"] > schema.MAX_DEPTH for r in records):  # a revision saved before the limit
+            raise DraftError(depth_message())
+        for f in schema.PROCESS_FIELDS:
+            if f.attr:
+                value = fields.get(f.attr)
+                setattr(locked, f.attr, "" if value is None and f.required else value)
+        locked.extra = fields.get("extra", {})
+        locked.save()
+        for attr in (*draft_attrs(), "version", "updated"):
+            setattr(draft, attr, getattr(locked, attr))
+        # One DELETE statement: nodes are referenced only by their own parent links (all going now)
+        # and comments anchor by key, so the ORM's per-object cascade collection is pure cost here.
+        old_nodes = Node.objects.filter(draft=locked)
+        old_nodes._raw_delete(old_nodes.db)
+        by_path: dict[str, Node] = {}
+        depth = 0
+        while True:  # level by level, so each level's parents exist: one insert per tree level
+            level = [r for r in records if r["depth"] == depth]
+            if not level:
+                break
+            nodes = [
+                Node(
+                    draft=locked,
+                    parent=by_path[r["parent_path"]] if r["parent_path"] else None,
+                    **{k: v for k, v in r.items() if k not in ("parent_path", "path", "depth")},
+                )
+                for r in level
+            ]
+            for record, node in zip(level, Node.objects.bulk_create(nodes, batch_size=1000), strict=True):
+                by_path[record["path"]] = node
+            depth += 1
+        op.created([n.key for n in by_path.values()], groups=[n.key for n in by_path.values() if n.is_group])
     activity_record(
         draft=draft,
         actor=actor,

@@ -23,8 +23,8 @@ from designer.views.nodes import (
     node_duplicate_view,
     node_edit_view,
     node_move_view,
-    undo_delete_view,
 )
+from designer.views.operations import redo_view, undo_view
 
 __all__ = [
     "draft_create_view",
@@ -43,5 +43,6 @@ __all__ = [
     "payload_download_view",
     "payload_view",
     "draft_status_view",
-    "undo_delete_view",
+    "redo_view",
+    "undo_view",
 ]

@@ -72,7 +72,7 @@ def draft_settings_view(request: Request, pk: int) -> HttpResponse:
         return workspace_response(request, draft, selected=selected, status=422, error=error, settings_form=form)
     changes = form.changes()
     try:
-        draft_update(draft=draft, version=version_of(request), changes=changes)
+        draft_update(draft=draft, version=version_of(request), changes=changes, actor=request.user)
     except DraftError as exc:
         draft.refresh_from_db()
         # The current settings with only the fields this user changed: a re-save reverts nobody's change.

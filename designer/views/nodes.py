@@ -1,4 +1,4 @@
-"""The editor's writes to the outline: add, edit, move, duplicate, delete and undo a deletion.
+"""The editor's writes to the outline: add, edit, move, duplicate and delete (undo: :mod:`designer.views.operations`).
 
 Each one calls one service and answers through :mod:`designer.views.workspace`: an outline patch
 when the service accepted it, the authoritative workspace when it refused.
@@ -16,7 +16,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from designer.errors import DraftConflict, DraftError
+from designer.errors import DraftError
 from designer.forms import MoveForm, NodeAddForm
 from designer.models import Node
 from designer.permissions import Action, draft_for
@@ -28,7 +28,6 @@ from designer.services.nodes import (
     node_duplicate,
     node_move,
     node_move_by_direction,
-    node_restore,
     node_update,
 )
 from designer.views.http import Request
@@ -41,7 +40,6 @@ from designer.views.workspace import (
     patch_response,
     refused_response,
     selected_of,
-    undo_key,
     version_of,
     workspace_response,
 )
@@ -70,6 +68,7 @@ def node_add_view(request: Request, pk: int) -> HttpResponse:
             kind=Node.Kind.GROUP if is_group else Node.Kind.JOB,
             job_type="" if is_group else what,
             arguments=None if is_group else {"title": NEW_TITLES.get(what, "New job")},
+            actor=request.user,
         )
     except DraftError as exc:
         return refused_response(request, draft, exc, selected_of(request))
@@ -93,7 +92,7 @@ def node_edit_view(request: Request, pk: int, key: uuid.UUID) -> HttpResponse:
         error = "Nothing was saved: fix the fields marked below."
         return workspace_response(request, draft, selected=key, status=422, error=error, node_form=form)
     try:
-        node_update(node=node, version=version_of(request), changes=form.changes())
+        node_update(node=node, version=version_of(request), changes=form.changes(), actor=request.user)
     except DraftError as exc:
         draft.refresh_from_db()
         fresh = Node.objects.filter(draft=draft, key=key).first()
@@ -129,7 +128,7 @@ def node_move_view(request: Request, pk: int, key: uuid.UUID) -> HttpResponse:
         return workspace_response(request, draft, selected=key, status=422, error=MOVE_HELP)
     selected = selected_of(request)
     try:
-        node, old_parent = _move(node, version_of(request), form.cleaned_data)
+        node, old_parent = _move(node, version_of(request), form.cleaned_data, request.user)
     except DraftError as exc:
         return refused_response(request, draft, exc, selected or key)
     parent = parent_of(node)
@@ -147,11 +146,11 @@ def node_move_view(request: Request, pk: int, key: uuid.UUID) -> HttpResponse:
     )
 
 
-def _move(node: Node, version: int, move: dict[str, Any]) -> Moved:
+def _move(node: Node, version: int, move: dict[str, Any], actor: Any) -> Moved:
     """Apply a keyboard move (``direction``) or a drop (``parent`` and ``position``)."""
     if move["direction"]:
-        return node_move_by_direction(node=node, version=version, direction=move["direction"])
-    return node_move(node=node, version=version, parent_key=move["parent"], position=move["position"])
+        return node_move_by_direction(node=node, version=version, direction=move["direction"], actor=actor)
+    return node_move(node=node, version=version, parent_key=move["parent"], position=move["position"], actor=actor)
 
 
 def _inspector_changed(selected: UUID | None, moved: Node, parents: Sequence[Node]) -> bool:
@@ -182,7 +181,7 @@ def node_duplicate_view(request: Request, pk: int, key: uuid.UUID) -> HttpRespon
     draft = draft_for(request.user, pk, Action.EDIT)
     node = node_of(draft, key)
     try:
-        copy = node_duplicate(node=node, version=version_of(request))
+        copy = node_duplicate(node=node, version=version_of(request), actor=request.user)
     except DraftError as exc:
         return refused_response(request, draft, exc, key)
     notice = f"Duplicated “{node.label}”."
@@ -199,30 +198,11 @@ def node_delete_view(request: Request, pk: int, key: uuid.UUID) -> HttpResponse:
         context = {"draft": draft, "node": node, "descendants": subtree_size(node)}
         return render(request, "designer/node_delete.html", context)
     try:
-        snapshot = node_delete(node=node, version=version_of(request))
+        snapshot = node_delete(node=node, version=version_of(request), actor=request.user)
     except DraftError as exc:
         return refused_response(request, draft, exc, key)
-    request.session[undo_key(draft)] = {"snapshot": snapshot, "label": node.label}
     parent = Node.objects.get(draft=draft, key=snapshot["parent"])
     notice = f"Deleted “{node.label}”."
-    return patch_response(request, draft, groups=[parent], removed=[node.key], selected=parent.key, notice=notice)
-
-
-@login_required
-@require_POST
-def undo_delete_view(request: Request, pk: int) -> HttpResponse:
-    draft = draft_for(request.user, pk, Action.EDIT)
-    undo = request.session.get(undo_key(draft))
-    if not undo:
-        return workspace_response(request, draft, status=422, error="There is no deletion to undo.")
-    try:
-        node = node_restore(draft=draft, version=version_of(request), snapshot=undo["snapshot"])
-    except DraftConflict as exc:
-        return refused_response(request, draft, exc, None)
-    except (DraftError, KeyError, ValueError) as exc:
-        del request.session[undo_key(draft)]
-        message = str(exc) if isinstance(exc, DraftError) else "That deletion can no longer be undone."
-        return workspace_response(request, draft, status=422, error=message)
-    del request.session[undo_key(draft)]
-    notice = f"Restored “{node.label}”."
-    return patch_response(request, draft, place=[node], groups=[parent_of(node)], selected=node.key, notice=notice)
+    return patch_response(
+        request, draft, groups=[parent], removed=[node.key], selected=parent.key, notice=notice, undo_label=node.label
+    )

@@ -26,6 +26,7 @@ from designer.outline import Outline, build_outline, outline_patch
 from designer.panels import editor_panels, editor_problems
 from designer.permissions import Action, can
 from designer.selectors.comments import comment_counts
+from designer.selectors.operations import undo_state
 from designer.selectors.reviews import approval_status, publish_gate
 from designer.selectors.trees import child_counts, draft_tree, path_to, subtree_size
 from designer.services.activity import activity_record
@@ -87,11 +88,6 @@ def not_saved_response(form: Any) -> HttpResponse:
     return trigger_client_event(response, "pd:notSaved", {"fields": fields})
 
 
-def undo_key(draft: Draft) -> str:
-    """Return the session key of the deletion the user can undo on ``draft``."""
-    return f"undo:{draft.pk}"
-
-
 # --- what the workspace shows ------------------------------------------------------------------------
 
 
@@ -149,7 +145,6 @@ def workspace_context(request: Request, draft: Draft, *, selected: UUID | None =
     tree = draft_tree(draft=draft)
     outline = build_outline(tree, comments=comment_counts(draft), reported=editor_problems(draft))
     node = tree.by_key.get(selected) if selected else None
-    undo = request.session.get(undo_key(draft))
     can_edit = can(request.user, draft, Action.EDIT)
     rows = outline.rows_html(
         selected=node.key if node else None, can_edit=can_edit, comments_url=reverse("review-page", args=[draft.pk])
@@ -162,7 +157,7 @@ def workspace_context(request: Request, draft: Draft, *, selected: UUID | None =
         "root": tree.root,
         "settings_form": DraftSettingsForm.for_draft(draft),
         "can_edit": can_edit,
-        "undo_label": undo["label"] if undo else "",
+        "undo": undo_state(draft, request.user) if can_edit else None,
         "focus": node.key if node else None,
     }
     return context | {name: value for name, value in extra.items() if value is not None}
@@ -220,6 +215,7 @@ def patch_response(
     redirect_to: UUID | None = None,
     all_badges: bool = False,
     flash: bool = True,
+    undo_label: str = "",
 ) -> HttpResponse:
     """Record a successful edit and answer it: for htmx, with only what it changed.
 
@@ -229,6 +225,8 @@ def patch_response(
     (problems, counts, publish area), with ``all_badges`` for every row's badges too. Without
     ``flash`` the flash is left as it is (a field saved as the user left it says so by the field,
     and a notice appearing above the outline would move the rows under a drag that just started).
+    ``undo_label`` names what was just deleted, for the flash's "Deleted “…”. Undo".
+    The Undo and Redo buttons are always brought up to date (:func:`undo_state`).
     """
     back = _recorded(request, draft, notice, redirect_to or selected)
     if back is not None:
@@ -245,14 +243,14 @@ def patch_response(
         can_edit=can_edit,
         comments_url=reverse("review-page", args=[draft.pk]),
     )
-    undo = request.session.get(undo_key(draft))
     context: dict[str, Any] = {
         "draft": draft,
         "patch": patch,
         "oob": True,
         "can_edit": can_edit,
         "notice": notice,
-        "undo_label": undo["label"] if undo else "",
+        "undo_label": undo_label,
+        "undo": undo_state(draft, request.user) if can_edit else None,
         "inspector": inspector,
         "flash": flash,
     }

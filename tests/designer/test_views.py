@@ -93,7 +93,8 @@ def test_anonymous_write_is_sent_to_login_and_changes_nothing(client, draft):
         ("draft-settings", "post"),
         ("draft-status", "get"),
         ("node-add", "post"),
-        ("undo-delete", "post"),
+        ("draft-undo", "post"),
+        ("draft-redo", "post"),
         ("draft-delete", "post"),
         ("draft-duplicate", "post"),
     ],
@@ -121,7 +122,7 @@ def test_viewer_cannot_write_nodes(draft, name):
     assert version_of(draft) == draft.version
 
 
-@pytest.mark.parametrize("name", ["draft-settings", "node-add", "undo-delete"])
+@pytest.mark.parametrize("name", ["draft-settings", "node-add", "draft-undo", "draft-redo"])
 def test_viewer_cannot_write_the_draft(draft, name):
     viewer = member_client(draft, Membership.Role.VIEWER)
 
@@ -749,21 +750,21 @@ def test_delete_then_undo_restores_the_subtree(owner_client, draft):
         reverse("node-delete", args=[draft.pk, group.key]), {"version": draft.version}, headers=HX
     )
     gone = Node.objects.filter(draft=draft).count()
-    undone = owner_client.post(reverse("undo-delete", args=[draft.pk]), {"version": version_of(draft)}, headers=HX)
+    undone = owner_client.post(reverse("draft-undo", args=[draft.pk]), {"version": version_of(draft)}, headers=HX)
 
     assert "Deleted “Prepare”." in deleted.content.decode()
     assert "Undo" in deleted.content.decode()
     assert gone == 2
-    assert "Restored “Prepare”." in undone.content.decode()
+    assert "Undid the deletion of “Prepare”." in undone.content.decode()
     assert Node.objects.filter(draft=draft).count() == 4
     assert Node.objects.get(key=group.key).position == 0
 
 
 def test_undo_with_nothing_to_undo_says_so(owner_client, draft):
-    response = owner_client.post(reverse("undo-delete", args=[draft.pk]), {"version": draft.version}, headers=HX)
+    response = owner_client.post(reverse("draft-undo", args=[draft.pk]), {"version": draft.version}, headers=HX)
 
     assert response.status_code == 422
-    assert "There is no deletion to undo." in response.content.decode()
+    assert "There is nothing of yours to undo on this draft." in response.content.decode()
 
 
 def test_deleting_the_root_is_refused(owner_client, draft):

@@ -86,7 +86,9 @@ def test_queries_for_open_drop_move_and_status_do_not_grow_with_the_tree():
 
     assert small_counts == large_counts, (small_counts, large_counts)
     # The workspace also shows the review state and the publish area (approval, gate, latest submission).
-    assert max(small_counts) <= 30, small_counts
+    # An edit is also recorded in the operation log (what it touches read before and after, the row
+    # written: 3 queries) and every answer says what Undo and Redo would do (1 query).
+    assert max(small_counts) <= 34, small_counts
 
 
 def tree_loads(ctx) -> int:
