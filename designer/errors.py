@@ -19,6 +19,16 @@ class DraftConflict(DraftError):
         )
 
 
+class EditConflict(DraftConflict):
+    """A change based on an older version that touches what someone changed since (the same field of
+    the same node, or the same setting); the message names who changed what, and their value."""
+
+    def __init__(self, message: str, *, expected: int, actual: int) -> None:
+        self.expected = expected
+        self.actual = actual
+        DraftError.__init__(self, message)
+
+
 class TreeError(DraftError):
     """The change would break the tree's rules (root, jobs without children, no cycles)."""
 

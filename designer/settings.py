@@ -186,8 +186,8 @@ if REDIS_URL:
     }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
-# A client further behind than this many operations gets the whole workspace instead of a patch.
-LIVE_MAX_PATCH_OPERATIONS = env_int("LIVE_MAX_PATCH_OPERATIONS", 50)
+# An editor that is behind by changes to more nodes than this gets the whole workspace, not a patch.
+LIVE_MAX_PATCH_NODES = env_int("LIVE_MAX_PATCH_NODES", 200)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,4 +1,4 @@
-"""What the live app listens to: the designer's committed changes, its members and its activity.
+"""What the live app listens to: the designer's recorded operations, its members and its activity.
 
 Each notice is sent once the transaction that made the change has committed, so nobody fetches
 a change that is not there yet, or one that was rolled back.
@@ -12,7 +12,8 @@ from typing import Any
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
-from designer.models import Activity, Draft, Membership
+from designer.models import Activity, Membership, Operation
+from designer.signals import operation_committed
 from live import notify
 
 # Activity that changes what the editor's status shows (approval banner, publish area, comments).
@@ -32,18 +33,17 @@ STATUS_VERBS = frozenset(
 
 
 def connect() -> None:
-    post_save.connect(_draft_saved, sender=Draft, dispatch_uid="live-draft-saved")
+    operation_committed.connect(_operation_committed, sender=Operation, dispatch_uid="live-operation")
     post_save.connect(_members_changed, sender=Membership, dispatch_uid="live-membership-saved")
     post_delete.connect(_members_changed, sender=Membership, dispatch_uid="live-membership-deleted")
     post_save.connect(_activity_saved, sender=Activity, dispatch_uid="live-activity-saved")
 
 
-def _draft_saved(sender: Any, instance: Draft, update_fields: Any = None, **kwargs: Any) -> None:
-    # Every write to a draft's content bumps its version under the row lock (designer.services.locking).
-    if update_fields and "version" in update_fields:
-        transaction.on_commit(
-            partial(notify.draft_changed, draft_id=instance.pk, version=instance.version, actor_id=None)
-        )
+def _operation_committed(sender: Any, operation: Operation, **kwargs: Any) -> None:
+    # Sent by the designer after the commit already (designer/signals.py).
+    notify.draft_changed(
+        draft_id=operation.draft_id, version=operation.version_after, actor_id=operation.actor_id, kind=operation.kind
+    )
 
 
 def _members_changed(sender: Any, instance: Membership, **kwargs: Any) -> None:

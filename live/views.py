@@ -16,24 +16,25 @@ from django_htmx.http import reswap
 from designer.models import Draft, Node
 from designer.outline import outline_patch
 from designer.permissions import Action, can, draft_for
+from designer.selectors.operations import Changes, changes_since
 from designer.views.http import Request, whole_number
 from designer.views.workspace import PAGE, inspector_context, selected_of, workspace_context
-from live.changes import changes_since, patch_parts
+from live.changes import patch_parts
 
 
 @login_required
 @require_GET
 def changes_view(request: Request, pk: int) -> HttpResponse:
-    """Answer ``?since=<version>`` with what changed since (``selected``: the user's selected node;
+    """Answer ``?since=<version>`` with what changed since (``node``: the user's selected node;
     ``inspector=1``: the user is not typing in it, so it may be refreshed if that node changed)."""
     draft = draft_for(request.user, pk, Action.VIEW)
     since = whole_number(request.GET.get("since"))
     if since is not None and since == draft.version:
         return reswap(HttpResponse(status=204), "none")
-    operations = changes_since(draft, since) if since is not None and since < draft.version else None
-    if operations is None or len(operations) > settings.LIVE_MAX_PATCH_OPERATIONS:
+    changes = changes_since(draft, since) if since is not None and since < draft.version else None
+    if changes is None or len(changes.touched) + len(changes.removed) > settings.LIVE_MAX_PATCH_NODES:
         return whole_workspace(request, draft)
-    return patch(request, draft, operations)
+    return patch(request, draft, changes)
 
 
 def whole_workspace(request: Request, draft: Draft) -> HttpResponse:
@@ -41,9 +42,10 @@ def whole_workspace(request: Request, draft: Draft) -> HttpResponse:
     return reswap(render(request, f"{PAGE}#workspace", context), "outerHTML")
 
 
-def patch(request: Request, draft: Draft, operations: Any) -> HttpResponse:
+def patch(request: Request, draft: Draft, changes: Changes) -> HttpResponse:
     selected = selected_of(request)
-    place, groups, removed = patch_parts(draft, operations)
+    draft.version = changes.version  # the patch is exactly the changes up to this version
+    place, groups, removed = patch_parts(draft, changes)
     gone = selected in removed
     can_edit = can(request.user, draft, Action.EDIT)
     record = outline_patch(
@@ -52,7 +54,7 @@ def patch(request: Request, draft: Draft, operations: Any) -> HttpResponse:
         groups=groups,
         removed=removed,
         selected=None if gone else selected,
-        all_badges=any(getattr(op, "settings", None) for op in operations),
+        all_badges=bool(changes.settings),  # a new process due date can change any job's badges
         can_edit=can_edit,
         comments_url=reverse("review-page", args=[draft.pk]),
     )

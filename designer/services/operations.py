@@ -36,7 +36,7 @@ from designer.errors import OperationConflict, TreeError
 from designer.models import Draft, Node, Operation, depth_message
 from designer.selectors.operations import done, redoable
 from designer.selectors.trees import subtree
-from designer.services.locking import draft_attrs, draft_lock, node_attrs
+from designer.services.locking import draft_attrs, draft_lock, merge_check, node_attrs
 from designer.signals import operation_committed
 
 if TYPE_CHECKING:
@@ -267,13 +267,15 @@ def operation(
 ) -> Iterator[Recording]:
     """Lock ``draft`` at ``version`` (bumping it) and record what the block changes as one operation.
 
-    Use inside ``transaction.atomic``. An exception in the block records nothing.
+    Use inside ``transaction.atomic``. An exception in the block records nothing. An older
+    ``version`` is merged: the edit stands unless it touches what changed since
+    (:func:`~designer.services.locking.merge_check`, which then refuses it and nothing is written).
     """
-    draft_lock(draft, version)
-    recording = Recording(draft=draft, actor=actor, kind=kind, version=version)
+    draft_lock(draft, version, merge=True)
+    recording = Recording(draft=draft, actor=actor, kind=kind, version=draft.version - 1)
     recording.summary = summary
     yield recording
-    recording.finish()
+    merge_check(draft, based_on=version, mine=recording.finish())
 
 
 # --- applying a state: undo and redo ---------------------------------------------------------------

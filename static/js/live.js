@@ -137,19 +137,26 @@
 
   // One catch-up at a time, in turn with the user's writes; the answer is an outline patch (or the
   // whole workspace), which editor.js applies and follows with the status.
+  // ``from``: a version to fetch the changes since even though the page shows a newer one (see gaps below).
+  var fetching = false;
+  var gapFrom = null;
   function catchUp(whole) {
     if (catching) { catchAgain = true; return; }
     catching = true;
     pdEditor.inTurn(function () {
       var ws = workspace();
-      if (!ws || (!whole && version() >= wanted)) return null;
-      var query = "?since=" + (whole ? "" : encodeURIComponent(ws.dataset.version)) +
-        "&selected=" + encodeURIComponent(selectedKey()) + (typingHere() ? "" : "&inspector=1");
+      var since = gapFrom !== null ? gapFrom : Number(ws && ws.dataset.version);
+      gapFrom = null;
+      if (!ws || (!whole && since >= wanted && since >= version())) return null;
+      fetching = true;
+      var query = "?since=" + (whole ? "" : encodeURIComponent(since)) +
+        "&node=" + encodeURIComponent(selectedKey()) + (typingHere() ? "" : "&inspector=1");
       return htmx.ajax("GET", editor.dataset.changesUrl + query, {
         source: document.getElementById("live-channel"), target: "#workspace", swap: "none",
       });
     }).then(function () {
       catching = false;
+      fetching = false;
       if (catchAgain || version() < wanted) { catchAgain = false; if (version() < wanted) catchUp(); }
     });
   }
@@ -159,6 +166,22 @@
     var active = document.activeElement;
     return Boolean(active && active.closest && active.closest("#inspector form"));
   }
+
+  // An edit of the user's based on an older version is merged by the server (it touched nothing that
+  // changed since): its answer moves the page from version P to one past others' changes, P + 2 or
+  // more, without them. Fetch the changes since P then (the user's own comes again: placed as it is).
+  new MutationObserver(function (records) {
+    records.forEach(function (record) {
+      if (record.target.id !== "workspace" || fetching) return;
+      var before = Number(record.oldValue);
+      var after = Number(record.target.dataset.version);
+      if (after > before + 1) {
+        gapFrom = gapFrom === null ? before : Math.min(gapFrom, before);
+        wanted = Math.max(wanted, after);
+        catchUp();
+      }
+    });
+  }).observe(editor, { subtree: true, attributes: true, attributeFilter: ["data-version"], attributeOldValue: true });
 
   // --- presence -----------------------------------------------------------------------------------
 

@@ -6,6 +6,8 @@ The pages come from the ASGI application under uvicorn in a thread (tests/live/c
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 from playwright.sync_api import expect
@@ -42,7 +44,7 @@ def world(asgi_server):
 def open_editor(browser, world):  # noqa: F811
     contexts = []
 
-    def open_as(user, node=None, *, live=True, **options):
+    def open_as(user, node=None, *, live=True, websocket=None, **options):
         client = Client()
         client.force_login(user)
         context = browser.new_context(viewport={"width": 1400, "height": 900}, reduced_motion="reduce", **options)
@@ -54,6 +56,8 @@ def open_editor(browser, world):  # noqa: F811
         page = context.new_page()
         if not live:  # a proxy that drops websockets
             page.route_web_socket("**/ws/**", lambda ws: ws.close())
+        elif websocket is not None:
+            page.route_web_socket("**/ws/**", websocket)
         query = f"?node={node.key}" if node else ""
         page.goto(f"{world['server'].url}/drafts/{world['draft'].pk}/{query}")
         expect(page.locator("#live-status")).to_have_attribute("data-state", "on" if live else "off")
@@ -145,3 +149,47 @@ def test_the_editor_with_people_here_passes_axe(open_editor, world, scheme):
     expect(page.locator(".presence-marker")).to_have_count(1)
 
     assert axe_violations(page) == []
+
+
+def test_same_moment_edits_of_different_jobs_both_land_without_a_conflict(open_editor, world):
+    cash = Node.objects.get(arguments__title="Reconcile cash")
+    bank = Node.objects.get(arguments__title="Reconcile bank")
+    # B's page hears of A's save only after B saved too: both edits are based on one version.
+    held: list[str] = []
+    holding = [True]
+
+    def hold_changes(ws):
+        server = ws.connect_to_server()
+
+        def from_server(message):
+            if holding[0] and '"changed"' in str(message):
+                held.append(message)
+            else:
+                ws.send(message)
+
+        server.on_message(from_server)
+
+    a = open_editor(world["owner"], cash)
+    b = open_editor(world["editor"], bank, websocket=hold_changes)
+    a.locator("#id_node-title").fill("Reconcile cash (A)")
+    b.locator("#id_node-title").fill("Reconcile bank (B)")
+
+    with a.expect_response(lambda r: "/edit/" in r.url) as saved_a:
+        a.locator("#inspector").get_by_role("button", name="Save").click()
+    with b.expect_response(lambda r: "/edit/" in r.url) as saved_b:
+        b.locator("#inspector").get_by_role("button", name="Save").click()
+    holding[0] = False
+    b.wait_for_timeout(100)
+
+    posted = [re.search(r"(?:^|&)version=(\d+)", r.value.request.post_data or "").group(1) for r in (saved_a, saved_b)]
+    assert posted[0] == posted[1]  # the same moment: both based on the same version
+    assert (saved_a.value.status, saved_b.value.status) == (200, 200)
+    for page in (a, b):
+        expect(item(page, "Reconcile cash (A)")).to_be_visible()
+        expect(item(page, "Reconcile bank (B)")).to_be_visible()
+        expect(page.get_by_role("alert")).to_have_count(0)
+    assert sorted(n.arguments["title"] for n in Node.objects.filter(kind="job")) == [
+        "Reconcile bank (B)",
+        "Reconcile cash (A)",
+        "Sign off",
+    ]
