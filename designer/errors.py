@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 
+CHANGED = "This draft changed since you opened it — here is the current version."
+
+
 class DraftError(Exception):
     """A change to a draft that was refused; ``str()`` is the message for the user."""
 
@@ -13,10 +16,7 @@ class DraftConflict(DraftError):
     def __init__(self, *, expected: int, actual: int) -> None:
         self.expected = expected
         self.actual = actual
-        super().__init__(
-            "This draft changed since you opened it — here is the current version. "
-            f"(You were editing version {expected}; it is now version {actual}.)"
-        )
+        super().__init__(f"{CHANGED} (You were editing version {expected}; it is now version {actual}.)")
 
 
 class EditConflict(DraftConflict):
@@ -26,7 +26,7 @@ class EditConflict(DraftConflict):
     def __init__(self, message: str, *, expected: int, actual: int) -> None:
         self.expected = expected
         self.actual = actual
-        DraftError.__init__(self, message)
+        DraftError.__init__(self, f"{CHANGED} {message}")
 
 
 class TreeError(DraftError):

@@ -47,7 +47,8 @@ def draft_lock(draft: Draft, version: int, *, merge: bool = False) -> Draft:
 # operations after V (theirs) touched what it touched:
 # - the same field of the same node (a job's arguments field by field: the title and the assignee
 #   of one job are different fields; a node's place — its group and its position — is one field);
-# - the same process setting.
+# - the same process setting;
+# - an item it deletes that someone added or changed since (their work would go unseen).
 # Edits of different nodes never clash, even in one group: concurrent inserts and moves into a group
 # all land, each at its index in the group as it is when its turn under the row lock comes (one
 # order, the same for everyone). A move or an add into a group deleted since fails in the service
@@ -76,6 +77,7 @@ def merge_check(draft: Draft, *, based_on: int, mine: Operation) -> None:
     if mine.kind == Operation.Kind.REVISION_RESTORE or not theirs or not unbroken or chain[-1] != actual:
         raise DraftConflict(expected=based_on, actual=actual)
     mine_fields = {key: _fields(names) for key, names in mine.fields.items()}
+    deleting = set(mine.removed)
     for op in reversed(theirs):  # the latest change first: its value is the one the draft has
         settings = set(mine.settings) & set(op.settings)
         if settings:  # first: a process rename also renames the root group
@@ -84,6 +86,10 @@ def merge_check(draft: Draft, *, based_on: int, mine: Operation) -> None:
             clash = mine_fields.get(key, set()) & _fields(names)
             if clash:
                 raise EditConflict(_clash_message(op, key, min(clash)), expected=based_on, actual=actual)
+        # Deleting an item someone added or changed since would throw their work away unseen.
+        added = {key for key, record in (op.before.get("nodes") or {}).items() if record is None}
+        for key in sorted(deleting & (set(op.fields) | added)):
+            raise EditConflict(_deleted_message(op, key), expected=based_on, actual=actual)
 
 
 def _who(op: Operation) -> str:
@@ -106,6 +112,14 @@ def _clash_message(op: Operation, key: str, field: str) -> str:
         f"{_who(op)} changed {_field_label(record, field)} of “{label}” while you were editing it{now}. "
         "Your value was not saved and is kept in the form below: save again to replace theirs, "
         "or select the item again to keep theirs."
+    )
+
+
+def _deleted_message(op: Operation, key: str) -> str:
+    label = _node_label((op.after.get("nodes") or {}).get(key) or {})
+    return (
+        f"{_who(op)} changed “{label}” while you were deleting it, so nothing was deleted. "
+        "Here is how it is now: delete it again if it should go."
     )
 
 

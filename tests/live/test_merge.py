@@ -83,7 +83,7 @@ def test_the_same_field_of_one_job_is_a_conflict_naming_who_and_their_value(worl
         node_update(node=fresh(cash), version=base, changes=args(cash, title="Cash (Ben)"), actor=world["ben"])
 
     assert str(refused.value).startswith(
-        "Ann Archer changed “Title” of “Cash (Ann)” while you were editing it (it is now “Cash (Ann)”). "
+        "This draft changed since you opened it — here is the current version. Ann Archer changed “Title” of “Cash (Ann)” while you were editing it (it is now “Cash (Ann)”). "
         "Your value was not saved and is kept in the form below"
     )
     assert fresh(cash).arguments["title"] == "Cash (Ann)"
@@ -147,6 +147,26 @@ def test_a_move_into_a_group_deleted_since_is_refused_and_nothing_moves(world):
         node_move(node=fresh(cash), version=base, parent_key=signoff.key, position=0, actor=world["ben"])
 
     assert titles(world["close"]) == ["Cash", "Bank", "Payroll"]
+
+
+def test_deleting_an_item_someone_changed_since_is_a_conflict_and_deletes_nothing(world):
+    bank, close, base = world["jobs"]["Bank"], world["close"], world["base"]
+    node_update(node=fresh(bank), version=base, changes=args(bank, title="Bank (Ann)"), actor=world["ann"])
+
+    with pytest.raises(EditConflict, match="Ann Archer changed “Bank \\(Ann\\)” while you were deleting it"):
+        node_delete(node=fresh(close), version=base, actor=world["ben"])
+
+    assert titles(close) == ["Cash", "Bank (Ann)", "Payroll"]
+
+
+def test_deleting_an_item_nobody_touched_since_merges(world):
+    cash, signoff, base = world["jobs"]["Cash"], world["signoff"], world["base"]
+    node_update(node=fresh(cash), version=base, changes=args(cash, title="Cash (Ann)"), actor=world["ann"])
+
+    node_delete(node=fresh(signoff), version=base, actor=world["ben"])
+
+    assert not Node.objects.filter(pk=signoff.pk).exists()
+    assert fresh(cash).arguments["title"] == "Cash (Ann)"
 
 
 def test_the_same_process_setting_is_a_conflict_and_different_ones_merge(world):
