@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 CHANGED = "This draft changed since you opened it — here is the current version."
 
 
