@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
+from channels.layers import channel_layers
 
 from designer.models import Membership
 from designer.services.nodes import node_update
-from tests.live.conftest import communicator
+from tests.live.conftest import communicator, requires_redis
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -20,14 +23,14 @@ def run(coroutine_function):
 
 async def connected(draft_id, user):
     ws = await communicator(draft_id, user)
-    ok, _ = await ws.connect()
+    ok, _ = await ws.connect(timeout=5)
     assert ok
     hello = await ws.receive_json_from()
     assert hello["type"] == "hello"
     return ws, hello
 
 
-async def receive_type(ws, kind, timeout=2):
+async def receive_type(ws, kind, timeout=5):
     """Return the next message of type ``kind`` (skipping others)."""
     while True:
         message = await ws.receive_json_from(timeout=timeout)
@@ -38,7 +41,7 @@ async def receive_type(ws, kind, timeout=2):
 def test_anonymous_visitor_is_refused(team):
     async def body():
         ws = await communicator(team["draft"].pk)
-        ok, _ = await ws.connect()
+        ok, _ = await ws.connect(timeout=5)
         assert not ok
 
     run(body)
@@ -47,7 +50,7 @@ def test_anonymous_visitor_is_refused(team):
 def test_user_without_a_role_is_refused(team, user):
     async def body():
         ws = await communicator(team["draft"].pk, user)
-        ok, _ = await ws.connect()
+        ok, _ = await ws.connect(timeout=5)
         assert not ok
 
     run(body)
@@ -56,7 +59,7 @@ def test_user_without_a_role_is_refused(team, user):
 def test_other_sites_cannot_open_the_socket(team):
     async def body():
         ws = await communicator(team["draft"].pk, team["owner"], origin="https://evil.example")
-        ok, _ = await ws.connect()
+        ok, _ = await ws.connect(timeout=5)
         assert not ok
 
     run(body)
@@ -65,7 +68,7 @@ def test_other_sites_cannot_open_the_socket(team):
 def test_unknown_draft_is_refused(team):
     async def body():
         ws = await communicator(999_999, team["owner"])
-        ok, _ = await ws.connect()
+        ok, _ = await ws.connect(timeout=5)
         assert not ok
 
     run(body)
@@ -77,7 +80,7 @@ def test_a_viewer_connects_and_hears_the_version(team):
         assert hello["version"] == team["draft"].version
         assert hello["name"] == "vic"
         assert hello["initials"] == "V"
-        await ws.disconnect()
+        await ws.disconnect(timeout=5)
 
     run(body)
 
@@ -97,13 +100,13 @@ def test_presence_join_select_typing_and_leave(team):
         selected = await receive_type(owner, "presence")
         await editor.send_json_to({"type": "typing", "node": str(job.key), "field": "node-title"})
         typing = await receive_type(owner, "presence")
-        await editor.disconnect()
+        await editor.disconnect(timeout=5)
         left = await receive_type(owner, "leave")
 
         assert selected["node"] == str(job.key)
         assert (typing["node"], typing["field"]) == (str(job.key), "node-title")
         assert left["id"] == joined["id"]
-        await owner.disconnect()
+        await owner.disconnect(timeout=5)
 
     run(body)
 
@@ -119,8 +122,8 @@ def test_a_viewer_is_never_shown_typing(team):
         update = await receive_type(owner, "presence")
         assert update["node"] == str(job.key)
         assert update["field"] is None
-        await viewer.disconnect()
-        await owner.disconnect()
+        await viewer.disconnect(timeout=5)
+        await owner.disconnect(timeout=5)
 
     run(body)
 
@@ -137,7 +140,7 @@ def test_malformed_messages_are_answered_with_an_error(team):
         assert bad_key["message"] == "That is not a node key or a field name."
         assert bad_field["message"] == "That is not a node key or a field name."
         assert unknown["message"] == "Unknown message."
-        await ws.disconnect()
+        await ws.disconnect(timeout=5)
 
     run(body)
 
@@ -152,7 +155,7 @@ def test_an_edit_is_announced_to_everyone_on_the_draft(team):
         )
         changed = await receive_type(ws, "changed")
         assert changed["version"] == hello["version"] + 1
-        await ws.disconnect()
+        await ws.disconnect(timeout=5)
 
     run(body)
 
@@ -164,7 +167,7 @@ def test_a_removed_member_is_disconnected(team):
         ws, _ = await connected(draft.pk, team["editor"])
         await database_sync_to_async(Membership.objects.filter(draft=draft, user=team["editor"]).delete)()
         revoked = await receive_type(ws, "revoked")
-        closed = await ws.receive_output(timeout=2)
+        closed = await ws.receive_output(timeout=5)
         assert revoked["message"] == "You no longer have access to this draft."
         assert closed == {"type": "websocket.close", "code": 4403}
 
@@ -181,8 +184,55 @@ def test_a_removed_member_cannot_send_either(team, monkeypatch):
         await database_sync_to_async(Membership.objects.filter(draft=draft, user=team["editor"]).delete)()
         await ws.send_json_to({"type": "ping"})
         revoked = await receive_type(ws, "revoked")
-        closed = await ws.receive_output(timeout=2)
+        closed = await ws.receive_output(timeout=5)
         assert revoked["type"] == "revoked"
         assert closed["code"] == 4403
+
+    run(body)
+
+
+@requires_redis
+def test_an_edit_reaches_the_editors_through_redis(team, settings):
+    # Production's layer: the web processes share Redis (its own prefix here, so nothing else is read).
+    settings.CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": ["redis://127.0.0.1:6379/0"], "prefix": f"test-live-{os.getpid()}"},
+        }
+    }
+    channel_layers.backends.clear()
+    draft, job = team["draft"], team["job"]
+
+    async def body():
+        owner, hello = await connected(draft.pk, team["owner"])
+        editor, _ = await connected(draft.pk, team["editor"])
+        joined = await receive_type(owner, "presence")
+        await database_sync_to_async(node_update)(
+            node=job, version=draft.version, changes={"arguments": {"title": "Over Redis"}}
+        )
+        changed = await receive_type(editor, "changed")
+        await editor.disconnect(timeout=5)
+        left = await receive_type(owner, "leave")
+        await owner.disconnect(timeout=5)
+        assert joined["name"] == "ed"
+        assert changed["version"] == hello["version"] + 1
+        assert left["id"] == joined["id"]
+
+    run(body)
+
+
+def test_a_review_request_tells_the_editors_to_refresh_the_status(team):
+    from designer.services.reviews import review_request_create
+
+    draft = team["draft"]
+
+    async def body():
+        ws, _ = await connected(draft.pk, team["viewer"])
+        await database_sync_to_async(review_request_create)(
+            draft=draft, actor=team["owner"], reviewers=[team["reviewer"]], note="Please look."
+        )
+        activity = await receive_type(ws, "activity")
+        await ws.disconnect(timeout=5)
+        assert activity["verb"] == "review_requested"
 
     run(body)
