@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from designer.errors import DraftConflict, EditConflict
-from designer.models import Draft, Operation
+from designer.models import Draft, Node, Operation
 from processes_api import schema
 
 
@@ -98,8 +98,17 @@ def _who(op: Operation) -> str:
     return op.actor.get_full_name().strip() or op.actor.get_username()
 
 
+def _record(op: Operation, key: str) -> dict[str, Any]:
+    """Return the node ``key`` as ``op`` left it; as it is now when ``op`` only reordered its group."""
+    record = (op.after.get("nodes") or {}).get(key)
+    if record:
+        return dict(record)
+    now = Node.objects.filter(draft_id=op.draft_id, key=key).values("kind", "name", "job_type", "arguments").first()
+    return dict(now) if now else {}
+
+
 def _clash_message(op: Operation, key: str, field: str) -> str:
-    record = (op.after.get("nodes") or {}).get(key) or {}
+    record = _record(op, key)
     label = _node_label(record)
     if field == PLACE:
         return (
@@ -116,7 +125,7 @@ def _clash_message(op: Operation, key: str, field: str) -> str:
 
 
 def _deleted_message(op: Operation, key: str) -> str:
-    label = _node_label((op.after.get("nodes") or {}).get(key) or {})
+    label = _node_label(_record(op, key))
     return (
         f"{_who(op)} changed “{label}” while you were deleting it, so nothing was deleted. "
         "Here is how it is now: delete it again if it should go."

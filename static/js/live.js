@@ -102,7 +102,8 @@
         setStatus("on", "Live: changes by others appear as they happen.");
         clearInterval(heartbeat);
         heartbeat = setInterval(function () { send({ type: "ping" }); prune(); }, (message.heartbeat || 15) * 1000);
-        send({ type: "here", node: selectedKey() || null, field: typing.field });
+        lastSelected = selectedKey() || null;
+        send({ type: "here", node: lastSelected, field: typing.field });
         // Back after a break: fetch whatever happened meanwhile.
         wanted = Math.max(wanted, Number(message.version));
         if (wanted > version()) catchUp();
@@ -263,8 +264,13 @@
 
   // --- what this user does ------------------------------------------------------------------------
 
+  // Every patch marks the selection again: tell the others only when it changed.
+  var lastSelected = null;
   document.addEventListener("pd:selected", function (event) {
-    send({ type: "select", node: event.detail.key || null });
+    var key = event.detail.key || null;
+    if (key === lastSelected) return;
+    lastSelected = key;
+    send({ type: "select", node: key });
   });
 
   function fieldOf(target) {

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.layers import channel_layers
 
@@ -17,8 +18,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def run(coroutine_function):
-    """Run an async test body in an event loop of its own."""
-    return async_to_sync(coroutine_function)()
+    """Run an async test body in an event loop of its own, in a thread of its own (the browser tests'
+    Playwright keeps a loop running in the main thread)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine_function()).result()
 
 
 async def connected(draft_id, user):

@@ -1,7 +1,8 @@
 """Two (and three) people in one draft, in real Chromium contexts, over a real websocket.
 
-The pages come from the ASGI application under uvicorn in a thread (tests/live/conftest.py,
-``asgi_server``): pytest-django's ``live_server`` is WSGI only and has no websocket.
+The pages come from the ASGI application under uvicorn in a thread (tests/live/server.py,
+``asgi_server``): pytest-django's ``live_server`` is WSGI only and has no websocket. The rest of
+issue 16's tests (consumer, merge rules, catch-up) are in tests/live/.
 """
 
 from __future__ import annotations
@@ -9,15 +10,27 @@ from __future__ import annotations
 import re
 
 import pytest
+from channels.layers import channel_layers
 from django.test import Client
 from playwright.sync_api import expect
 
 from designer.models import Membership, Node
-from tests.browser.conftest import browser  # noqa: F401  (the shared Chromium)
 from tests.browser.test_accessibility import axe_violations
 from tests.factories import UserFactory, add_group, add_job, make_draft, root_of
+from tests.live.server import AsgiServer
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def asgi_server(transactional_db, settings):
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    channel_layers.backends.clear()
+    server = AsgiServer()
+    server.start()
+    yield server
+    server.stop()
+    channel_layers.backends.clear()
 
 
 @pytest.fixture
@@ -41,7 +54,7 @@ def world(asgi_server):
 
 
 @pytest.fixture
-def open_editor(browser, world):  # noqa: F811
+def open_editor(browser, world):
     contexts = []
 
     def open_as(user, node=None, *, live=True, websocket=None, **options):
@@ -66,6 +79,33 @@ def open_editor(browser, world):  # noqa: F811
     yield open_as
     for context in contexts:
         context.close()
+
+
+class Held:
+    """A websocket route that keeps the "changed" notices from the page until released (B has not
+    heard of A's edit yet: the moment both saved)."""
+
+    def __init__(self):
+        self.holding = True
+        self.sockets = []
+        self.messages = []
+
+    def route(self, ws):
+        server = ws.connect_to_server()
+        self.sockets.append(ws)
+
+        def from_server(message):
+            if self.holding and '"changed"' in str(message):
+                self.messages.append((ws, message))
+            else:
+                ws.send(message)
+
+        server.on_message(from_server)
+
+    def release(self):
+        self.holding = False
+        for ws, message in self.messages:
+            ws.send(message)
 
 
 def item(page, label):
@@ -155,22 +195,9 @@ def test_same_moment_edits_of_different_jobs_both_land_without_a_conflict(open_e
     cash = Node.objects.get(arguments__title="Reconcile cash")
     bank = Node.objects.get(arguments__title="Reconcile bank")
     # B's page hears of A's save only after B saved too: both edits are based on one version.
-    held: list[str] = []
-    holding = [True]
-
-    def hold_changes(ws):
-        server = ws.connect_to_server()
-
-        def from_server(message):
-            if holding[0] and '"changed"' in str(message):
-                held.append(message)
-            else:
-                ws.send(message)
-
-        server.on_message(from_server)
-
+    held = Held()
     a = open_editor(world["owner"], cash)
-    b = open_editor(world["editor"], bank, websocket=hold_changes)
+    b = open_editor(world["editor"], bank, websocket=held.route)
     a.locator("#id_node-title").fill("Reconcile cash (A)")
     b.locator("#id_node-title").fill("Reconcile bank (B)")
 
@@ -178,8 +205,7 @@ def test_same_moment_edits_of_different_jobs_both_land_without_a_conflict(open_e
         a.locator("#inspector").get_by_role("button", name="Save").click()
     with b.expect_response(lambda r: "/edit/" in r.url) as saved_b:
         b.locator("#inspector").get_by_role("button", name="Save").click()
-    holding[0] = False
-    b.wait_for_timeout(100)
+    held.release()
 
     posted = [re.search(r"(?:^|&)version=(\d+)", r.value.request.post_data or "").group(1) for r in (saved_a, saved_b)]
     assert posted[0] == posted[1]  # the same moment: both based on the same version
@@ -193,3 +219,30 @@ def test_same_moment_edits_of_different_jobs_both_land_without_a_conflict(open_e
         "Reconcile cash (A)",
         "Sign off",
     ]
+
+
+def test_both_edit_the_same_field_and_the_second_sees_both_values_to_choose(open_editor, world):
+    cash = Node.objects.get(arguments__title="Reconcile cash")
+    held = Held()
+    a = open_editor(world["owner"], cash)
+    b = open_editor(world["editor"], cash, websocket=held.route)
+    a.locator("#id_node-title").fill("Cash (Olivia)")
+    b.locator("#id_node-title").fill("Cash (Ed)")
+
+    with a.expect_response(lambda r: "/edit/" in r.url):
+        a.locator("#inspector").get_by_role("button", name="Save").click()
+    with b.expect_response(lambda r: "/edit/" in r.url) as refused:
+        b.locator("#inspector").get_by_role("button", name="Save").click()
+    held.release()
+
+    assert refused.value.status == 409
+    alert = b.get_by_role("alert").first
+    expect(alert).to_contain_text("Olivia Owens changed “Title” of “Cash (Olivia)” while you were editing it")
+    expect(alert).to_contain_text("(it is now “Cash (Olivia)”)")
+    expect(b.locator("#id_node-title")).to_have_value("Cash (Ed)")  # theirs in the message, mine in the form
+    expect(item(b, "Cash (Olivia)")).to_be_visible()
+    with b.expect_response(lambda r: "/edit/" in r.url) as chosen:
+        b.locator("#inspector").get_by_role("button", name="Save").click()
+    assert chosen.value.status == 200
+    expect(item(a, "Cash (Ed)")).to_be_visible()
+    assert Node.objects.get(pk=cash.pk).arguments["title"] == "Cash (Ed)"
