@@ -86,6 +86,46 @@ def seed(drafts: int, editors: int) -> list[dict[str, Any]]:
     return out
 
 
+def catch_up_server_ms(sizes: tuple[int, ...], repeat: int = 15) -> dict[int, float]:
+    """Return, per draft size in jobs, the median server time (in this process, no network) of one
+    catch-up: the patch of a keyboard move."""
+    from _setup import start
+
+    sys.path.insert(0, str(ROOT))  # the app "live", not this script (bench/ is on the path too)
+    stop = start()
+    try:
+        from django.contrib.auth import get_user_model
+        from django.test import Client
+        from django.urls import reverse
+
+        from designer.models import Draft, Node
+        from designer.services.drafts import draft_import
+        from designer.services.nodes import node_move_by_direction
+
+        user = get_user_model().objects.create(username="bench-live")
+        client = Client()
+        client.force_login(user)
+        medians = {}
+        for jobs in sizes:
+            draft = draft_import(data=draft_document(f"Catch-up {jobs}", jobs), owner=user)
+            job = Node.objects.filter(draft=draft, kind="job").order_by("id")[1]
+            url = reverse("live-changes", args=[draft.pk])
+            samples = []
+            for n in range(repeat + 2):
+                since = Draft.objects.get(pk=draft.pk).version
+                job.draft = Draft.objects.get(pk=draft.pk)
+                node_move_by_direction(node=job, version=since, direction="down" if n % 2 == 0 else "up")
+                started = time.perf_counter()
+                answer = client.get(url, {"since": since}, HTTP_HX_REQUEST="true")
+                samples.append((time.perf_counter() - started) * 1000)
+                if answer.status_code != 200 or b"data-parent" not in answer.content:
+                    raise SystemExit(f"the catch-up did not answer a patch: {answer.status_code}")
+            medians[jobs] = statistics.median(samples[2:])
+        return medians
+    finally:
+        stop()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -111,6 +151,7 @@ async def scenario(base: str, drafts: list[dict[str, Any]], edits: int, pause: f
 
     ws_base = base.replace("http://", "ws://")
     latencies: list[float] = []
+    errors: list[str] = []
     sent: dict[tuple[int, int], float] = {}
     done = asyncio.Event()
 
@@ -134,10 +175,14 @@ async def scenario(base: str, drafts: list[dict[str, Any]], edits: int, pause: f
                     continue
                 if message["type"] != "changed" or message["version"] <= mine:
                     continue
-                answer = await asyncio.to_thread(http.get, url, params={"since": mine}, timeout=30)
+                try:
+                    answer = await asyncio.to_thread(http.get, url, params={"since": mine}, timeout=30)
+                except requests.RequestException as exc:
+                    errors.append(f"catch-up: {type(exc).__name__}")
+                    continue
                 now = time.perf_counter()
                 new = patch_version(answer.text) or message["version"]
-                for version in range(mine + 1, new + 1):
+                for version in range(mine + 1, new + 1):  # every version this patch brought
                     if (draft["draft"], version) in sent:
                         latencies.append(now - sent[(draft["draft"], version)])
                 mine = new
@@ -155,9 +200,14 @@ async def scenario(base: str, drafts: list[dict[str, Any]], edits: int, pause: f
         for n in range(edits):
             sent[(draft["draft"], version + 1)] = time.perf_counter()
             data = {"direction": "down" if n % 2 == 0 else "up", "version": version, "selected": draft["job"]}
-            answer = await asyncio.to_thread(http.post, url, data=data, headers=headers, timeout=30)
+            try:
+                answer = await asyncio.to_thread(http.post, url, data=data, headers=headers, timeout=30)
+            except requests.RequestException as exc:
+                errors.append(f"edit: {type(exc).__name__}")
+                break  # its version is unknown now: this writer stops
             if answer.status_code != 200:
-                raise SystemExit(f"edit refused: {answer.status_code} {answer.text[:300]}")
+                errors.append(f"edit: {answer.status_code}")
+                break
             version = patch_version(answer.text) or version + 1
             await asyncio.sleep(pause)
 
@@ -173,6 +223,8 @@ async def scenario(base: str, drafts: list[dict[str, Any]], edits: int, pause: f
     await asyncio.sleep(2)  # the last patches arrive
     done.set()
     await asyncio.gather(*watchers)
+    if errors:
+        print(f"  {len(errors)} errors: {sorted(set(errors))}", flush=True)
     return latencies
 
 
@@ -266,6 +318,12 @@ def main() -> None:
             watchers = sum(len(d["sessions"]) - 1 for d in drafts)
             latencies = asyncio.run(scenario(base, drafts, args.edits, args.pause))
             rows.append(report(name, latencies, watchers * args.edits))
+        for jobs, ms in catch_up_server_ms((300, 3000)).items():
+            print(
+                f"server time of one catch-up (a move's patch), {jobs} jobs: median {ms:.1f} ms "
+                f"(load average {[round(x, 2) for x in os.getloadavg()]})",
+                flush=True,
+            )
     finally:
         if server is not None:
             server.terminate()
