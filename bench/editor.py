@@ -203,6 +203,62 @@ def bench(client: Client, draft: Draft, runs: int) -> dict[str, tuple[float, flo
     results["status with every node's badges"] = timed(
         lambda: client.get(reverse("draft-status", args=[draft.pk]), {"badges": "1"}, headers=hx), runs
     )
+    results |= bench_operations(client, draft, runs, job.key)
+    return results
+
+
+def bench_operations(client: Client, draft: Draft, runs: int, selected: object) -> dict[str, tuple[float, float, int]]:
+    """Undo and redo of an edit, paste of 300 jobs (and its undo), bulk edit of every job (and its undo)."""
+    hx = {"HX-Request": "true"}
+
+    def post(name: str, data: dict, where: Draft = draft) -> object:
+        where.refresh_from_db()
+        data = {"version": where.version, "selected": selected} | data
+        response = client.post(reverse(name, args=[where.pk]), form(data), content_type=FORM, headers=hx)
+        assert response.status_code == 200, response.content[:400]
+        return response
+
+    def undo_redo():
+        post("draft-undo", {})
+        return post("draft-redo", {})
+
+    results: dict[str, tuple[float, float, int]] = {}
+    ms, cpu_ms, queries = timed(undo_redo, runs)
+    results["undo the last edit, then redo it (each, half)"] = (ms / 2, cpu_ms / 2, queries)
+
+    tree = draft_tree(draft=draft)
+    groups = tree.children(tree.root)
+    copied, jobs = [], 0
+    for group in groups:  # whole groups, until 300 jobs
+        if jobs >= 300:
+            break
+        copied.append(str(group.key))
+        jobs += sum(1 for n, _ in tree.walk(group) if not n.is_group)
+    text = client.get(reverse("nodes-copy", args=[draft.pk]), {"keys": " ".join(copied)}).content.decode()
+    # Into this draft, or (when it would pass Workiva's 3,000 jobs) into another one of 2,700 jobs.
+    size = sum(1 for n in tree.by_id.values() if not n.is_group)
+    target = draft if size + jobs <= 3000 else build(draft.owner, 3000 - jobs)
+    last = draft_tree(draft=target).children(draft_tree(draft=target).root)[-1].key
+    paste = timed(lambda: post("nodes-paste", {"data": text, "after": last}, target), 1)
+    undo_paste = timed(lambda: post("draft-undo", {}, target), 1)
+    for _ in range(runs - 1):
+        post("nodes-paste", {"data": text, "after": last}, target)
+        post("draft-undo", {}, target)
+    where = "" if target is draft else f" into a {3000 - jobs:,}-job draft"
+    results[f"paste {jobs} jobs{where} (answers the patch)"] = paste
+    results[f"undo that paste of {jobs} jobs"] = undo_paste
+
+    keys = " ".join(str(n.key) for n in tree.by_id.values() if not n.is_group)
+    count = len(keys.split())
+    assignees = ["userId900", "userId901"]
+
+    def bulk():
+        assignees.reverse()
+        data = {"keys": keys, "bulk-based": "1", "bulk-assignee": assignees[0], "initial-bulk-assignee": ""}
+        return post("nodes-bulk", data)
+
+    results[f"bulk edit: assignee of {count:,} jobs"] = timed(bulk, runs)
+    results[f"undo that bulk edit of {count:,} jobs"] = timed(lambda: post("draft-undo", {}), 1)
     return results
 
 

@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from designer.models import Draft, Membership, Node
+from designer.models import Draft, Membership, Node, Operation
 from designer.selectors.trees import draft_tree
 
 
@@ -61,4 +61,23 @@ class NodeAdmin(admin.ModelAdmin):
     readonly_fields = ["key"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(Operation)
+class OperationAdmin(admin.ModelAdmin):
+    """The operation log, read-only: support can see who did what, and what undo would put back."""
+
+    list_display = ["draft", "version_after", "kind", "summary", "actor", "state", "created"]
+    list_filter = ["kind", "state"]
+    search_fields = ["summary", "draft__name", "actor__username"]
+    list_select_related = ["draft", "actor"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Operation | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Operation | None = None) -> bool:
         return False

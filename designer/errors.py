@@ -37,4 +37,11 @@ class AccountError(Exception):
 
 
 class OperationConflict(TreeError):
-    """An undo or redo refused because what it would put back has been changed since."""
+    """An undo or redo refused because what it would put back has been changed since.
+
+    ``operation_id``: the operation that could not be undone (or redone), when known.
+    """
+
+    def __init__(self, message: str, *, operation_id: int | None = None) -> None:
+        self.operation_id = operation_id
+        super().__init__(message)

@@ -23,6 +23,7 @@ from django.db import transaction
 from designer.errors import TreeError
 from designer.models import Draft, Node, Operation
 from designer.services.operations import operation
+from designer.services.opstates import rows_update
 from processes_api import schema
 
 if TYPE_CHECKING:
@@ -137,7 +138,7 @@ def nodes_bulk_update(
             elif new != node.arguments:
                 node.arguments = new
                 changed.append(node)
-        Node.objects.bulk_update(changed, ["arguments"], batch_size=500)
+        rows_update(changed, ["arguments"])
         what = ", ".join(BULK_FIELDS[n][0].lower() for n in changes)
         if shift_days:
             what = f"{what} and dates" if what else "dates"
@@ -178,6 +179,8 @@ def _apply(
                     args[arg.name] = shift(date, days).isoformat()
                 except OverflowError:
                     raise TreeError(f"Shifting {value} by {days} days leaves the calendar.") from None
+                except ValueError as exc:  # a business calendar that cannot shift (no business day at all)
+                    raise TreeError(str(exc)) from None
     return args if touched else None
 
 

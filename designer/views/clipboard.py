@@ -145,7 +145,7 @@ def bulk_update_view(request: Request, pk: int) -> HttpResponse:
     except DraftError as exc:
         return refused_response(request, draft, exc, selected)
     op = _latest(draft)
-    notice = f"Changed {len(result.changed)} job{'s' if len(result.changed) != 1 else ''}."
+    notice = f"{op.summary[:1].upper()}{op.summary[1:]}: changed {len(result.changed)} job{'s' if len(result.changed) != 1 else ''}."
     if result.skipped:
         notice += f" {result.skipped} had none of those fields and were left as they were."
     if result.unit:

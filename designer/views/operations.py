@@ -18,6 +18,7 @@ from designer.errors import DraftError
 from designer.models import Draft, Node, Operation
 from designer.permissions import Action, draft_for
 from designer.services.operations import operation_redo, operation_undo
+from designer.services.opstates import reordered
 from designer.views.http import Request
 from designer.views.workspace import patch_response, refused_response, selected_of, version_of, workspace_response
 
@@ -63,10 +64,14 @@ def operation_response(
     changed = {k for k, record in after.items() if record is not None}
     # Groups whose items changed, but not groups made by the operation (placed whole with their items).
     lists = {k for k, v in op.after.get("children", {}).items() if v is not None and k not in changed}
-    top = [k for k in changed if after[k]["parent"] not in changed]
-    moved = [k for k in top if op.before.get("nodes", {}).get(k) is not None]
+    top = {k for k in changed if after[k]["parent"] not in changed}
+    # Items that only changed places among the same siblings (a reorder, or its undo): their record
+    # is the same, so only their group's list says they moved.
+    for key in lists:
+        top |= reordered(op.before.get("children", {}).get(key) or [], op.after["children"][key])
+    moving = [k for k in top if op.before.get("nodes", {}).get(k, True) is not None]
     root_changed = any(after[k]["parent"] is None for k in changed) or op.settings
-    if root_changed or len(top) > PATCH_LIMIT or (len(top) > 1 and lists and moved):
+    if root_changed or len(top) > PATCH_LIMIT or (len(top) > 1 and lists and moving):
         return workspace_response(request, draft, selected=_still_there(draft, selected), notice=notice)
     place = list(
         Node.objects.filter(draft=draft, key__in=top).select_related("parent").order_by("parent_id", "position")

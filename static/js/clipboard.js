@@ -200,8 +200,14 @@
     document.addEventListener("submit", onSubmit);
     // Multi-select (static/js/selection.js) says when the selection changes.
     document.addEventListener("pd:selection", function (event) {
-      var keys = event.detail && event.detail.keys;
-      if (keys && keys.length > 1) showBulk(keys);
+      var keys = (event.detail && event.detail.keys) || [];
+      if (keys.length > 1) { showBulk(keys); return; }
+      // Back to one item (or none) while the bulk inspector shows: the single item's inspector again.
+      if (!document.querySelector("#inspector[data-bulk-keys]")) return;
+      var key = keys[0] || selectedKey();
+      if (!key) return;
+      if (window.pdEditor.select) window.pdEditor.select(key);
+      else htmx.ajax("GET", form().dataset.nodeBase + key + "/", { source: document.getElementById("inspector-channel"), target: "#inspector", swap: "outerHTML" });
     });
   }
 

@@ -307,7 +307,7 @@ def test_duplicate_delete_and_undo_update_the_outline_in_place(page, live_server
     expect(page.locator('[role="treeitem"] > .row .label', has_text="Inside outer")).to_have_count(1)
 
     wait_write(page, "/undo/", lambda: page.locator("#flash").get_by_role("button", name="Undo").click())
-    expect(page.locator("#flash")).to_contain_text("Restored “Outer”.")
+    expect(page.locator("#flash")).to_contain_text("Undid the deletion of “Outer”.")
     expect(page.locator('[role="treeitem"] > .row .label', has_text="Inside outer")).to_have_count(2)
     assert shown_outline(page) == after_duplicate
     page.reload()

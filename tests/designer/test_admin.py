@@ -65,3 +65,19 @@ def test_admin_draft_tree_nests_lists_without_inline_styles(staff_client, user):
     assert 'style="' not in body
     assert tree.index("Prep") < tree.index('<ul class="draft-tree"><li>• <a') < tree.index("Tie out")
     assert "</li></ul></li><li>• <a" in tree  # "Sign" closes Prep's list and is its sibling
+
+
+def test_admin_lists_the_operation_log_read_only(staff_client, user):
+    from designer.models import Operation
+
+    draft = make_draft(user)
+    add_group(draft, root_of(draft), "Prep <b>x</b>")
+    op = Operation.objects.get(draft=draft)
+
+    listing = staff_client.get("/admin/designer/operation/")
+    detail = staff_client.get(f"/admin/designer/operation/{op.pk}/change/")
+
+    assert listing.status_code == 200
+    assert "addition of “Prep &lt;b&gt;x&lt;/b&gt;”" in listing.content.decode()
+    assert detail.status_code == 200
+    assert 'name="_save"' not in detail.content.decode()

@@ -358,7 +358,7 @@ def test_bulk_view_changes_only_the_changed_fields(client_, draft):
     with CaptureQueriesContext(connection) as queries:
         response = client_.post(reverse("nodes-bulk", args=[draft.pk]), data, headers=HX)
     assert response.status_code == 200, response.content.decode()[:500]
-    assert "Changed 2 jobs." in response.content.decode()
+    assert "Bulk edit of assignee on 2 jobs: changed 2 jobs." in response.content.decode()
     assert by_label(draft, "Collect balances").arguments["dueDate"] == "2026-03-01"  # mixed, untouched
     assert by_label(draft, "Reconcile cash").arguments["assigneeUser"] == "userId5"
     assert len(queries) < 60
@@ -377,3 +377,21 @@ def test_bulk_view_refuses_a_bad_date(client_, draft):
     assert response.status_code == 422
     assert "Nothing was changed: Due date: Enter a real date" in response.content.decode()
     assert Draft.objects.get(pk=draft.pk).version == draft.version
+
+
+def test_a_calendar_that_cannot_shift_refuses_the_bulk_edit(draft, owner, monkeypatch):
+    monkeypatch.setattr(bulk_module, "_shifters", [])
+
+    def no_business_days(d: Draft):
+        def shift(date, days):
+            raise ValueError("This draft has no business day: tick at least one weekday.")
+
+        return shift
+
+    register_date_shifter(no_business_days)
+    before = content(draft, root_of(draft).key)
+    with pytest.raises(TreeError, match="no business day"):
+        nodes_bulk_update(
+            draft=draft, version=draft.version, keys=[by_label(draft, "Collect balances").key], changes={}, shift_days=2
+        )
+    assert content(draft, root_of(draft).key) == before

@@ -335,3 +335,68 @@ def test_a_refused_edit_records_nothing(draft, me):
             actor=me,
         )
     assert Operation.objects.count() == count
+
+
+def test_a_revision_restore_is_undone_like_any_edit(draft, me):
+    from designer.models import Revision
+    from designer.services.revisions import revision_restore, revision_save_point
+
+    first = revision_save_point(draft=draft, actor=me)
+    EDITS["move across groups"](draft, me)
+    draft.refresh_from_db()
+    EDITS["settings"](draft, me)
+    changed = state(draft)
+    draft.refresh_from_db()
+    revision_restore(draft=draft, actor=me, version=draft.version, revision=Revision.objects.get(pk=first.pk))
+    assert state(draft) != changed
+    undo(draft, me)
+    assert state(draft) == changed
+
+
+def test_a_refused_undo_leaves_the_list_so_the_next_undo_goes_on(draft, me):
+    bob = UserFactory(username="bob")
+    EDITS["edit group"](draft, me)  # Review → Check
+    EDITS["edit job"](draft, me)  # Reconcile cash → Cash
+    draft.refresh_from_db()
+    node_update(node=by_label(draft, "Cash"), version=draft.version, changes={"arguments": {"title": "B"}}, actor=bob)
+
+    with pytest.raises(OperationConflict, match="It is off your undo list now."):
+        undo(draft, me)
+    undone = undo(draft, me)
+
+    assert undone.reverts is not None
+    assert undone.reverts.summary == "edit of “Review”"
+    assert by_label(draft, "Review").name == "Review"
+    assert by_label(draft, "B")  # bob's edit stays
+
+
+def test_a_reorder_and_its_undo_say_which_item_moved(draft, me):
+    ar = by_label(draft, "Reconcile AR")
+    EDITS["move within group"](draft, me)
+    moved = Operation.objects.get(draft=draft, version_after=draft.version)
+    undone = undo(draft, me)
+    assert moved.fields == {str(ar.key): ["position"]}
+    assert len(undone.fields) == 1
+    assert next(iter(undone.fields.values())) == ["position"]
+    assert str(by_label(draft, "Prepare").key) in undone.keys
+
+
+def test_pruning_old_operations_ends_undo_and_changes_since_there(draft, me):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    start = draft.version
+    EDITS["edit job"](draft, me)
+    Operation.objects.filter(draft=draft).update(created=timezone.now() - timedelta(days=100))
+    EDITS["edit group"](draft, me)
+
+    call_command("prune_operations", "--days", "90")
+
+    assert Operation.objects.filter(draft=draft).count() == 1
+    assert changes_since(draft, start) is None
+    assert changes_since(draft, draft.version - 1) is not None
+    undo(draft, me)
+    with pytest.raises(TreeError, match="nothing of yours to undo"):
+        undo(draft, me)
