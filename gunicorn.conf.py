@@ -1,4 +1,8 @@
-"""gunicorn settings for Process Designer (`gunicorn -c gunicorn.conf.py designer.wsgi`).
+"""gunicorn settings for Process Designer (`gunicorn -c gunicorn.conf.py`).
+
+The web process serves the ASGI application (designer/asgi.py: the pages and the editor's live
+websocket) through uvicorn workers; GUNICORN_WORKER_CLASS=sync with GUNICORN_APP=designer.wsgi serves
+the pages alone, without live updates (docs/deploy.md, "Live updates").
 
 Every value can be set from the environment; see docs/deploy.md. Logs go to stdout as JSON lines
 through the same redaction filter as the application's own logs.
@@ -9,7 +13,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 
-wsgi_app = "designer.wsgi"
+wsgi_app = os.environ.get("GUNICORN_APP", "designer.asgi:application")
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "uvicorn_worker.UvicornWorker")
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:" + os.environ.get("PORT", "8000"))
 workers = int(os.environ.get("WEB_CONCURRENCY", str(min(4, multiprocessing.cpu_count() * 2 + 1))))
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+CHANGED = "This draft changed since you opened it — here is the current version."
+
 
 class DraftError(Exception):
     """A change to a draft that was refused; ``str()`` is the message for the user."""
@@ -13,10 +15,17 @@ class DraftConflict(DraftError):
     def __init__(self, *, expected: int, actual: int) -> None:
         self.expected = expected
         self.actual = actual
-        super().__init__(
-            "This draft changed since you opened it — here is the current version. "
-            f"(You were editing version {expected}; it is now version {actual}.)"
-        )
+        super().__init__(f"{CHANGED} (You were editing version {expected}; it is now version {actual}.)")
+
+
+class EditConflict(DraftConflict):
+    """A change based on an older version that touches what someone changed since (the same field of
+    the same node, or the same setting); the message names who changed what, and their value."""
+
+    def __init__(self, message: str, *, expected: int, actual: int) -> None:
+        self.expected = expected
+        self.actual = actual
+        DraftError.__init__(self, f"{CHANGED} {message}")
 
 
 class TreeError(DraftError):

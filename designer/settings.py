@@ -85,6 +85,8 @@ else:
     SECURE_CSP = _CSP_POLICY
 
 INSTALLED_APPS = [
+    # Daphne first: its runserver serves the ASGI application (pages and the live websocket).
+    "daphne",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -94,12 +96,14 @@ INSTALLED_APPS = [
     "django_htmx",
     "rest_framework",
     "django_tasks_db",
+    "channels",
     "designer",
     "directory",
     "processes_api",
     "processes_api.sandbox",
     "publishing",
     "checklists",
+    "live",
 ]
 
 MIDDLEWARE = [
@@ -168,6 +172,27 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         **DATABASES["default"].get("TEST", {}),
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Live co-editing (live/): the channel layer carries "draft changed" and presence messages between
+# the web processes. With REDIS_URL (production, several processes or machines) it is Redis; without
+# it, an in-process layer, enough for the single process of the embedded default (docs/deploy.md).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {
+                "hosts": [REDIS_URL],
+                "prefix": os.environ.get("LIVE_CHANNEL_PREFIX", "designer-live"),
+                "capacity": env_int("LIVE_CHANNEL_CAPACITY", 500),
+                "expiry": 30,
+            },
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+# An editor that is behind by changes to more nodes than this gets the whole workspace, not a patch.
+LIVE_MAX_PATCH_NODES = env_int("LIVE_MAX_PATCH_NODES", 200)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -55,6 +55,7 @@ urlpatterns = [
     path("", include("directory.urls")),
     path("", include("publishing.urls")),
     path("", include("checklists.urls")),
+    path("", include("live.urls")),
 ]
 if settings.WORKIVA_SANDBOX:
     urlpatterns.append(path("sandbox/", include("processes_api.sandbox.urls")))

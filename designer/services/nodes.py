@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 
-from designer.errors import DraftConflict, TreeError
+from designer.errors import TreeError
 from designer.models import Draft, Node, Operation, depth_message
 from designer.selectors.trees import Tree, move_target, path_to, subtree, subtree_height
 from designer.services.locking import node_attrs
@@ -227,12 +227,9 @@ def _move(draft: Draft, node: Node, parent_key: UUID | str, position: int, watch
 def node_move_by_direction(*, node: Node, version: int, direction: str, actor: AbstractBaseUser | None = None) -> Moved:
     """Move ``node`` one step by keyboard: ``up``, ``down``, ``indent`` or ``outdent``.
 
-    A stale ``version`` is refused before the target is worked out, so the user hears about the
-    conflict rather than about a neighbourhood that has since changed; :func:`node_move` checks
-    the version and the new parent again under the draft's lock.
+    The step is taken among the node's neighbours as they are now (a version older than the
+    draft's is merged like any edit: :func:`node_move` checks it under the draft's lock).
     """
-    if version != node.draft.version:
-        raise DraftConflict(expected=version, actual=node.draft.version)
     parent, position = move_target(node, direction)
     return node_move(node=node, version=version, parent_key=parent.key, position=position, actor=actor)
 

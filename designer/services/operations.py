@@ -35,7 +35,7 @@ from designer.errors import OperationConflict, TreeError
 from designer.models import Draft, Node, Operation
 from designer.selectors.operations import done, redoable
 from designer.selectors.trees import subtree
-from designer.services.locking import draft_lock
+from designer.services.locking import draft_lock, merge_check
 from designer.services.opstates import (
     State,
     StateMismatch,
@@ -186,13 +186,15 @@ def operation(
 ) -> Iterator[Recording]:
     """Lock ``draft`` at ``version`` (bumping it) and record what the block changes as one operation.
 
-    Use inside ``transaction.atomic``. An exception in the block records nothing.
+    Use inside ``transaction.atomic``. An exception in the block records nothing. An older
+    ``version`` is merged: the edit stands unless it touches what changed since
+    (:func:`~designer.services.locking.merge_check`, which then refuses it and nothing is written).
     """
-    draft_lock(draft, version)
-    recording = Recording(draft=draft, actor=actor, kind=kind, version=version)
+    draft_lock(draft, version, merge=True)
+    recording = Recording(draft=draft, actor=actor, kind=kind, version=draft.version - 1)
     recording.summary = summary
     yield recording
-    recording.finish()
+    merge_check(draft, based_on=version, mine=recording.finish())
 
 
 # --- undo and redo ---------------------------------------------------------------------------------

@@ -96,6 +96,7 @@
     }
     // static/js/selection.js shows the rest of a multi-selection (or resets it to this item).
     if (window.PD && window.PD.selection) window.PD.selection.primary(key || "");
+    document.dispatchEvent(new CustomEvent("pd:selected", { detail: { key: key || "" } }));  // for live.js
     return li || null;
   }
 
@@ -151,6 +152,14 @@
       return htmx.ajax("POST", url, { source: source, target: "#workspace", swap: "outerHTML", values: values })
         .then(done, done);  // htmx:responseError / sendError already told the user
     }).then(function (status) { busy(-1); return status; });
+    queue = result;
+    return result;
+  }
+
+  // Run ``task`` (a function returning a promise) in turn with the writes, never while one waits for
+  // its answer: static/js/live.js applies other people's changes this way, between two writes.
+  function inTurn(task) {
+    var result = queue.then(task).then(function () {}, function () {});
     queue = result;
     return result;
   }
@@ -483,11 +492,12 @@
   }
 
   // static/js/fields.js (the forms saved field by field) sends through the same write queue.
-  // static/js/selection.js and search.js use the same queue, selection, focus and collapsed groups.
+  // static/js/selection.js and search.js use the same queue, selection, focus and collapsed groups;
+  // static/js/live.js applies other people's changes in turn with the writes, then refreshes the status.
   window.pdEditor = {
     write: write, editable: editable, workspace: workspace, nodeBase: nodeBase, select: select,
     reveal: revealItem, focusItem: focusItem, visibleItems: visibleItems, storageKey: storageKey,
-    setExpanded: setExpanded, applyCollapsed: applyCollapsed,
+    setExpanded: setExpanded, applyCollapsed: applyCollapsed, inTurn: inTurn, refreshStatus: refreshStatus,
   };
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start); else start();

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from designer.models import Draft, Node
 from designer.selectors.trees import draft_tree
-from designer.services.nodes import node_update
+from designer.services.nodes import node_move, node_update
 from tests.factories import add_group, add_job, make_draft, root_of
 
 pytestmark = pytest.mark.browser
@@ -260,9 +260,10 @@ def test_a_stale_tab_gets_the_conflict_message_and_loses_nothing(new_page, live_
 def test_a_stale_drag_snaps_back_with_the_conflict_message(page, live_server, drag_draft):
     draft, inner = drag_draft
     page.goto(editor_url(live_server, draft))
-    last = Node.objects.get(draft=draft, name="Last")
+    # Someone else moves the same job meanwhile (a change elsewhere would merge: tests/live/).
+    mover_node = Node.objects.get(draft=draft, arguments__title="Mover")
     fresh = Draft.objects.get(pk=draft.pk)
-    node_update(node=last, version=fresh.version, changes={"name": "Last (renamed elsewhere)"})
+    node_move(node=mover_node, version=fresh.version, parent_key=root_of(draft).key, position=0)
 
     mover = item(page, "Mover").locator(":scope > .row .handle")
     response = wait_write(
@@ -271,9 +272,10 @@ def test_a_stale_drag_snaps_back_with_the_conflict_message(page, live_server, dr
 
     assert response.status == 409
     expect(page.get_by_role("alert").first).to_contain_text("This draft changed since you opened it")
-    expect(item(page, "Last (renamed elsewhere)")).to_be_visible()
+    expect(page.get_by_role("alert").first).to_contain_text("moved “Mover” while you were working on it")
     expect(item(page, "Mover")).to_have_attribute("aria-level", "1")
-    assert Node.objects.get(arguments__title="Mover").parent.is_root
+    mover_node.refresh_from_db()
+    assert (mover_node.parent.is_root, mover_node.position) == (True, 0)
 
 
 def shown_outline(page):

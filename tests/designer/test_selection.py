@@ -164,10 +164,17 @@ def test_a_group_cannot_move_into_itself_with_the_selection(draft):
     assert outline(draft) == BEFORE
 
 
-def test_a_stale_version_is_refused_and_nothing_moves(draft):
+def test_a_stale_move_of_an_item_moved_since_is_refused_and_nothing_moves(draft):
+    # A stale version alone merges (issue 16); moving an item someone else moved since conflicts.
+    stale = draft.version
+    nodes_move(draft=draft, version=stale, keys=keys(draft, "a1"), **target(draft, "Close", 0))
+    draft.refresh_from_db()
+    after = outline(draft)
+    assert after != BEFORE
+
     with pytest.raises(DraftConflict):
-        nodes_move(draft=draft, version=draft.version - 1, keys=keys(draft, "a1", "b1"), **target(draft, "Close", 0))
-    assert outline(draft) == BEFORE
+        nodes_move(draft=draft, version=stale, keys=keys(draft, "a1", "b1"), **target(draft, "B", 0))
+    assert outline(draft) == after
 
 
 def test_the_root_and_unknown_keys_are_refused(draft):
@@ -295,16 +302,21 @@ def test_the_delete_view_deletes_in_one_step_and_undo_brings_everything_back(dra
     assert outline(draft) == BEFORE
 
 
-def test_a_stale_multi_move_answers_409_with_the_workspace(draft, owner_client):
+def test_a_stale_multi_move_of_an_item_moved_since_answers_409_with_the_workspace(draft, owner_client):
+    stale = draft.version
+    nodes_move(draft=draft, version=stale, keys=keys(draft, "a1"), **target(draft, "Close", 0))
+    draft.refresh_from_db()
+    after = outline(draft)
+
     response = owner_client.post(
         reverse("nodes-move", args=[draft.pk]),
-        {"version": draft.version - 1, "keys": " ".join(keys(draft, "a1", "b1")), "direction": "down"},
+        {"version": stale, "keys": " ".join(keys(draft, "a1", "b1")), "direction": "down"},
         headers=HX,
     )
 
     assert response.status_code == 409
     assert 'id="workspace"' in response.content.decode()
-    assert outline(draft) == BEFORE
+    assert outline(draft) == after
 
 
 def test_bad_keys_answer_422_naming_the_problem(draft, owner_client):

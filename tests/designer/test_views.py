@@ -845,12 +845,26 @@ def test_impossible_moves_say_why_and_change_nothing(owner_client, draft, label,
     assert order(draft) == before
 
 
-def test_stale_move_is_refused(owner_client, draft):
-    response = move(owner_client, draft, "Sign off", "up", version=draft.version - 1)
+def test_stale_move_of_an_item_moved_since_is_refused(owner_client, draft):
+    stale = draft.version
+    move(owner_client, draft, "Sign off", "up", version=stale)
+
+    response = move(owner_client, draft, "Sign off", "down", version=stale)
 
     assert response.status_code == 409
     assert CONFLICT in response.content.decode()
-    assert order(draft)[-1] == ("Sign off", 1)
+    assert order(draft)[0] == ("Sign off", 1)
+
+
+def test_stale_move_of_an_item_nobody_touched_since_is_merged(owner_client, draft):
+    stale = draft.version
+    job = nodes(draft)["Collect balances"]
+    owner_client.post(reverse("node-edit", args=[draft.pk, job.key]), job_data(draft, title="Renamed"), headers=HX)
+
+    response = move(owner_client, draft, "Sign off", "up", version=stale)
+
+    assert response.status_code == 200
+    assert order(draft) == [("Sign off", 1), ("Prepare", 1), ("Renamed", 2)]
 
 
 def test_plain_move_redirects_to_the_editor(owner_client, draft):

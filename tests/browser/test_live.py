@@ -1,0 +1,248 @@
+"""Two (and three) people in one draft, in real Chromium contexts, over a real websocket.
+
+The pages come from the ASGI application under uvicorn in a thread (tests/live/server.py,
+``asgi_server``): pytest-django's ``live_server`` is WSGI only and has no websocket. The rest of
+issue 16's tests (consumer, merge rules, catch-up) are in tests/live/.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from channels.layers import channel_layers
+from django.test import Client
+from playwright.sync_api import expect
+
+from designer.models import Membership, Node
+from tests.browser.test_accessibility import axe_violations
+from tests.factories import UserFactory, add_group, add_job, make_draft, root_of
+from tests.live.server import AsgiServer
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def asgi_server(transactional_db, settings):
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    channel_layers.backends.clear()
+    server = AsgiServer()
+    server.start()
+    yield server
+    server.stop()
+    channel_layers.backends.clear()
+
+
+@pytest.fixture
+def world(asgi_server):
+    owner = UserFactory(username="olivia", first_name="Olivia", last_name="Owens")
+    editor = UserFactory(username="ed", first_name="Ed", last_name="Eriksen")
+    third = UserFactory(username="tara", first_name="Tara", last_name="Tran")
+    draft = make_draft(owner, "Quarter close")
+    root = root_of(draft)
+    close = add_group(draft, root, "Close")
+    draft.refresh_from_db()
+    add_job(draft, close, "Reconcile cash")
+    draft.refresh_from_db()
+    add_job(draft, close, "Reconcile bank")
+    draft.refresh_from_db()
+    add_job(draft, root, "Sign off")
+    draft.refresh_from_db()
+    Membership.objects.create(draft=draft, user=editor, role="editor")
+    Membership.objects.create(draft=draft, user=third, role="editor")
+    return {"owner": owner, "editor": editor, "third": third, "draft": draft, "server": asgi_server}
+
+
+@pytest.fixture
+def open_editor(browser, world):
+    contexts = []
+
+    def open_as(user, node=None, *, live=True, websocket=None, **options):
+        client = Client()
+        client.force_login(user)
+        context = browser.new_context(viewport={"width": 1400, "height": 900}, reduced_motion="reduce", **options)
+        context.add_cookies(
+            [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": world["server"].url}]
+        )
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        page = context.new_page()
+        if not live:  # a proxy that drops websockets
+            page.route_web_socket("**/ws/**", lambda ws: ws.close())
+        elif websocket is not None:
+            page.route_web_socket("**/ws/**", websocket)
+        query = f"?node={node.key}" if node else ""
+        page.goto(f"{world['server'].url}/drafts/{world['draft'].pk}/{query}")
+        expect(page.locator("#live-status")).to_have_attribute("data-state", "on" if live else "off")
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()
+
+
+class Held:
+    """A websocket route that keeps the "changed" notices from the page until released (B has not
+    heard of A's edit yet: the moment both saved)."""
+
+    def __init__(self):
+        self.holding = True
+        self.sockets = []
+        self.messages = []
+
+    def route(self, ws):
+        server = ws.connect_to_server()
+        self.sockets.append(ws)
+
+        def from_server(message):
+            if self.holding and '"changed"' in str(message):
+                self.messages.append((ws, message))
+            else:
+                ws.send(message)
+
+        server.on_message(from_server)
+
+    def release(self):
+        self.holding = False
+        for ws, message in self.messages:
+            ws.send(message)
+
+
+def item(page, label):
+    return page.locator('[role="treeitem"]', has=page.locator(":scope > .row .label", has_text=label)).first
+
+
+def labels(page):
+    return page.locator('[role="treeitem"] > .row .label').all_inner_texts()
+
+
+def settled(page):
+    busy = ".htmx-request, .htmx-settling, .htmx-swapping, .editor[aria-busy='true']"
+    page.wait_for_function(f'() => !document.querySelector("{busy}")')
+
+
+def test_b_sees_a_rename_a_move_and_a_delete_without_reloading(open_editor, world):
+    cash = Node.objects.get(arguments__title="Reconcile cash")
+    a = open_editor(world["owner"], cash)
+    b = open_editor(world["editor"])
+
+    a.locator("#id_node-title").fill("Reconcile petty cash")
+    a.locator("#inspector").get_by_role("button", name="Save").click()
+    expect(item(b, "Reconcile petty cash")).to_be_visible()
+
+    item(a, "Reconcile bank").focus()
+    a.keyboard.press("Alt+ArrowUp")
+    expect(b.locator("#workspace")).to_have_attribute(
+        "data-version", a.locator("#workspace").get_attribute("data-version") or ""
+    )
+    expect(item(b, "Close").locator("ul.children > li > .row .label")).to_have_text(
+        ["Reconcile bank", "Reconcile petty cash"]
+    )
+
+    item(a, "Sign off").locator(":scope > .row .label").click()
+    expect(a.locator("#inspector h2")).to_contain_text("Send a task")
+    a.once("dialog", lambda dialog: dialog.accept())
+    a.locator("#inspector").get_by_role("button", name="Delete").click()
+    expect(item(b, "Sign off")).to_have_count(0)
+
+    settled(b)
+    assert labels(b) == labels(a) == ["Close", "Reconcile bank", "Reconcile petty cash"]
+    b.reload()
+    assert labels(b) == ["Close", "Reconcile bank", "Reconcile petty cash"]
+    expect(b.get_by_role("alert")).to_have_count(0)
+
+
+def test_b_sees_who_is_here_what_they_selected_and_where_they_type(open_editor, world):
+    cash = Node.objects.get(arguments__title="Reconcile cash")
+    b = open_editor(world["editor"])
+    a = open_editor(world["owner"], cash)
+
+    people = b.locator("#live-people")
+    expect(people).to_contain_text("Olivia Owens")
+    expect(item(b, "Reconcile cash").locator(":scope > .row .presence-marker")).to_have_text("Olivia Owens")
+    a.locator("#id_node-title").focus()
+    expect(people).to_contain_text("typing in")
+    expect(people).to_contain_text("Reconcile cash")
+
+    a.close()
+    expect(people).not_to_contain_text("Olivia Owens")
+    expect(b.locator(".presence-marker")).to_have_count(0)
+
+
+def test_without_the_websocket_the_editor_works_and_says_live_updates_are_off(open_editor, world):
+    page = open_editor(world["owner"], live=False)
+
+    status = page.locator("#live-status")
+    expect(status).to_contain_text("Live updates off")
+    expect(status.get_by_role("button", name="Reload")).to_be_visible()
+    page.locator(".add-bar").get_by_role("button", name="+ Group").click()
+    expect(item(page, "New group")).to_be_visible()
+    expect(page.get_by_role("alert")).to_have_count(0)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_editor_with_people_here_passes_axe(open_editor, world, scheme):
+    cash = Node.objects.get(arguments__title="Reconcile cash")
+    open_editor(world["editor"], cash, color_scheme=scheme, bypass_csp=True)
+    page = open_editor(world["owner"], cash, color_scheme=scheme, bypass_csp=True)
+    expect(page.locator("#live-people")).to_contain_text("Ed Eriksen")
+    expect(page.locator(".presence-marker")).to_have_count(1)
+
+    assert axe_violations(page) == []
+
+
+def test_same_moment_edits_of_different_jobs_both_land_without_a_conflict(open_editor, world):
+    cash = Node.objects.get(arguments__title="Reconcile cash")
+    bank = Node.objects.get(arguments__title="Reconcile bank")
+    # B's page hears of A's save only after B saved too: both edits are based on one version.
+    held = Held()
+    a = open_editor(world["owner"], cash)
+    b = open_editor(world["editor"], bank, websocket=held.route)
+    a.locator("#id_node-title").fill("Reconcile cash (A)")
+    b.locator("#id_node-title").fill("Reconcile bank (B)")
+
+    with a.expect_response(lambda r: "/edit/" in r.url) as saved_a:
+        a.locator("#inspector").get_by_role("button", name="Save").click()
+    with b.expect_response(lambda r: "/edit/" in r.url) as saved_b:
+        b.locator("#inspector").get_by_role("button", name="Save").click()
+    held.release()
+
+    posted = [re.search(r"(?:^|&)version=(\d+)", r.value.request.post_data or "").group(1) for r in (saved_a, saved_b)]
+    assert posted[0] == posted[1]  # the same moment: both based on the same version
+    assert (saved_a.value.status, saved_b.value.status) == (200, 200)
+    for page in (a, b):
+        expect(item(page, "Reconcile cash (A)")).to_be_visible()
+        expect(item(page, "Reconcile bank (B)")).to_be_visible()
+        expect(page.get_by_role("alert")).to_have_count(0)
+    assert sorted(n.arguments["title"] for n in Node.objects.filter(kind="job")) == [
+        "Reconcile bank (B)",
+        "Reconcile cash (A)",
+        "Sign off",
+    ]
+
+
+def test_both_edit_the_same_field_and_the_second_sees_both_values_to_choose(open_editor, world):
+    cash = Node.objects.get(arguments__title="Reconcile cash")
+    held = Held()
+    a = open_editor(world["owner"], cash)
+    b = open_editor(world["editor"], cash, websocket=held.route)
+    a.locator("#id_node-title").fill("Cash (Olivia)")
+    b.locator("#id_node-title").fill("Cash (Ed)")
+
+    with a.expect_response(lambda r: "/edit/" in r.url):
+        a.locator("#inspector").get_by_role("button", name="Save").click()
+    with b.expect_response(lambda r: "/edit/" in r.url) as refused:
+        b.locator("#inspector").get_by_role("button", name="Save").click()
+    held.release()
+
+    assert refused.value.status == 409
+    alert = b.get_by_role("alert").first
+    expect(alert).to_contain_text("Olivia Owens changed “Title” of “Cash (Olivia)” while you were editing it")
+    expect(alert).to_contain_text("(it is now “Cash (Olivia)”)")
+    expect(b.locator("#id_node-title")).to_have_value("Cash (Ed)")  # theirs in the message, mine in the form
+    expect(item(b, "Cash (Olivia)")).to_be_visible()
+    with b.expect_response(lambda r: "/edit/" in r.url) as chosen:
+        b.locator("#inspector").get_by_role("button", name="Save").click()
+    assert chosen.value.status == 200
+    expect(item(a, "Cash (Ed)")).to_be_visible()
+    assert Node.objects.get(pk=cash.pk).arguments["title"] == "Cash (Ed)"
