@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from designer.models import Draft, Membership, Node
+from designer.models import ClosureDate, Draft, Membership, Node
 from designer.selectors.trees import draft_tree
 
 
@@ -62,3 +62,12 @@ class NodeAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+
+@admin.register(ClosureDate)
+class ClosureDateAdmin(admin.ModelAdmin):
+    """The organization's closure dates: days no draft counts as a business day."""
+
+    list_display = ["date", "name"]
+    search_fields = ["name"]
+    date_hierarchy = "date"

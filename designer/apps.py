@@ -6,3 +6,9 @@ from django.apps import AppConfig
 class DesignerConfig(AppConfig):
     name = "designer"
     verbose_name = "Process Designer"
+
+    def ready(self) -> None:
+        from designer import panels
+        from designer.datelint import calendar_problems
+
+        panels.register_problem_source(calendar_problems)

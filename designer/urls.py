@@ -8,6 +8,8 @@ from django.urls import include, path
 from designer import views
 from designer.health import healthz
 from designer.throttle import ThrottledAdminAuthenticationForm, ThrottledLoginView
+from designer.views.dates import date_fix_view, date_rule_view, draft_calendar_view
+from designer.views.schedule import roll_forward_view, schedule_view
 from designer.views.site import favicon_view
 from designer.views.team import password_change_view, team_view
 
@@ -29,6 +31,11 @@ urlpatterns = [
     path("drafts/<int:pk>/undo/", views.undo_delete_view, name="undo-delete"),
     path("drafts/<int:pk>/payload/", views.payload_view, name="draft-payload"),
     path("drafts/<int:pk>/payload.json", views.payload_download_view, name="draft-payload-download"),
+    path("drafts/<int:pk>/calendar/", draft_calendar_view, name="draft-calendar"),
+    path("drafts/<int:pk>/dates/fix/", date_fix_view, name="date-fix"),
+    path("drafts/<int:pk>/nodes/<uuid:key>/date-rule/", date_rule_view, name="date-rule"),
+    path("drafts/<int:pk>/schedule/", schedule_view, name="draft-schedule"),
+    path("drafts/<int:pk>/next-period/", roll_forward_view, name="draft-roll-forward"),
     path("drafts/<int:pk>/nodes/add/", views.node_add_view, name="node-add"),
     path("drafts/<int:pk>/nodes/<uuid:key>/", views.node_detail_view, name="node-detail"),
     path("drafts/<int:pk>/nodes/<uuid:key>/edit/", views.node_edit_view, name="node-edit"),

@@ -13,6 +13,7 @@ from designer.errors import TreeError
 from designer.models import Activity, Draft, Node
 from designer.selectors.trees import draft_tree
 from designer.services.activity import activity_record
+from designer.services.dates import CALENDAR_SETTINGS, recompute_rule_dates
 from designer.services.locking import draft_attrs, draft_lock
 from designer.services.nodes import group_new, subtree_copy
 from processes_api import schema
@@ -54,6 +55,8 @@ def draft_update(*, draft: Draft, version: int, changes: Mapping[str, Any]) -> D
         schema.field_store(locked, fields[name], "process", value)
     locked.full_clean(exclude=["owner"])
     locked.save()
+    if any(name in CALENDAR_SETTINGS for name in changes):
+        recompute_rule_dates(locked)  # part of this edit: one change, one undo step
     _root_follows(locked, old_name)
     for name in (*draft_attrs(), "version", "updated"):
         setattr(draft, name, getattr(locked, name))

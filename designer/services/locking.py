@@ -8,8 +8,9 @@ from processes_api import schema
 
 
 def draft_attrs() -> tuple[str, ...]:
-    """Return the ``Draft`` attributes that hold process settings and unknown fields (the registry's)."""
-    return (*schema.model_attrs(schema.PROCESS_FIELDS), "extra")
+    """Return the ``Draft`` attributes that hold process settings and unknown fields (the registry's),
+    and the designer's own holiday calendar."""
+    return (*schema.model_attrs(schema.PROCESS_FIELDS), "extra", "holiday_calendar")
 
 
 def draft_lock(draft: Draft, version: int) -> Draft:

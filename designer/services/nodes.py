@@ -25,7 +25,7 @@ from processes_api import schema
 def node_attrs() -> tuple[str, ...]:
     """Return the ``Node`` attributes a copy of a node carries over: its kind, the registry's group
     fields, and the job's type, arguments and unknown fields."""
-    return ("kind", *schema.model_attrs(schema.GROUP_FIELDS), "job_type", "arguments", "extra")
+    return ("kind", *schema.model_attrs(schema.GROUP_FIELDS), "job_type", "arguments", "extra", "date_rules")
 
 
 def group_new(*, draft: Draft, parent: Node | None, name: str | None = None) -> Node:
@@ -157,7 +157,11 @@ def node_update(*, node: Node, version: int, changes: Mapping[str, Any]) -> Node
             jt = schema.job_type(node.job_type)
             known = set(jt.field_map) if jt else set()
             kept = {k: v for k, v in node.arguments.items() if k not in known}
+            old = node.arguments
             node.arguments = kept | _clean_job_arguments(node.job_type, changes["arguments"])
+            # A date typed over a rule-based one is the user's choice: the rule no longer applies.
+            rules = node.date_rules or {}
+            node.date_rules = {f: r for f, r in rules.items() if node.arguments.get(f) == old.get(f)}
     node.full_clean()
     node.save()
     return node

@@ -25,6 +25,7 @@ from designer.models import Activity, Draft, Node
 from designer.outline import Outline, build_outline, outline_patch
 from designer.panels import editor_panels, editor_problems
 from designer.permissions import Action, can
+from designer.selectors.calendar import calendar_context, date_rule_rows
 from designer.selectors.comments import comment_counts
 from designer.selectors.reviews import approval_status, publish_gate
 from designer.selectors.trees import child_counts, draft_tree, path_to, subtree_size
@@ -128,6 +129,7 @@ def inspector_context(draft: Draft, node: Node | None) -> dict[str, Any]:
     """
     form = node_form(node)
     context: dict[str, Any] = {"job_types": schema.EDITABLE_JOB_TYPES, "selected": node, "node_form": form}
+    context["date_rules"] = date_rule_rows(node)
     if node is None:
         return context | {"ancestors": [], "subtree_size": 0, "node_problems": [], "node_comments": 0}
     children = child_counts([node]).get(node.pk, 0) if node.is_group else 0
@@ -164,6 +166,7 @@ def workspace_context(request: Request, draft: Draft, *, selected: UUID | None =
         "can_edit": can_edit,
         "undo_label": undo["label"] if undo else "",
         "focus": node.key if node else None,
+        **calendar_context(draft),
     }
     return context | {name: value for name, value in extra.items() if value is not None}
 

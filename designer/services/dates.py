@@ -1,0 +1,154 @@
+"""Writes of dates by business-day rules: relative dates, suggested fixes, the draft's holiday calendar.
+
+A relative date is kept on its job as a rule (``Node.date_rules``: ``{"dueDate": {"days": -3}}`` is
+three business days before the process due date) and the job's argument holds the date it gives,
+so the payload carries an absolute date. A new process due date, other business days or another
+holiday calendar recompute every rule-based date inside the same service call (one edit, one
+undo step).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+from uuid import UUID
+
+from django.db import transaction
+
+from designer.calendar import BusinessCalendar, CalendarError, shift_business_days, validate_holiday_code
+from designer.errors import TreeError
+from designer.models import Draft, Node
+from designer.selectors.calendar import draft_calendar
+from designer.services.locking import draft_lock
+from processes_api import schema
+from processes_api.lint import parse_date
+
+MAX_RULE_DAYS = 366
+# What a change of these settings does to the dates computed from rules: recompute them.
+CALENDAR_SETTINGS = ("due_date", "business_days", "holiday_calendar")
+
+
+def rule_date(calendar: BusinessCalendar, process_due: dt.date, rule: Mapping[str, Any]) -> dt.date:
+    """Return the date ``rule`` gives: ``days`` business days after (negative: before) the process due date."""
+    return shift_business_days(calendar, process_due, int(rule["days"]))
+
+
+def describe_rule(rule: Mapping[str, Any]) -> str:
+    """Return a rule in words: "3 business days before the process due date"."""
+    days = int(rule.get("days", 0))
+    if days == 0:
+        return "on the process due date (or the business day before it)"
+    unit = "business day" if abs(days) == 1 else "business days"
+    return f"{abs(days)} {unit} {'before' if days < 0 else 'after'} the process due date"
+
+
+def _date_field(node: Node, field: str) -> schema.ArgField:
+    jt = schema.job_type(node.job_type) if not node.is_group else None
+    arg = jt.field_map.get(field) if jt else None
+    if arg is None or arg.kind != "date":
+        raise TreeError(f'"{field}" is not a date of this item.')
+    return arg
+
+
+def _process_due(draft: Draft) -> dt.date:
+    due = parse_date(draft.due_date)
+    if due is None:
+        raise TreeError("Set the process due date first: relative dates count from it.")
+    return due
+
+
+@transaction.atomic
+def node_date_rule_set(*, node: Node, version: int, field: str, days: int | None) -> Node:
+    """Make ``field`` of the job ``node`` follow a rule (``days`` business days from the process due
+    date), or, with ``days`` None, drop its rule and keep the date it gave as an absolute date."""
+    draft = node.draft
+    locked = draft_lock(draft, version)
+    node.refresh_from_db()
+    _date_field(node, field)
+    rules = dict(node.date_rules or {})
+    if days is None:
+        rules.pop(field, None)
+    else:
+        if not -MAX_RULE_DAYS <= days <= MAX_RULE_DAYS:
+            raise TreeError(f"Choose at most {MAX_RULE_DAYS} business days before or after the process due date.")
+        rule = {"days": days}
+        try:
+            value = rule_date(draft_calendar(locked), _process_due(locked), rule)
+        except CalendarError as exc:
+            raise TreeError(str(exc)) from None
+        rules[field] = rule
+        node.arguments = dict(node.arguments or {}) | {field: value.isoformat()}
+    node.date_rules = rules
+    node.save(update_fields=["arguments", "date_rules"])
+    return node
+
+
+def recompute_rule_dates(draft: Draft) -> int:
+    """Recompute every rule-based date of ``draft`` (locked by the caller); return how many changed.
+
+    Called inside the service that changed the process due date or the calendar, so the new dates
+    are part of that one edit. Without a valid due date, or on a calendar without business days,
+    the dates are left as they were (lint says what is wrong).
+    """
+    due = parse_date(draft.due_date)
+    if due is None:
+        return 0
+    calendar = draft_calendar(draft)
+    changed = []
+    for node in Node.objects.filter(draft=draft).exclude(date_rules={}).only("id", "arguments", "date_rules"):
+        args = dict(node.arguments or {})
+        try:
+            new = {field: rule_date(calendar, due, rule).isoformat() for field, rule in node.date_rules.items()}
+        except CalendarError:
+            return 0
+        if any(args.get(field) != value for field, value in new.items()):
+            node.arguments = args | new
+            changed.append(node)
+    Node.objects.bulk_update(changed, ["arguments"], batch_size=500)
+    return len(changed)
+
+
+@transaction.atomic
+def date_fix_apply(*, draft: Draft, version: int, node_key: UUID | None, field: str, value: str) -> Node | None:
+    """Apply a suggested date fix: set ``field`` of the node ``node_key`` (or of the process when
+    None) to ``value`` as an absolute date; a rule on that field is dropped (the user chose a date)."""
+    day = parse_date(value)
+    if day is None:
+        raise TreeError(f'"{value}" is not a date (use YYYY-MM-DD).')
+    locked = draft_lock(draft, version)
+    if node_key is None:
+        fields = {f.key: f for f in schema.PROCESS_FIELDS if f.kind == "date"}
+        if field not in fields:
+            raise TreeError(f'"{field}" is not a date of the process.')
+        schema.field_store(locked, fields[field], "process", day.isoformat())
+        locked.save()
+        if field == "dueDate":
+            recompute_rule_dates(locked)
+        for name in ("due_date", "business_start_date", "version", "updated"):
+            setattr(draft, name, getattr(locked, name))
+        return None
+    node = Node.objects.filter(draft=draft, key=node_key).first()
+    if node is None:
+        raise TreeError(f"There is no node {node_key} in this draft.")
+    _date_field(node, field)
+    node.arguments = dict(node.arguments or {}) | {field: day.isoformat()}
+    node.date_rules = {k: v for k, v in (node.date_rules or {}).items() if k != field}
+    node.save(update_fields=["arguments", "date_rules"])
+    node.draft = draft
+    return node
+
+
+@transaction.atomic
+def draft_calendar_update(*, draft: Draft, version: int, holiday_calendar: str) -> int:
+    """Set the draft's holiday calendar (``US``, ``US-CA``, ``NYSE`` or empty) and recompute its
+    rule-based dates; return how many dates changed."""
+    try:
+        code = validate_holiday_code(holiday_calendar)
+    except CalendarError as exc:
+        raise TreeError(str(exc)) from None
+    locked = draft_lock(draft, version)
+    locked.holiday_calendar = code
+    locked.save(update_fields=["holiday_calendar"])
+    draft.holiday_calendar = code
+    return recompute_rule_dates(locked)
