@@ -11,4 +11,4 @@ class DesignerConfig(AppConfig):
         from designer import panels
         from designer.datelint import calendar_problems
 
-        panels.register_problem_source(calendar_problems)
+        panels.register_tree_problem_source(calendar_problems)

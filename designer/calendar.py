@@ -16,6 +16,7 @@ import datetime as dt
 import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import holidays as holidays_lib
 
@@ -182,3 +183,17 @@ def roll_date(calendar: BusinessCalendar, day: dt.date, old_due: dt.date, new_du
     # Counted from the last business day on or before D′: (that day, D′] holds no business day, so
     # the count in (d′, D′] is exactly k, and distinct k give distinct dates even when D′ is a Sunday.
     return shift_business_days(calendar, calendar.previous_business_day(new_due), -k)
+
+
+def rule_date(calendar: BusinessCalendar, process_due: dt.date, rule: Mapping[str, Any]) -> dt.date:
+    """Return the date ``rule`` gives: ``days`` business days after (negative: before) the process due date."""
+    return shift_business_days(calendar, process_due, int(rule["days"]))
+
+
+def describe_rule(rule: Mapping[str, Any]) -> str:
+    """Return a rule in words: "3 business days before the process due date"."""
+    days = int(rule.get("days", 0))
+    if days == 0:
+        return "on the process due date (or the business day before it)"
+    unit = "business day" if abs(days) == 1 else "business days"
+    return f"{abs(days)} {unit} {'before' if days < 0 else 'after'} the process due date"

@@ -165,9 +165,8 @@ def _sequence_problems(out: list[DateProblem], tree: Tree, calendar: BusinessCal
                         out.append(DateProblem("warning", "step-before-previous", message, job.key, "dueDate", fix))
 
 
-def calendar_problems(draft: Draft) -> list[Problem]:
-    """The editor's problem source: the calendar warnings of ``draft`` as it is now."""
+def calendar_problems(draft: Draft, tree: Tree) -> list[Problem]:
+    """The editor's problem source: the calendar warnings of ``draft`` (whose loaded tree is ``tree``)."""
     from designer.selectors.calendar import draft_calendar
-    from designer.selectors.trees import draft_tree
 
-    return list(date_problems(draft_tree(draft=draft), draft_calendar(draft), timezone.localdate()))
+    return list(date_problems(tree, draft_calendar(draft), timezone.localdate()))

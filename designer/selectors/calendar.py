@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from designer.calendar import BusinessCalendar, CalendarError
+from designer.calendar import BusinessCalendar, CalendarError, describe_rule
 from designer.models import ClosureDate, Draft, Node
 from processes_api import schema
 
@@ -26,8 +26,6 @@ def draft_calendar(draft: Draft) -> BusinessCalendar:
 
 def date_rule_rows(node: Node | None) -> list[dict[str, Any]]:
     """Return the inspector's rows for a job's dates: field, label, date, rule and the rule in words."""
-    from designer.services.dates import describe_rule
-
     if node is None or node.is_group:
         return []
     jt = schema.job_type(node.job_type)

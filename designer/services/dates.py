@@ -10,13 +10,11 @@ undo step).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from typing import Any
 from uuid import UUID
 
 from django.db import transaction
 
-from designer.calendar import BusinessCalendar, CalendarError, shift_business_days, validate_holiday_code
+from designer.calendar import CalendarError, rule_date, validate_holiday_code
 from designer.errors import TreeError
 from designer.models import Draft, Node
 from designer.selectors.calendar import draft_calendar
@@ -27,20 +25,6 @@ from processes_api.lint import parse_date
 MAX_RULE_DAYS = 366
 # What a change of these settings does to the dates computed from rules: recompute them.
 CALENDAR_SETTINGS = ("due_date", "business_days", "holiday_calendar")
-
-
-def rule_date(calendar: BusinessCalendar, process_due: dt.date, rule: Mapping[str, Any]) -> dt.date:
-    """Return the date ``rule`` gives: ``days`` business days after (negative: before) the process due date."""
-    return shift_business_days(calendar, process_due, int(rule["days"]))
-
-
-def describe_rule(rule: Mapping[str, Any]) -> str:
-    """Return a rule in words: "3 business days before the process due date"."""
-    days = int(rule.get("days", 0))
-    if days == 0:
-        return "on the process due date (or the business day before it)"
-    unit = "business day" if abs(days) == 1 else "business days"
-    return f"{abs(days)} {unit} {'before' if days < 0 else 'after'} the process due date"
 
 
 def _date_field(node: Node, field: str) -> schema.ArgField:

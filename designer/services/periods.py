@@ -22,13 +22,12 @@ from uuid import UUID
 
 from django.db import transaction
 
-from designer.calendar import BusinessCalendar, CalendarError, roll_date
+from designer.calendar import BusinessCalendar, CalendarError, roll_date, rule_date
 from designer.errors import TreeError
 from designer.models import Activity, Draft, Node
 from designer.selectors.calendar import draft_calendar
 from designer.selectors.trees import draft_tree
 from designer.services.activity import activity_record
-from designer.services.dates import rule_date
 from designer.services.drafts import draft_duplicate
 from processes_api import schema
 from processes_api.lint import parse_date
@@ -70,7 +69,7 @@ def advance_token(token: str, months: int, years: int | None = None) -> str:
     """Return the period ``token`` moved by ``months`` (Q4 2026 +3 → Q1 2027; FY26 +12 → FY27).
 
     A fiscal year moves by ``years`` (default: whole years in ``months``); roll forward passes the
-    change of the process due date's calendar year, and the preview lets the user correct it.
+    year change of the draft's quarter or month names, and the preview lets the user correct it.
     """
     match = _TOKEN.fullmatch(token)
     if match is None:
@@ -119,11 +118,23 @@ def roll_plan(draft: Draft, new_due: dt.date) -> RollPlan:
         _plan_dates(plan, draft, tree, calendar)
     except CalendarError as exc:
         raise TreeError(str(exc)) from None
-    texts = [draft.name, *(_name(node) for node, _ in tree.walk())]
-    for text in texts:
-        for token in period_tokens(text):
-            plan.replacements.setdefault(token, advance_token(token, months, new_due.year - old_due.year))
+    tokens = [
+        token for text in (draft.name, *(_name(node) for node, _ in tree.walk())) for token in period_tokens(text)
+    ]
+    years = _fiscal_years(tokens, months)
+    for token in tokens:
+        plan.replacements.setdefault(token, advance_token(token, months, years))
     return plan
+
+
+def _fiscal_years(tokens: list[str], months: int) -> int:
+    """Return how many years a fiscal-year token moves: as the draft's first quarter or month name
+    does (Q4 2026 → Q1 2027: one year), else the whole years in ``months`` (a calendar fiscal year)."""
+    for token in tokens:
+        if not token.startswith("FY"):
+            year = int(token[-4:])
+            return int(advance_token(token, months)[-4:]) - year
+    return round(months / 12)
 
 
 def _name(node: Node) -> str:

@@ -12,9 +12,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.views.decorators.http import require_POST
 
+from designer.calendar import describe_rule
 from designer.errors import DraftError, TreeError
 from designer.permissions import Action, draft_for
-from designer.services.dates import date_fix_apply, describe_rule, draft_calendar_update, node_date_rule_set
+from designer.services.dates import date_fix_apply, draft_calendar_update, node_date_rule_set
 from designer.views.http import Request, whole_number
 from designer.views.workspace import node_of, refused_response, selected_of, version_of, workspace_response
 

@@ -121,7 +121,8 @@ def draft_status_view(request: Request, pk: int) -> HttpResponse:
     node's problem badges (a :class:`~designer.outline.BadgeSync`), after a new process due date.
     """
     draft = draft_for(request.user, pk, Action.VIEW)
-    outline = build_outline(draft_tree(draft=draft), reported=editor_problems(draft))
+    tree = draft_tree(draft=draft)
+    outline = build_outline(tree, reported=editor_problems(draft, tree))
     context = {
         "draft": draft,
         "outline": outline,

@@ -162,7 +162,7 @@ def roll_forward_view(request: Request, pk: int) -> HttpResponse:
     field = IsoDateField(required=True)
     if context["due"]:
         try:
-            new_due = dt.date.fromisoformat(field.clean(context["due"]))
+            new_due = dt.date.fromisoformat(str(field.clean(context["due"])))
             plan = roll_plan(draft, new_due)
         except DraftError as exc:
             context["error"] = str(exc)

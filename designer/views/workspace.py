@@ -32,7 +32,7 @@ from designer.selectors.trees import child_counts, draft_tree, path_to, subtree_
 from designer.services.activity import activity_record
 from designer.views.http import Request, whole_number
 from processes_api import schema
-from processes_api.lint import lint_node, process_due_date
+from processes_api.lint import Problem, lint_node, process_due_date
 
 NO_VERSION = "The form did not say which version of the draft it was based on; reload the page and try again."
 PAGE = "designer/editor.html"
@@ -119,7 +119,7 @@ def publish_area(request: Request, draft: Draft, outline: Outline) -> dict[str, 
     }
 
 
-def inspector_context(draft: Draft, node: Node | None) -> dict[str, Any]:
+def inspector_context(draft: Draft, node: Node | None, reported: Sequence[Problem] | None = None) -> dict[str, Any]:
     """Return what the inspector shows besides the form, from a few queries about ``node`` alone.
 
     The path of groups above it, what deleting it takes with it, its own problems (exactly what
@@ -134,7 +134,8 @@ def inspector_context(draft: Draft, node: Node | None) -> dict[str, Any]:
         return context | {"ancestors": [], "subtree_size": 0, "node_problems": [], "node_comments": 0}
     children = child_counts([node]).get(node.pk, 0) if node.is_group else 0
     problems = lint_node(node, child_count=children, process_due=process_due_date(draft))
-    problems += [p for p in editor_problems(draft) if p.node_key == node.key]
+    # ``reported``: the sources' problems the caller found with the tree (None: those without it).
+    problems += [p for p in (editor_problems(draft) if reported is None else reported) if p.node_key == node.key]
     note = getattr(getattr(form, "job_type", None), "note", "")
     return context | {
         "ancestors": path_to(node),
@@ -149,14 +150,15 @@ def inspector_context(draft: Draft, node: Node | None) -> dict[str, Any]:
 def workspace_context(request: Request, draft: Draft, *, selected: UUID | None = None, **extra: Any) -> dict[str, Any]:
     """Return the whole workspace's context; ``extra`` (forms, notice, error, focus) goes in last."""
     tree = draft_tree(draft=draft)
-    outline = build_outline(tree, comments=comment_counts(draft), reported=editor_problems(draft))
+    reported = editor_problems(draft, tree)
+    outline = build_outline(tree, comments=comment_counts(draft), reported=reported)
     node = tree.by_key.get(selected) if selected else None
     undo = request.session.get(undo_key(draft))
     can_edit = can(request.user, draft, Action.EDIT)
     rows = outline.rows_html(
         selected=node.key if node else None, can_edit=can_edit, comments_url=reverse("review-page", args=[draft.pk])
     )
-    context = inspector_context(draft, node) | publish_area(request, draft, outline)
+    context = inspector_context(draft, node, reported) | publish_area(request, draft, outline)
     context |= {
         "draft": draft,
         "outline": outline,

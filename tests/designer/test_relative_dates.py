@@ -43,7 +43,8 @@ def test_the_payload_carries_the_absolute_date_and_nothing_of_the_rule(draft):
     ruled(draft, -3)
     text = build_payload(draft_tree(draft=draft)).to_json()
     assert '"dueDate": "2027-01-26"' in text
-    assert "days" not in text and "rule" not in text
+    assert "days" not in text
+    assert "rule" not in text
 
 
 def test_changing_the_process_due_date_recomputes_every_rule_in_one_call(draft):
@@ -115,7 +116,8 @@ def test_clearing_a_rule_keeps_the_date(draft):
     job = ruled(draft, -3)
     node_date_rule_set(node=job, version=draft.version, field="dueDate", days=None)
     job.refresh_from_db()
-    assert job.date_rules == {} and job.arguments["dueDate"] == "2027-01-26"
+    assert job.date_rules == {}
+    assert job.arguments["dueDate"] == "2027-01-26"
 
 
 def test_rules_survive_duplicate_delete_and_undo(draft):
@@ -144,7 +146,8 @@ def test_bad_rules_are_refused_and_nothing_is_written(draft, setup, field, days,
     with pytest.raises(TreeError, match=message):
         node_date_rule_set(node=job, version=version, field=field, days=days)
     job.refresh_from_db()
-    assert job.date_rules == {} and job.arguments["dueDate"] == "2027-01-01"
+    assert job.date_rules == {}
+    assert job.arguments["dueDate"] == "2027-01-01"
     assert Draft.objects.get(pk=draft.pk).version == version
 
 

@@ -593,7 +593,10 @@ def test_the_review_diff_shows_what_added_nodes_hold_in_the_registry_s_words(cli
         "<dt>Assignee</dt><dd>userId1</dd><dt>Due date</dt><dd>2026-12-31</dd></dl>"
     ) in html
     before = "Monday, Tuesday, Wednesday, Thursday, Friday"  # a new draft starts Monday–Friday (issue 14)
-    assert f'<th scope="row">Business days</th><td class="before">{before}</td><td class="after">Monday, Friday</td>' in html
+    assert (
+        f'<th scope="row">Business days</th><td class="before">{before}</td><td class="after">Monday, Friday</td>'
+        in html
+    )
     for raw in ("businessDaysOfWeek", "assigneeUser", "dueDate", "arguments.", "true", "false", "[&#x27;"):
         assert raw not in html.split('<section class="card" id="decide">')[0].split('<div class="diff">')[1]
 

@@ -30,9 +30,10 @@ class Command(BaseCommand):
             raise CommandError(f'"{options["due"]}" is not a date (use YYYY-MM-DD)', returncode=2) from None
         owner = draft.owner
         if options["owner"]:
-            owner = get_user_model().objects.filter(username=options["owner"], is_active=True).first()
-            if owner is None:
+            named = get_user_model().objects.filter(username=options["owner"], is_active=True).first()
+            if named is None:
                 raise CommandError(f"there is no active user {options['owner']}", returncode=2)
+            owner = named
         try:
             new = draft_roll_forward(
                 draft=draft, owner=owner, new_due=due, replacements={} if options["no_rename"] else None
