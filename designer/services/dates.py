@@ -68,6 +68,12 @@ def node_date_rule_set(*, node: Node, version: int, field: str, days: int | None
     return node
 
 
+def rule_node_keys(draft: Draft) -> list[UUID]:
+    """Return the keys of the nodes with a date rule: what :func:`recompute_rule_dates` may change
+    (for the operation log to watch before a settings change)."""
+    return list(Node.objects.filter(draft=draft).exclude(date_rules={}).values_list("key", flat=True))
+
+
 def recompute_rule_dates(draft: Draft) -> int:
     """Recompute every rule-based date of ``draft`` (locked by the caller); return how many changed.
 
