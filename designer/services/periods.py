@@ -48,7 +48,8 @@ _TOKEN = re.compile(
 class DateChange:
     node_key: UUID | None  # None: the process
     where: str
-    field: str
+    field: str  # the API key
+    label: str
     old: str
     new: str
     by_rule: bool
@@ -146,14 +147,18 @@ def _name(node: Node) -> str:
 
 def _plan_dates(plan: RollPlan, draft: Draft, tree: Any, calendar: BusinessCalendar) -> None:
     add = plan.dates.append
-    add(DateChange(None, "The process", "dueDate", plan.old_due.isoformat(), plan.new_due.isoformat(), False))
+    add(
+        DateChange(
+            None, "The process", "dueDate", "Due date", plan.old_due.isoformat(), plan.new_due.isoformat(), False
+        )
+    )
     for f in schema.PROCESS_FIELDS:
         if f.kind != "date" or f.key == "dueDate":
             continue
         day = parse_date(schema.field_value(draft, f, "process"))
         if day is not None:
             new = roll_date(calendar, day, plan.old_due, plan.new_due)
-            add(DateChange(None, "The process", f.key, day.isoformat(), new.isoformat(), False))
+            add(DateChange(None, "The process", f.key, f.label, day.isoformat(), new.isoformat(), False))
     for node, _ in tree.walk():
         jt = None if node.is_group else schema.job_type(node.job_type)
         if jt is None:
@@ -170,7 +175,7 @@ def _plan_dates(plan: RollPlan, draft: Draft, tree: Any, calendar: BusinessCalen
             else:
                 continue
             old = args.get(arg.name) or ""
-            add(DateChange(node.key, node.label, arg.name, str(old), new.isoformat(), bool(rule)))
+            add(DateChange(node.key, node.label, arg.name, arg.label, str(old), new.isoformat(), bool(rule)))
 
 
 @transaction.atomic

@@ -59,7 +59,7 @@ def _rows(tree: Tree, problems: dict[UUID, list[str]], calendar: BusinessCalenda
     rows: list[Any] = []
     jobs: list[JobRow] = []
     lane_of: dict[int, str] = {}
-    y = HEAD
+    y = 0
     for node, depth in tree.walk():
         if node.is_group:
             lane_of[node.id] = node.label
@@ -113,7 +113,7 @@ def schedule_view(request: Request, pk: int) -> HttpResponse:
     def x_of(day: dt.date | None) -> int | None:
         if day is None or not first <= day <= last:
             return None
-        return LABEL_WIDTH + (day - first).days * px
+        return (day - first).days * px
 
     placed = []
     for row in rows:
@@ -124,7 +124,7 @@ def schedule_view(request: Request, pk: int) -> HttpResponse:
     reasons = [(d, calendar.closed_because(d)) for d in days] if calendar.weekdays else []
     shaded = [(x_of(d), why, d) for d, why in reasons if why]
     ticks = [(x_of(d), d) for d in days if (d.weekday() == 0 if zoom == "week" else d.day == 1)]
-    height = HEAD + ROW * len(rows) + 8
+    height = ROW * len(rows) + 8
     context = {
         "draft": draft,
         "view": "table" if request.GET.get("view") == "table" else "timeline",
@@ -135,7 +135,9 @@ def schedule_view(request: Request, pk: int) -> HttpResponse:
         "job_count": len(jobs),
         "undated": sum(1 for j in jobs if j.due is None),
         "problem_count": sum(1 for j in jobs if j.problems),
-        "width": LABEL_WIDTH + span * px + 20,
+        "width": span * px + 20,
+        "head_h": HEAD,
+        "focus_x": max(0, (x_of(min(dues)) or 0) - 8 * px) if dues else max(0, (x_of(today) or 0) - 8 * px),
         "height": height,
         "px": px,
         "row_h": ROW - 6,
