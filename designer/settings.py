@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "processes_api",
     "processes_api.sandbox",
     "publishing",
+    "gallery",
 ]
 
 MIDDLEWARE = [

@@ -48,6 +48,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("", include("designer.review_urls")),
     path("", include("publishing.urls")),
+    path("", include("gallery.urls")),
 ]
 if settings.WORKIVA_SANDBOX:
     urlpatterns.append(path("sandbox/", include("processes_api.sandbox.urls")))

@@ -187,33 +187,11 @@ def draft_roll_forward(
     ``replacements`` are the period-token replacements to make in names (None: the plan's own;
     an empty mapping: names kept).
     """
-    plan = roll_plan(draft, new_due)
+    plan = roll_plan(draft, new_due)  # refuses a draft that cannot roll before anything is created
     swaps = dict(plan.replacements if replacements is None else replacements)
     name = renamed(draft.name, swaps) if swaps else f"{draft.name} (next period)"
     new = draft_duplicate(draft=draft, owner=owner, name=name[:500])
-    process_fields = {f.key: f for f in schema.PROCESS_FIELDS}
-    by_old_key: dict[UUID, dict[str, str]] = {}
-    for change in plan.dates:
-        if change.node_key is None:
-            schema.field_store(new, process_fields[change.field], "process", change.new)
-        else:
-            by_old_key.setdefault(change.node_key, {})[change.field] = change.new
-    new.save()
-    old_tree, new_tree = draft_tree(draft=draft), draft_tree(draft=new)
-    pairs = zip((n for n, _ in old_tree.walk()), (n for n, _ in new_tree.walk()), strict=True)
-    changed: list[Node] = []
-    for old_node, new_node in pairs:
-        dates = by_old_key.get(old_node.key, {})
-        if new_node.is_group:
-            if swaps and new_node.name:
-                new_node.name = renamed(new_node.name, swaps)[:500]
-        else:
-            args = dict(new_node.arguments or {}) | dates
-            if swaps and isinstance(args.get("title"), str):
-                args["title"] = renamed(args["title"], swaps)
-            new_node.arguments = args
-        changed.append(new_node)
-    Node.objects.bulk_update(changed, ["name", "arguments"], batch_size=500)
+    roll_in_place(new, new_due, swaps)
     activity_record(
         draft=new,
         actor=owner,
@@ -221,3 +199,29 @@ def draft_roll_forward(
         summary=f"Rolled forward from “{draft}” to the process due date {new_due.isoformat()}.",
     )
     return new
+
+
+def roll_in_place(draft: Draft, new_due: dt.date, replacements: Mapping[str, str]) -> None:
+    """Move every date of ``draft`` (a new draft its creator is still making) to ``new_due`` by
+    :func:`roll_plan`, and make the period-name ``replacements`` in its names."""
+    plan = roll_plan(draft, new_due)
+    process_fields = {f.key: f for f in schema.PROCESS_FIELDS}
+    by_key: dict[UUID, dict[str, str]] = {}
+    for change in plan.dates:
+        if change.node_key is None:
+            schema.field_store(draft, process_fields[change.field], "process", change.new)
+        else:
+            by_key.setdefault(change.node_key, {})[change.field] = change.new
+    draft.save()
+    changed: list[Node] = []
+    for node, _ in draft_tree(draft=draft).walk():
+        if node.is_group:
+            if replacements and node.name:
+                node.name = renamed(node.name, replacements)[:500]
+        else:
+            args = dict(node.arguments or {}) | by_key.get(node.key, {})
+            if replacements and isinstance(args.get("title"), str):
+                args["title"] = renamed(args["title"], replacements)
+            node.arguments = args
+        changed.append(node)
+    Node.objects.bulk_update(changed, ["name", "arguments"], batch_size=500)
