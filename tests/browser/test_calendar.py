@@ -120,3 +120,38 @@ def test_schedule_table_and_roll_forward_pages_pass_axe(browser, live_server, br
             page.screenshot(path=str(SHOTS / "roll-forward.png"), full_page=True)
     context.close()
     assert not {k: v for k, v in found.items() if v}, "\n" + _report(found)
+
+
+def test_a_rule_set_in_the_inspector_follows_a_new_process_due_date(page, live_server, browser_user):
+    draft, _, sign = _close(browser_user)
+    page.goto(f"{live_server.url}/drafts/{draft.pk}/?node={sign.key}")
+    rule = page.locator("#inspector .date-rule").first
+    rule.get_by_label("Due date: business days", exact=True).fill("2")
+    rule.get_by_label("Due date: before or after the process due date").select_option("before")
+    with page.expect_response(lambda r: "/date-rule/" in r.url):
+        rule.get_by_role("button", name="Set rule").click()
+    expect(page.locator("#inspector")).to_contain_text("follows a rule: 2 business days before the process due date")
+    expect(page.locator(f"#node-{sign.key}")).to_contain_text("due 2027-01-27")
+
+    page.locator("#settings-h").click()
+    page.locator("#id_settings-due_date").fill("2027-04-30")
+    with page.expect_response(lambda r: "/settings/" in r.url):
+        page.get_by_role("button", name="Save settings").click()
+    expect(page.locator("#flash")).to_contain_text("Rule-based dates recomputed.")
+    expect(page.locator(f"#node-{sign.key}")).to_contain_text("due 2027-04-28")
+    assert Node.objects.get(pk=sign.pk).arguments["dueDate"] == "2027-04-28"
+
+
+def test_leaving_the_due_date_field_saves_it_and_recomputes_the_rules(page, live_server, browser_user):
+    draft, _, sign = _close(browser_user)
+    from designer.services.dates import node_date_rule_set
+
+    draft.refresh_from_db()
+    node_date_rule_set(node=Node.objects.get(pk=sign.pk), version=draft.version, field="dueDate", days=-1)
+    page.goto(f"{live_server.url}/drafts/{draft.pk}/")
+    page.locator("#settings-h").click()
+    page.locator("#id_settings-due_date").fill("2027-04-30")
+    with page.expect_response(lambda r: "/settings/" in r.url):
+        page.locator("#id_settings-name").focus()  # autosave as the user leaves the field
+    expect(page.locator(f"#node-{sign.key}")).to_contain_text("due 2027-04-29")
+    expect(page.locator("#id_settings-name")).to_be_focused()  # the user goes on typing where they were
