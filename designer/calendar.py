@@ -96,6 +96,8 @@ class BusinessCalendar:
     weekdays: frozenset[int] = frozenset(range(5))
     holiday_code: str = ""
     closures: Mapping[dt.date, str] = field(default_factory=dict)
+    # Answers already worked out (a close asks about the same few weeks thousands of times).
+    _seen: dict[dt.date, str | None] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     @classmethod
     def build(
@@ -112,11 +114,19 @@ class BusinessCalendar:
 
     def closed_because(self, day: dt.date) -> str | None:
         """Return why ``day`` is not a business day ("Saturday", a holiday's name…), or None when it is one."""
+        try:
+            return self._seen[day]
+        except KeyError:
+            pass
+        why: str | None
         if day.weekday() not in self.weekdays:
-            return day.strftime("%A")
-        if day in self.closures:
-            return self.closures[day] or "organization closure"
-        return _holiday_table(self.holiday_code, day.year).get(day)
+            why = day.strftime("%A")
+        elif day in self.closures:
+            why = self.closures[day] or "organization closure"
+        else:
+            why = _holiday_table(self.holiday_code, day.year).get(day)
+        self._seen[day] = why
+        return why
 
     def is_business_day(self, day: dt.date) -> bool:
         return self.closed_because(day) is None

@@ -19,6 +19,7 @@ from designer.errors import TreeError
 from designer.models import Draft, Node
 from designer.selectors.calendar import draft_calendar
 from designer.services.locking import draft_lock
+from designer.services.rows import nodes_write
 from processes_api import schema
 from processes_api.lint import parse_date
 
@@ -95,7 +96,7 @@ def recompute_rule_dates(draft: Draft) -> int:
         if any(args.get(field) != value for field, value in new.items()):
             node.arguments = args | new
             changed.append(node)
-    Node.objects.bulk_update(changed, ["arguments"], batch_size=500)
+    nodes_write(changed, ["arguments"])
     return len(changed)
 
 

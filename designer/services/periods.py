@@ -29,6 +29,7 @@ from designer.selectors.calendar import draft_calendar
 from designer.selectors.trees import draft_tree
 from designer.services.activity import activity_record
 from designer.services.drafts import draft_duplicate
+from designer.services.rows import nodes_write
 from processes_api import schema
 from processes_api.lint import parse_date
 
@@ -64,6 +65,7 @@ class RollPlan:
     months: int
     dates: list[DateChange] = field(default_factory=list)
     replacements: dict[str, str] = field(default_factory=dict)  # token → its next-period token, in order found
+    order: list[UUID] = field(default_factory=list)  # every node's key, in document order
 
 
 def advance_token(token: str, months: int, years: int | None = None) -> str:
@@ -115,6 +117,7 @@ def roll_plan(draft: Draft, new_due: dt.date) -> RollPlan:
     months = _months_between(old_due, new_due)
     plan = RollPlan(old_due=old_due, new_due=new_due, months=months)
     tree = draft_tree(draft=draft)
+    plan.order = [node.key for node, _ in tree.walk()]
     try:
         _plan_dates(plan, draft, tree, calendar)
     except CalendarError as exc:
@@ -191,7 +194,8 @@ def draft_roll_forward(
     swaps = dict(plan.replacements if replacements is None else replacements)
     name = renamed(draft.name, swaps) if swaps else f"{draft.name} (next period)"
     new = draft_duplicate(draft=draft, owner=owner, name=name[:500])
-    roll_in_place(new, new_due, swaps)
+    # The copy's nodes in document order are the original's: carry the plan over by position.
+    _apply_plan(new, plan, swaps, plan.order)
     activity_record(
         draft=new,
         actor=owner,
@@ -204,7 +208,12 @@ def draft_roll_forward(
 def roll_in_place(draft: Draft, new_due: dt.date, replacements: Mapping[str, str]) -> None:
     """Move every date of ``draft`` (a new draft its creator is still making) to ``new_due`` by
     :func:`roll_plan`, and make the period-name ``replacements`` in its names."""
-    plan = roll_plan(draft, new_due)
+    _apply_plan(draft, roll_plan(draft, new_due), replacements, None)
+
+
+def _apply_plan(draft: Draft, plan: RollPlan, replacements: Mapping[str, str], keys: list[UUID] | None) -> None:
+    """Write ``plan``'s dates and the name ``replacements`` to ``draft``; ``keys`` are the keys the
+    plan names each of ``draft``'s nodes by, in document order (None: the nodes' own)."""
     process_fields = {f.key: f for f in schema.PROCESS_FIELDS}
     by_key: dict[UUID, dict[str, str]] = {}
     for change in plan.dates:
@@ -213,15 +222,21 @@ def roll_in_place(draft: Draft, new_due: dt.date, replacements: Mapping[str, str
         else:
             by_key.setdefault(change.node_key, {})[change.field] = change.new
     draft.save()
+    nodes = [node for node, _ in draft_tree(draft=draft).walk()]
     changed: list[Node] = []
-    for node, _ in draft_tree(draft=draft).walk():
+    for node, key in zip(nodes, keys if keys is not None else [n.key for n in nodes], strict=True):
+        dates = by_key.get(key, {})
         if node.is_group:
-            if replacements and node.name:
-                node.name = renamed(node.name, replacements)[:500]
+            if not (replacements and node.name):
+                continue
+            node.name = renamed(node.name, replacements)[:500]
         else:
-            args = dict(node.arguments or {}) | by_key.get(node.key, {})
-            if replacements and isinstance(args.get("title"), str):
-                args["title"] = renamed(args["title"], replacements)
+            title = node.arguments.get("title") if isinstance(node.arguments, dict) else None
+            if not dates and not (replacements and isinstance(title, str)):
+                continue
+            args = dict(node.arguments or {}) | dates
+            if replacements and isinstance(title, str):
+                args["title"] = renamed(title, replacements)
             node.arguments = args
         changed.append(node)
-    Node.objects.bulk_update(changed, ["name", "arguments"], batch_size=500)
+    nodes_write(changed, ["name", "arguments"])

@@ -23,9 +23,6 @@ from designer.permissions import Action, can, draft_for
 from designer.selectors.trees import draft_tree
 from designer.services.drafts import draft_update
 from designer.views.http import Request
-
-# How many rule-based job rows a settings change re-renders in place before it sends the whole workspace.
-RULED_ROWS_IN_PLACE = 50
 from designer.views.workspace import (
     PAGE,
     inspector_context,
@@ -41,6 +38,9 @@ from designer.views.workspace import (
     workspace_response,
 )
 from processes_api.payload import build_payload
+
+# How many rule-based job rows a settings change re-renders in place before it sends the whole workspace.
+RULED_ROWS_IN_PLACE = 50
 
 
 @login_required
