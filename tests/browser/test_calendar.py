@@ -39,6 +39,9 @@ def test_a_suggested_fix_applies_in_one_click(page, live_server, browser_user):
     page.goto(f"{live_server.url}/drafts/{draft.pk}/")
     problems = page.locator("#problems")
     expect(problems).to_contain_text("Due date 2027-01-16 is not a business day (Saturday).")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.locator("#calendar-h").click()
+    page.screenshot(path=str(SHOTS / "editor-fixes.png"), full_page=True)
     with page.expect_response(lambda r: "/dates/fix/" in r.url):
         problems.get_by_role("button", name="Fix: use 2027-01-15 (Bank rec)").click()
     expect(page.locator("#flash")).to_contain_text("Date set to 2027-01-15.")
@@ -132,6 +135,7 @@ def test_a_rule_set_in_the_inspector_follows_a_new_process_due_date(page, live_s
         rule.get_by_role("button", name="Set rule").click()
     expect(page.locator("#inspector")).to_contain_text("follows a rule: 2 business days before the process due date")
     expect(page.locator(f"#node-{sign.key}")).to_contain_text("due 2027-01-27")
+    page.screenshot(path=str(SHOTS / "editor-rule.png"), full_page=True)
 
     page.locator("#settings-h").click()
     page.locator("#id_settings-due_date").fill("2027-04-30")
