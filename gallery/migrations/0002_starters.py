@@ -4,20 +4,11 @@ from __future__ import annotations
 
 from django.db import migrations
 
-from gallery.starters import starter_content, starter_job_count, starters
+from gallery.starters import install_starters
 
 
 def add_starters(apps, schema_editor):
-    ProcessTemplate = apps.get_model("gallery", "ProcessTemplate")
-    for starter in starters():
-        if not ProcessTemplate.objects.filter(name=starter["name"], starter=True).exists():
-            ProcessTemplate.objects.create(
-                name=starter["name"],
-                description=starter["description"],
-                content=starter_content(starter),
-                job_count=starter_job_count(starter),
-                starter=True,
-            )
+    install_starters(apps.get_model("gallery", "ProcessTemplate"))
 
 
 def remove_starters(apps, schema_editor):

@@ -46,3 +46,17 @@ def starter_content(starter: dict[str, Any]) -> dict[str, Any]:
 
 def starter_job_count(starter: dict[str, Any]) -> int:
     return _jobs(starter_content(starter)["root"])
+
+
+def install_starters(model: Any) -> None:
+    """Create the starter templates missing from ``model``'s table (the migration passes its
+    historical ``ProcessTemplate``)."""
+    for starter in starters():
+        if not model.objects.filter(name=starter["name"], starter=True).exists():
+            model.objects.create(
+                name=starter["name"],
+                description=starter["description"],
+                content=starter_content(starter),
+                job_count=starter_job_count(starter),
+                starter=True,
+            )

@@ -13,6 +13,8 @@ from playwright.sync_api import expect
 
 from designer.models import Node
 from designer.services.drafts import draft_update
+from gallery.models import ProcessTemplate
+from gallery.starters import install_starters
 from tests.browser.test_accessibility import _context, _report, axe_violations
 from tests.factories import add_group, add_job, make_draft, root_of
 
@@ -103,6 +105,7 @@ def test_3000_jobs_render_and_stay_usable(page, live_server, browser_user):
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_schedule_table_and_roll_forward_pages_pass_axe(browser, live_server, browser_user, scheme):
+    install_starters(ProcessTemplate)  # a transactional test starts without the migration's rows
     draft, _, _ = _close(browser_user)
     context = _context(browser, live_server, scheme, browser_user)
     page = context.new_page()
@@ -115,6 +118,10 @@ def test_schedule_table_and_roll_forward_pages_pass_axe(browser, live_server, br
         "roll forward": f"{base}/next-period/",
         "roll forward preview": f"{base}/next-period/?due=2027-04-30",
         "editor with fixes": f"{base}/",
+        "drafts list": f"{live_server.url}/",
+        "template gallery": f"{live_server.url}/templates/",
+        "starter template": f"{live_server.url}/templates/{ProcessTemplate.objects.get(name='Quarterly close').pk}/",
+        "save as template": f"{base}/save-template/",
         "editor, job with a rule form": f"{base}/?node={Node.objects.get(draft=draft, arguments__title='Sign off').key}",
     }.items():
         page.goto(url)
@@ -140,8 +147,7 @@ def test_a_rule_set_in_the_inspector_follows_a_new_process_due_date(page, live_s
     page.locator("#settings-h").click()
     page.locator("#id_settings-due_date").fill("2027-04-30")
     with page.expect_response(lambda r: "/settings/" in r.url):
-        page.get_by_role("button", name="Save settings").click()
-    expect(page.locator("#flash")).to_contain_text("Rule-based dates recomputed.")
+        page.get_by_role("button", name="Save settings").click()  # (leaving the field saved it already)
     expect(page.locator(f"#node-{sign.key}")).to_contain_text("due 2027-04-28")
     assert Node.objects.get(pk=sign.pk).arguments["dueDate"] == "2027-04-28"
 
@@ -159,3 +165,17 @@ def test_leaving_the_due_date_field_saves_it_and_recomputes_the_rules(page, live
         page.locator("#id_settings-name").focus()  # autosave as the user leaves the field
     expect(page.locator(f"#node-{sign.key}")).to_contain_text("due 2027-04-29")
     expect(page.locator("#id_settings-name")).to_be_focused()  # the user goes on typing where they were
+
+
+def test_new_draft_from_a_starter_template(page, live_server, browser_user):
+    install_starters(ProcessTemplate)
+    page.goto(f"{live_server.url}/")
+    page.get_by_role("link", name="Open the template gallery").click()
+    page.get_by_role("link", name="Quarterly close").click()
+    page.get_by_label("Name").fill("Q1 2027 close")
+    page.get_by_label("Process due date").fill("2027-03-31")
+    page.get_by_role("button", name="Create draft").click()
+    expect(page.locator("#draft-title")).to_have_text("Q1 2027 close")
+    expect(page.locator(".messages")).to_contain_text("every date is computed")
+    expect(page.locator("#outline-form")).to_contain_text("CFO sign-off")
+    expect(page.locator("#outline-form")).to_contain_text("due 2027-03-31")
