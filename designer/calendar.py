@@ -50,7 +50,12 @@ def holiday_choices() -> list[tuple[str, str]]:
     def title(module: str) -> str:
         return module.replace("_", " ").title()
 
-    markets = [(codes[-1], f"Market: {codes[-1]} ({title(module)})") for module, codes in registry.FINANCIAL.items()]
+    def market(codes: tuple[str, ...]) -> str:  # the common alias (NYSE, ECB, JPX) when known, else the MIC
+        return codes[2] if len(codes) > 2 and codes[2] in market_codes() else codes[1]
+
+    markets = [
+        (market(codes), f"Market: {market(codes)} ({title(module)})") for module, codes in registry.FINANCIAL.items()
+    ]
     countries = [(codes[1], f"{title(module)} ({codes[1]})") for module, codes in registry.COUNTRIES.items()]
     return [("", "No public holidays"), *sorted(markets, key=lambda c: c[1]), *sorted(countries, key=lambda c: c[1])]
 

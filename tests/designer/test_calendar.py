@@ -137,3 +137,15 @@ class TestRollDate:
             rolled = roll_date(US, day, old, new)
             assert US.is_business_day(rolled), (day, rolled)
             assert US.business_days_between(rolled, anchor) == US.business_days_between(day, old), (day, rolled)
+
+
+def test_the_holiday_choices_offer_none_markets_and_countries_with_subdivisions_valid():
+    from designer.calendar import holiday_choices
+
+    choices = dict(holiday_choices())
+    assert choices[""] == "No public holidays"
+    assert "NYSE" in choices
+    assert "US" in choices
+    assert "DE" in choices
+    for code in choices:
+        assert validate_holiday_code(code) == code
