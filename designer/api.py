@@ -49,7 +49,7 @@ def _problems(draft: Draft) -> tuple[dict[str, Any], list[dict[str, Any]]]:
             "field": p.field,
             "node": str(p.node_key) if p.node_key else None,
             "path": paths.get(p.node_key) if p.node_key else None,
-            **({"fix": p.fix} if getattr(p, "fix", None) else {}),
+            **({"fix": getattr(p, "fix")} if getattr(p, "fix", None) else {}),  # noqa: B009 -- only calendar warnings have one
         }
         for p in [*lint_tree(tree, payload), *calendar_problems(draft, tree)]
     ]

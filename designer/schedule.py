@@ -16,6 +16,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from designer.calendar import BusinessCalendar
+from designer.selectors.trees import Tree
 from processes_api.lint import parse_date
 
 ZOOMS = {"week": 24, "month": 6}  # pixels per day
@@ -75,8 +76,8 @@ def _short(text: str) -> str:
 
 
 def _rows(
-    tree, problems: dict[UUID, list[str]], calendar: BusinessCalendar
-) -> tuple[list[LaneRow | JobRow], list[JobRow]]:  # type: ignore[no-untyped-def]
+    tree: Tree, problems: dict[UUID, list[str]], calendar: BusinessCalendar
+) -> tuple[list[LaneRow | JobRow], list[JobRow]]:
     rows: list[LaneRow | JobRow] = []
     jobs: list[JobRow] = []
     lane_of: dict[int, str] = {}
@@ -89,7 +90,7 @@ def _rows(
             args = node.arguments if isinstance(node.arguments, dict) else {}
             due = parse_date(args.get("dueDate"))
             closed = calendar.closed_because(due) if due and calendar.weekdays else None
-            lane = lane_of.get(node.parent_id, "")
+            lane = lane_of.get(node.parent_id or 0, "")
             job = JobRow(node.key, node.label, lane, due, tuple(problems.get(node.key, ())), depth, y, closed)
             rows.append(job)
             jobs.append(job)
@@ -98,7 +99,7 @@ def _rows(
 
 
 def build_schedule(
-    tree,  # type: ignore[no-untyped-def]
+    tree: Tree,
     calendar: BusinessCalendar,
     problems: dict[UUID, list[str]],
     *,

@@ -8,8 +8,9 @@ for services that already hold the draft's lock.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from django.db import connection
+from django.db import connection, models
 
 from designer.models import Node
 
@@ -19,8 +20,12 @@ def nodes_write(nodes: Sequence[Node], fields: Sequence[str]) -> None:
     if not nodes:
         return
     qn = connection.ops.quote_name
-    columns = [Node._meta.get_field(name) for name in fields]
-    assignments = ", ".join(f"{qn(column.column)} = %s" for column in columns)
+    columns: list[models.Field[Any, Any]] = []
+    for name in fields:
+        column = Node._meta.get_field(name)
+        assert isinstance(column, models.Field)  # a concrete column, not a reverse relation
+        columns.append(column)
+    assignments = ", ".join(f"{qn(str(column.column))} = %s" for column in columns)
     sql = f"UPDATE {qn(Node._meta.db_table)} SET {assignments} WHERE {qn('id')} = %s"  # noqa: S608 -- names from the model
     params = [
         [column.get_db_prep_save(getattr(node, column.attname), connection) for column in columns] + [node.pk]

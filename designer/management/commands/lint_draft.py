@@ -29,7 +29,8 @@ class Command(BaseCommand):
         for p in problems:
             where = paths.get(p.node_key, "process") if p.node_key else "process"
             field = f".{p.field}" if p.field else ""
-            fix = f" (fix: {p.fix})" if getattr(p, "fix", None) else ""
+            suggested = getattr(p, "fix", None)  # a calendar warning's suggested date
+            fix = f" (fix: {suggested})" if suggested else ""
             self.stdout.write(f"{p.severity:7} {p.code:28} {where}{field}: {p.message}{fix}")
         errors = sum(p.is_error for p in problems)
         self.stdout.write(f"{errors} error(s), {len(problems) - errors} warning(s)")
