@@ -4,7 +4,7 @@
 process). What depends on holidays, the organization's closures and today lives here:
 
 * ``date-non-business-day``: a date on a weekend, holiday or closure → the previous business day;
-* ``date-in-past``: a job due before today → the next business day from today;
+* ``date-in-past``: a job or the process due before today → the next business day from today;
 * ``date-before-start``: a job due before the business start date → the first business day from it;
 * ``step-before-previous``: in a group run one after another, a job due before the step before it
   is finished → the date that step finishes;
@@ -67,8 +67,12 @@ def date_problems(tree: Tree, calendar: BusinessCalendar, today: dt.date) -> lis
         if f.kind != "date":
             continue
         day = parse_date(schema.field_value(draft, f, "process"))
-        if day is not None:
-            _non_business(out, calendar, day, f"The process {f.label.lower()}", None, f.key)
+        if day is None or _non_business(out, calendar, day, f"The process {f.label.lower()}", None, f.key):
+            continue
+        if f.key == "dueDate" and day < today:
+            fix = _safe(calendar.next_business_day, today)
+            message = f"The process due date {day} is in the past (to plan the next period, use Create next period…)."
+            add(DateProblem("warning", "date-in-past", message, None, f.key, fix))
     start = parse_date(draft.business_start_date)
     for node, _ in tree.walk():
         if node.is_group:

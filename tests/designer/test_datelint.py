@@ -78,6 +78,10 @@ def test_due_in_the_past_suggests_the_next_business_day_from_today(draft):
     assert codes(problems(draft, today=saturday)) == [("date-in-past", job.key, "dueDate", "2026-12-07")]
 
 
+def test_process_due_in_the_past(draft):
+    assert codes(problems(draft, today=D(2027, 2, 6))) == [("date-in-past", None, "dueDate", "2027-02-08")]
+
+
 def test_due_before_the_business_start_date(draft):
     draft_update(draft=draft, version=draft.version, changes={"business_start_date": "2027-01-04"})
     job = add_job(draft, root_of(draft), "Reconcile", dueDate="2026-12-30")
