@@ -214,3 +214,18 @@ class TestFixView:
         )
         assert response.status_code == 409
         assert Node.objects.get(pk=job.pk).arguments["dueDate"] == "2027-01-16"
+
+
+def test_an_administrator_keeps_the_closure_dates_in_the_admin(client, db):
+    from tests.factories import UserFactory
+
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    assert client.get(reverse("admin:designer_closuredate_changelist")).status_code == 200
+    response = client.post(
+        reverse("admin:designer_closuredate_add"), {"date": "2027-01-21", "name": "Company offsite <b>"}
+    )
+    assert response.status_code == 302
+    assert ClosureDate.objects.get().name == "Company offsite <b>"
+    page = client.get(reverse("admin:designer_closuredate_changelist")).content.decode()
+    assert "Company offsite &lt;b&gt;" in page
