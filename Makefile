@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test check lint typecheck pytest test-postgres bench load publish-check lock clean
+.PHONY: run test check lint typecheck pytest test-postgres bench bench-browser bench-browser-smoke load publish-check lock clean
 
 $(PY):
 	@python=$$(scripts/find-python) && echo "Creating $(VENV) with $$python" && "$$python" -m venv $(VENV)
@@ -36,7 +36,7 @@ run: $(VENV)/.installed
 check: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy designer processes_api publishing
+	$(VENV)/bin/mypy designer processes_api publishing checklists
 	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py check
@@ -57,6 +57,14 @@ bench: $(VENV)/.installed-dev
 	$(PY) bench/editor.py
 	$(PY) bench/publish.py
 	$(PY) bench/review.py
+
+# The editor and review pages in Chromium against gunicorn + the local PostgreSQL, 30/300/3,000 jobs
+# (figures, median of 7; see docs/performance.md). The smoke run (300 jobs, 3 runs) is what CI records.
+bench-browser: $(VENV)/.installed-dev
+	$(PY) bench/browser.py $(BENCH_BROWSER_ARGS)
+
+bench-browser-smoke: $(VENV)/.installed-dev
+	$(PY) bench/browser.py --smoke --json $${BENCH_JSON:-browser-smoke.json}
 
 # 20 simulated editors against gunicorn (2 workers) + the local PostgreSQL; see docs/performance.md.
 load: $(VENV)/.installed-dev

@@ -98,12 +98,15 @@ INSTALLED_APPS = [
     "processes_api.sandbox",
     "publishing",
     "gallery",
+    "checklists",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # WhiteNoise serves the collected static files in production; runserver serves them in DEBUG.
     *([] if DEBUG else ["whitenoise.middleware.WhiteNoiseMiddleware"]),
+    # gzip for HTML, JSON, CSS, JS and SVG answers, with Django's BREACH padding (designer/compression.py).
+    "designer.compression.CompressionMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

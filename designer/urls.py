@@ -49,6 +49,7 @@ urlpatterns = [
     path("", include("designer.review_urls")),
     path("", include("publishing.urls")),
     path("", include("gallery.urls")),
+    path("", include("checklists.urls")),
 ]
 if settings.WORKIVA_SANDBOX:
     urlpatterns.append(path("sandbox/", include("processes_api.sandbox.urls")))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import grimp
 import pytest
 
-PACKAGES = ("publishing", "gallery", "designer", "processes_api")
+PACKAGES = ("checklists", "publishing", "gallery", "designer", "processes_api")
 
 
 @pytest.fixture(scope="module")

@@ -95,8 +95,11 @@ def draft_delete(*, draft: Draft) -> None:
 
 
 @transaction.atomic
-def draft_import(*, data: Any, owner: User) -> Draft:
-    """Create a draft from a Process document; nothing is created when it is malformed."""
+def draft_import(*, data: Any, owner: User, summary: str = "Imported from a Process document.") -> Draft:
+    """Create a draft from a Process document; nothing is created when it is malformed.
+
+    ``summary`` is what the activity log says of the import (where the document came from).
+    """
     fields, root = parse_payload(data)
     draft = Draft(owner=owner, **fields)
     try:
@@ -118,7 +121,7 @@ def draft_import(*, data: Any, owner: User) -> Draft:
             for (parsed, _, _), node in zip(level, created, strict=True)
             for index, child in enumerate(parsed.children)
         ]
-    _created(draft, owner, "Imported from a Process document.")
+    _created(draft, owner, summary)
     return draft
 
 

@@ -13,7 +13,7 @@ from designer.selectors.trees import draft_tree
 from designer.services.activity import activity_record
 from designer.services.locking import draft_attrs, draft_lock
 from processes_api import schema
-from processes_api.payload import Payload, build_payload, content_hash
+from processes_api.payload import Payload, build_payload
 from processes_api.walk import Step, walk
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ def revision_freeze(
         draft_version=locked.version,
         payload=payload.data,
         paths=paths,
-        content_hash=content_hash(payload.data, paths),
+        content_hash=payload.content_hash(),  # the same hash as content_hash(payload.data, paths), kept once
         author=author,
         reason=reason,
         note=note,

@@ -39,6 +39,8 @@ from designer.services.comments import comment_create, comment_reopen, comment_r
 from designer.services.reviews import approval_gate_set, review_approve, review_request_changes, review_request_create
 from designer.views.http import Request, whole_number
 from designer.views.review_pages import posted_version, refused_redirect, review_context, review_draft
+from designer.views.review_paging import diff_page
+from designer.views.review_paging import node_options as paged_node_options
 
 
 @login_required
@@ -76,13 +78,16 @@ def review_page_view(request: Request, pk: int) -> HttpResponse:
     tree = draft_tree(draft=draft)
     _, _, current_hash = current_content(draft, tree=tree)
     status = approval_status(draft, current_hash=current_hash)
-    labels, node_options = _node_labels(tree)
+    labels, _ = _node_labels(tree)
     eyes = four_eyes(draft, current_hash=current_hash)
+    compared = _review_diff(draft, review_request, eyes, tree, current_hash)
+    changes = diff_page(compared["diff"], request.GET)
+    node_options, picker_cut = paged_node_options(tree, changes.diff)
     context = review_context(
         request,
         draft,
         "review",
-        **_review_diff(draft, review_request, eyes, tree, current_hash),
+        **compared | {"diff": changes.diff, "changes": changes},
         review_request=review_request,
         status=status,
         gate=publish_gate(draft, current_hash=current_hash),
@@ -90,6 +95,7 @@ def review_page_view(request: Request, pk: int) -> HttpResponse:
         my_change=request.user.pk in eyes.current_authors,
         reviewer_candidates=_reviewer_candidates(draft, request.user),
         node_options=node_options,
+        picker_cut=picker_cut,
         **_comments_context(draft, labels, node_key=request.GET.get("node", "")),
     )
     return render(request, "review/review.html", context)

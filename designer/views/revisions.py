@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from designer.diff import diff_revisions, revision_snapshot
+from designer.diff import TreeDiff, diff_revisions, revision_snapshot
 from designer.errors import DraftError
 from designer.models import Activity, Draft, Revision
 from designer.permissions import Action
@@ -17,6 +19,7 @@ from designer.selectors.revisions import revision_list
 from designer.services.revisions import revision_restore, revision_save_point
 from designer.views.http import Request, whole_number
 from designer.views.review_pages import posted_version, refused_redirect, review_context, review_draft
+from designer.views.review_paging import diff_page
 
 
 @login_required
@@ -76,10 +79,17 @@ def revision_diff_view(request: Request, pk: int) -> HttpResponse:
         "revisions",
         old=old,
         new=new,
-        diff=diff_revisions(old, new),
+        **_paged(diff_revisions(old, new), request),
         numbers=list(draft.revisions.values_list("number", flat=True)),
     )
     return render(request, "review/diff.html", context)
+
+
+def _paged(diff: TreeDiff, request: Request) -> dict[str, Any]:
+    """The diff's shown page (``diff``) and the page's numbers and links (``changes``): a compare
+    of two large revisions lists its changes 200 at a time, like the review page."""
+    changes = diff_page(diff, request.GET)
+    return {"diff": changes.diff, "changes": changes}
 
 
 @login_required

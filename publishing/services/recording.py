@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from django.db import connections, router
 from django.utils import timezone
 
 from designer.models import Activity, Revision
@@ -47,18 +48,46 @@ def _path_map(revision: Revision) -> PathMap:
 
 
 def record_process(submission: Submission, process: dict[str, Any]) -> None:
-    """Store the process id, its revision and the server id of every node, walking beside the payload."""
+    """Store the process id, its revision and the server id of every node, walking beside the payload.
+
+    The ids (one per node: 3,000 jobs and their groups) go in with one statement, not as model
+    instances: building and compiling 3,000 ``ServerId`` objects was a quarter of a publish.
+    """
     submission.process_id = str(process.get("id") or "")
     revision_value = process.get("revision")
     submission.server_revision = "" if revision_value is None else str(revision_value)
-    key_by_path = _path_map(submission.revision).key_by_path
-    rows: list[ServerId] = []
+    key_by_path = {path: key for key, path in submission.revision.paths.items()}
+    pairs: dict[str, str] = {}
     for node, path, *_ in walk(process.get("root")):
         key = key_by_path.get(path)
         if key is not None and isinstance(node, dict) and node.get("id"):
-            rows.append(ServerId(submission=submission, node_key=key, server_id=str(node["id"])))
+            pairs[key] = str(node["id"])
     ServerId.objects.filter(submission=submission).delete()
-    ServerId.objects.bulk_create(rows, batch_size=1000)
+    _insert_server_ids(submission.pk, pairs)
+
+
+def _insert_server_ids(submission_id: int, pairs: dict[str, str]) -> None:
+    """Insert ``{node key: server id}`` for a submission: one ``unnest`` on PostgreSQL, else ``executemany``."""
+    if not pairs:
+        return
+    meta = ServerId._meta
+    connection = connections[router.db_for_write(ServerId)]
+    quote = connection.ops.quote_name
+    fields = {f.name: f for f in meta.concrete_fields}  # concrete: each has its column
+    columns = ", ".join(quote(str(fields[name].column)) for name in ("submission", "node_key", "server_id"))
+    insert = f"INSERT INTO {quote(meta.db_table)} ({columns})"
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"{insert} SELECT %s, k, s FROM unnest(%s::uuid[], %s::text[]) AS t(k, s)",
+                [submission_id, [UUID(k) for k in pairs], list(pairs.values())],
+            )
+        else:
+            field = fields["node_key"]
+            cursor.executemany(
+                f"{insert} VALUES (%s, %s, %s)",
+                [(submission_id, field.get_db_prep_value(UUID(k), connection), s) for k, s in pairs.items()],
+            )
 
 
 def error_list(body: Any) -> list[dict[str, Any]]:

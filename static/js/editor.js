@@ -351,7 +351,9 @@
   // (_emulateDragOver is SortableJS 1.15.6's own look, the vendored, pinned version.) If the item
   // still sits in another list than the one under the pointer (a level off, as SortableJS can
   // leave it at a nested group's edge), it goes where the pointer is: before or after the job row
-  // under it, by halves, or at the end of the group whose end target is under it.
+  // under it, by halves, or at the end of the group whose end target is under it. Over a group's
+  // own row (the item shown above a group pushes that row under the pointer), the upper half means
+  // before the group and the lower half first inside it (after it when the group is collapsed).
   function onDragRelease(event) {
     var active = typeof Sortable !== "undefined" && Sortable.active;
     if (!dragged) return;
@@ -366,15 +368,27 @@
     if (clone) clone.style.display = "";
     if (!under || !dragged || dragged.contains(under)) return;
     var end = under.closest("#outline-form .end-drop");
-    var row = !end && under.closest("#outline-form li.job > .row");
-    var list = end ? end.parentElement : row && row.parentElement.parentElement;
-    if (!list || list === dragged.parentElement) return;  // same list: SortableJS placed it as shown
-    if (end) list.insertBefore(dragged, end);
-    else {
-      var rect = row.getBoundingClientRect();
+    var row = !end && under.closest("#outline-form li.node > .row");
+    if (!end && !row) return;
+    var list, before;
+    if (end) {
+      list = end.parentElement;
+      before = end;
+    } else {
       var li = row.parentElement;
-      list.insertBefore(dragged, y > rect.top + rect.height / 2 ? li.nextElementSibling : li);
+      var rect = row.getBoundingClientRect();
+      var lower = y > rect.top + rect.height / 2;
+      var inside = li.classList.contains("group") && li.getAttribute("aria-expanded") !== "false";
+      if (lower && inside) {
+        list = li.querySelector(":scope > ul.children");
+        before = list && list.firstElementChild;
+      } else {
+        list = li.parentElement;
+        before = lower ? li.nextElementSibling : li;
+      }
     }
+    if (!list || list === dragged.parentElement) return;  // same list: SortableJS placed it as shown
+    list.insertBefore(dragged, before);
     markDropTarget(list);
   }
 

@@ -91,6 +91,8 @@ def _world(owner: Any, sandbox_url: str) -> dict[str, str]:
         "revision view": f"{d}/revisions/1/",
         "diff": f"{d}/revisions/diff/?a=1&b=2",
         "activity": f"{d}/activity/",
+        "process book": f"{d}/book/",
+        "process book, published": f"/drafts/{published.pk}/book/",
         "connection": "/publishing/connection/",
         "publish": f"/drafts/{published.pk}/",
         "reviewer": "bob",

@@ -217,3 +217,27 @@ def test_payload_json_is_stable_text(user):
     payload = roundtrip(seed_request(), user)
 
     assert json.loads(payload.to_json()) == seed_request()
+
+
+def test_a_payloads_content_hash_is_computed_once_and_is_the_hash_of_its_content(user, monkeypatch):
+    from processes_api import payload as payload_module
+
+    built = roundtrip({"name": "P", "root": {"name": "P", "children": [job("A"), job("B")]}}, user)
+    expected = payload_module.content_hash(built.data, built.paths.stored())
+    calls = []
+    real = payload_module.content_hash
+    monkeypatch.setattr(payload_module, "content_hash", lambda *a: calls.append(a) or real(*a))
+
+    assert built.content_hash() == expected
+    assert built.content_hash() == expected
+    assert len(calls) == 1
+
+
+def test_a_frozen_revision_keeps_the_hash_of_its_own_content(user):
+    from designer.services.revisions import revision_freeze
+    from processes_api.payload import content_hash
+
+    draft = draft_import(data={"name": "P", "root": {"name": "P", "children": [job("A")]}}, owner=user)
+    revision = revision_freeze(draft=draft, author=user, reason="save_point")
+
+    assert revision.content_hash == content_hash(revision.payload, revision.paths)
