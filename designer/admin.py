@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from designer.models import Draft, Membership, Node, Operation
+from designer.models import ClosureDate, Draft, Membership, Node, Operation
 from designer.selectors.trees import draft_tree
 
 
@@ -81,3 +81,12 @@ class OperationAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Operation | None = None) -> bool:
         return False
+
+
+@admin.register(ClosureDate)
+class ClosureDateAdmin(admin.ModelAdmin):
+    """The organization's closure dates: days no draft counts as a business day."""
+
+    list_display = ["date", "name"]
+    search_fields = ["name"]
+    date_hierarchy = "date"

@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from designer import ratelimit
+from designer.datelint import calendar_problems
 from designer.models import Draft
 from designer.permissions import Action, draft_for, role_of, with_my_role
 from designer.selectors.drafts import draft_list
@@ -48,8 +49,9 @@ def _problems(draft: Draft) -> tuple[dict[str, Any], list[dict[str, Any]]]:
             "field": p.field,
             "node": str(p.node_key) if p.node_key else None,
             "path": paths.get(p.node_key) if p.node_key else None,
+            **({"fix": getattr(p, "fix")} if getattr(p, "fix", None) else {}),  # noqa: B009 -- only calendar warnings have one
         }
-        for p in lint_tree(tree, payload)
+        for p in [*lint_tree(tree, payload), *calendar_problems(draft, tree)]
     ]
     return payload.data, problems
 

@@ -42,6 +42,9 @@ class Draft(models.Model):
     auto_close = models.BooleanField(null=True, blank=True)
     cert_auto_approve = models.BooleanField(null=True, blank=True)
     extra = models.JSONField(default=dict, blank=True, help_text="Process fields the schema does not know.")
+    # The designer's own calendar setting (not sent to Workiva): a country ("US"), a subdivision
+    # ("US-CA") or a market ("NYSE") whose holidays are not business days; empty for none.
+    holiday_calendar = models.CharField(max_length=20, blank=True, default="")
     version = models.PositiveIntegerField(default=1, help_text="Bumped by every write.")
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
@@ -75,6 +78,9 @@ class Node(models.Model):
     arguments = models.JSONField(default=dict, blank=True)
     # Unknown fields, kept for export: {"wrapper": {...}, "node": {...}, "arguments": {...}}.
     extra = models.JSONField(default=dict, blank=True)
+    # Relative dates: argument name → rule, e.g. {"dueDate": {"days": -3}} = 3 business days before
+    # the process due date. The argument itself holds the computed date the payload carries.
+    date_rules = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["parent_id", "position"]
@@ -410,6 +416,19 @@ class Operation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.draft} v{self.version_after}: {self.kind} by {self.actor}"
+
+
+class ClosureDate(models.Model):
+    """A day the whole organization is closed (an admin keeps the list): never a business day."""
+
+    date = models.DateField(unique=True)
+    name = models.CharField(max_length=200, blank=True, help_text="Shown as the reason, e.g. Company offsite.")
+
+    class Meta:
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date.isoformat()} {self.name}".strip()
 
 
 class LoginFailureCount(models.Model):

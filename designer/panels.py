@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from designer.models import Draft
+    from designer.selectors.trees import Tree
     from designer.views.http import Request
     from processes_api.lint import Problem
 
@@ -59,9 +60,25 @@ def register_problem_source(source: ProblemSource) -> ProblemSource:
     return source
 
 
-def editor_problems(draft: Draft) -> list[Problem]:
-    """Return the problems every registered source reports on ``draft``, in registration order."""
-    return [problem for source in _problem_sources for problem in source(draft)]
+TreeProblemSource = Callable[["Draft", "Tree"], "list[Problem]"]
+_tree_problem_sources: list[TreeProblemSource] = []
+
+
+def register_tree_problem_source(source: TreeProblemSource) -> TreeProblemSource:
+    """Add ``source``, which needs the whole tree (the calendar's date lint): it runs only where the
+    caller has the tree loaded already (the workspace, the status), never on a one-row edit (idempotent)."""
+    if source not in _tree_problem_sources:
+        _tree_problem_sources.append(source)
+    return source
+
+
+def editor_problems(draft: Draft, tree: Tree | None = None) -> list[Problem]:
+    """Return the problems every registered source reports on ``draft``, in registration order;
+    with ``tree`` (the draft's, already loaded), the tree sources' too."""
+    found = [problem for source in _problem_sources for problem in source(draft)]
+    if tree is not None:
+        found += [problem for source in _tree_problem_sources for problem in source(draft, tree)]
+    return found
 
 
 def editor_panels(*, request: Request, draft: Draft, problems: list[Problem], current_hash: Any) -> list[Panel]:

@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "processes_api",
     "processes_api.sandbox",
     "publishing",
+    "gallery",
     "checklists",
     "live",
 ]

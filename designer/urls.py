@@ -9,6 +9,8 @@ from designer import views
 from designer.health import healthz
 from designer.throttle import ThrottledAdminAuthenticationForm, ThrottledLoginView
 from designer.views import clipboard
+from designer.views.dates import date_fix_view, date_rule_view, draft_calendar_view
+from designer.views.schedule import roll_forward_view, schedule_view
 from designer.views.site import favicon_view
 from designer.views.team import password_change_view, team_view
 from designer.views.workiva_import import workiva_import_view, workiva_search_view
@@ -38,6 +40,11 @@ urlpatterns = [
     path("drafts/<int:pk>/bulk/save/", clipboard.bulk_update_view, name="nodes-bulk"),
     path("drafts/<int:pk>/payload/", views.payload_view, name="draft-payload"),
     path("drafts/<int:pk>/payload.json", views.payload_download_view, name="draft-payload-download"),
+    path("drafts/<int:pk>/calendar/", draft_calendar_view, name="draft-calendar"),
+    path("drafts/<int:pk>/dates/fix/", date_fix_view, name="date-fix"),
+    path("drafts/<int:pk>/nodes/<uuid:key>/date-rule/", date_rule_view, name="date-rule"),
+    path("drafts/<int:pk>/schedule/", schedule_view, name="draft-schedule"),
+    path("drafts/<int:pk>/next-period/", roll_forward_view, name="draft-roll-forward"),
     path("drafts/<int:pk>/nodes/add/", views.node_add_view, name="node-add"),
     path("drafts/<int:pk>/nodes/move-many/", views.nodes_move_view, name="nodes-move"),
     path("drafts/<int:pk>/nodes/delete-many/", views.nodes_delete_view, name="nodes-delete"),
@@ -54,6 +61,7 @@ urlpatterns = [
     path("", include("designer.review_urls")),
     path("", include("directory.urls")),
     path("", include("publishing.urls")),
+    path("", include("gallery.urls")),
     path("", include("checklists.urls")),
     path("", include("live.urls")),
 ]

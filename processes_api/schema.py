@@ -224,7 +224,18 @@ PROCESS_FIELDS: tuple[Field, ...] = (
     Field("name", "Name", "string", "seed", attr="name", required=True),
     Field("dueDate", "Due date", "date", "seed", attr="due_date"),
     Field("businessStartDate", "Business start date", "date", "seed", attr="business_start_date"),
-    Field("businessDaysOfWeek", "Business days", "weekdays", "seed", attr="business_days"),
+    Field(
+        "businessDaysOfWeek",
+        "Business days",
+        "weekdays",
+        "seed",
+        attr="business_days",
+        help=(
+            "A new draft starts Monday–Friday. Dates are counted on the checked days only; with no day "
+            "checked the process has no business day, which lint refuses."
+        ),
+        default=DEFAULT_BUSINESS_DAYS,
+    ),
     Field("relativeDates", "Relative dates", "bool", "seed", attr="relative_dates"),
     Field("autoClose", "Close automatically", "bool", "seed", attr="auto_close"),
     Field("certAutoApprove", "Approve certifications automatically", "bool", "seed", attr="cert_auto_approve"),

@@ -5,10 +5,10 @@ from __future__ import annotations
 import grimp
 import pytest
 
-PACKAGES = ("checklists", "live", "publishing", "designer", "directory", "processes_api")
+PACKAGES = ("checklists", "live", "publishing", "gallery", "designer", "directory", "processes_api")
 # live and publishing sit side by side (neither imports the other); designer.asgi mounts live's
 # websocket routes, the one import allowed upwards (as in the import-linter contract).
-LAYERS = ("checklists", grimp.Layer("live", "publishing"), "designer", "directory", "processes_api")
+LAYERS = ("checklists", grimp.Layer("live", "publishing"), "gallery", "designer", "directory", "processes_api")
 
 
 @pytest.fixture(scope="module")

@@ -136,9 +136,13 @@ def nodes_bulk_update(
             if new is None:
                 skipped += 1
             elif new != node.arguments:
+                # A date set or shifted by hand no longer follows its business-day rule.
+                old = node.arguments if isinstance(node.arguments, dict) else {}
+                rules = node.date_rules or {}
+                node.date_rules = {f: rule for f, rule in rules.items() if new.get(f) == old.get(f)}
                 node.arguments = new
                 changed.append(node)
-        rows_update(changed, ["arguments"])
+        rows_update(changed, ["arguments", "date_rules"])
         what = ", ".join(BULK_FIELDS[n][0].lower() for n in changes)
         if shift_days:
             what = f"{what} and dates" if what else "dates"

@@ -13,6 +13,7 @@ from designer.errors import TreeError
 from designer.models import Activity, Draft, Node, Operation
 from designer.selectors.trees import draft_tree
 from designer.services.activity import activity_record
+from designer.services.dates import CALENDAR_SETTINGS, recompute_rule_dates, rule_node_keys
 from designer.services.locking import draft_attrs
 from designer.services.nodes import group_new, subtree_copy
 from designer.services.operations import operation
@@ -53,12 +54,15 @@ def draft_update(*, draft: Draft, version: int, changes: Mapping[str, Any], acto
         locked = Draft.objects.get(pk=draft.pk)
         op.watch(settings=draft_attrs())
         root = Node.objects.filter(draft=draft, parent__isnull=True).values_list("key", flat=True).first()
-        op.watch([root] if root else [])
+        recomputes = any(name in CALENDAR_SETTINGS for name in changes)
+        op.watch([*([root] if root else []), *(rule_node_keys(draft) if recomputes else [])])
         old_name = locked.name
         for name, value in changes.items():
             schema.field_store(locked, fields[name], "process", value)
         locked.full_clean(exclude=["owner"])
         locked.save()
+        if recomputes:
+            recompute_rule_dates(locked)  # part of this edit: one change, one undo step
         _root_follows(locked, old_name)
         labels = [str(fields[name].label) for name in changes]
         op.summary = (

@@ -12,14 +12,15 @@ from processes_api import schema
 
 
 def draft_attrs() -> tuple[str, ...]:
-    """Return the ``Draft`` attributes that hold process settings and unknown fields (the registry's)."""
-    return (*schema.model_attrs(schema.PROCESS_FIELDS), "extra")
+    """Return the ``Draft`` attributes that hold process settings and unknown fields (the registry's),
+    and the designer's own holiday calendar."""
+    return (*schema.model_attrs(schema.PROCESS_FIELDS), "extra", "holiday_calendar")
 
 
 def node_attrs() -> tuple[str, ...]:
     """Return the ``Node`` attributes a copy of a node carries over: its kind, the registry's group
-    fields, and the job's type, arguments and unknown fields."""
-    return ("kind", *schema.model_attrs(schema.GROUP_FIELDS), "job_type", "arguments", "extra")
+    fields, the job's type, arguments and unknown fields, and its date rules."""
+    return ("kind", *schema.model_attrs(schema.GROUP_FIELDS), "job_type", "arguments", "extra", "date_rules")
 
 
 def draft_lock(draft: Draft, version: int, *, merge: bool = False) -> Draft:

@@ -180,7 +180,11 @@ def _update(node: Node, changes: Mapping[str, Any]) -> None:
             jt = schema.job_type(node.job_type)
             known = set(jt.field_map) if jt else set()
             kept = {k: v for k, v in node.arguments.items() if k not in known}
+            old = node.arguments
             node.arguments = kept | _clean_job_arguments(node.job_type, changes["arguments"])
+            # A date typed over a rule-based one is the user's choice: the rule no longer applies.
+            rules = node.date_rules or {}
+            node.date_rules = {f: r for f, r in rules.items() if node.arguments.get(f) == old.get(f)}
     node.full_clean()
     node.save()
 

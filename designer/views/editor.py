@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from designer.errors import DraftError
 from designer.forms import DraftSettingsForm
+from designer.models import Node
 from designer.outline import build_outline
 from designer.panels import editor_problems
 from designer.permissions import Action, can, draft_for
@@ -38,6 +39,9 @@ from designer.views.workspace import (
     workspace_response,
 )
 from processes_api.payload import build_payload
+
+# How many rule-based job rows a settings change re-renders in place before it sends the whole workspace.
+RULED_ROWS_IN_PLACE = 50
 
 
 @login_required
@@ -79,10 +83,24 @@ def draft_settings_view(request: Request, pk: int) -> HttpResponse:
         # The current settings with only the fields this user changed: a re-save reverts nobody's change.
         form = DraftSettingsForm.for_draft(draft, form.rebased_data(DraftSettingsForm.for_draft(draft)))
         return refused_response(request, draft, exc, selected, settings_form=form)
-    # Every job is checked against the process due date: then the status also brings every badge.
-    redated = "due_date" in changes
+    # Every job is checked against the process due date and the business days (designer.datelint):
+    # then the status also brings every badge.
+    redated = bool({"due_date", "business_days", "business_start_date"} & set(changes))
     notice = "Process settings saved."
     autosave = is_autosave(request)
+    ruled = list(Node.objects.filter(draft=draft).exclude(date_rules={})[: RULED_ROWS_IN_PLACE + 1]) if redated else []
+    if ruled:
+        # Rule-based dates moved with the due date or the calendar (in the same edit). A few rows are
+        # re-rendered in place (a field saved as the user left it keeps them typing in the next);
+        # beyond that the whole workspace is sent.
+        notice += " Rule-based dates recomputed."
+        if len(ruled) > RULED_ROWS_IN_PLACE or not autosave:
+            return workspace_response(request, draft, selected=selected, notice=notice)
+        for node in ruled:
+            node.draft = draft
+        return patch_response(
+            request, draft, place=ruled, selected=selected, notice=notice, inspector=False, all_badges=True, flash=False
+        )
     return patch_response(
         request,
         draft,
@@ -123,7 +141,7 @@ def draft_status_view(request: Request, pk: int) -> HttpResponse:
     """
     draft = draft_for(request.user, pk, Action.VIEW)
     tree = draft_tree(draft=draft)
-    outline = build_outline(tree, reported=[*editor_problems(draft), *directory_problems(tree)])
+    outline = build_outline(tree, reported=[*editor_problems(draft, tree), *directory_problems(tree)])
     context = {
         "draft": draft,
         "outline": outline,

@@ -105,6 +105,8 @@ def node_edit_view(request: Request, pk: int, key: uuid.UUID) -> HttpResponse:
     # A job's row shows its fields; a group's header its name and mode (its items are unchanged).
     # A field saved as the user left it keeps the inspector as it is: they may be typing in the next.
     place, groups = ([], [node]) if node.is_group else ([node], [])
+    # A date or a group's mode can change the calendar's order warnings on other rows (designer.datelint).
+    dated = {"parallel"} | {f.name for f in getattr(getattr(form, "job_type", None), "date_fields", ())}
     return patch_response(
         request,
         draft,
@@ -114,6 +116,7 @@ def node_edit_view(request: Request, pk: int, key: uuid.UUID) -> HttpResponse:
         notice=notice,
         inspector=not autosave,
         flash=not autosave,
+        all_badges=bool(dated & set(form.changed_data)),
     )
 
 

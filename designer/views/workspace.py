@@ -26,6 +26,7 @@ from designer.outline import Outline, build_outline, outline_patch
 from designer.panels import editor_panels, editor_problems
 from designer.permissions import Action, can
 from designer.picks import directory_problems, form_problems
+from designer.selectors.calendar import calendar_context, date_rule_rows
 from designer.selectors.comments import comment_counts
 from designer.selectors.operations import undo_state
 from designer.selectors.reviews import approval_status, publish_gate
@@ -33,7 +34,7 @@ from designer.selectors.trees import child_counts, draft_tree, path_to, subtree_
 from designer.services.activity import activity_record
 from designer.views.http import Request, whole_number
 from processes_api import schema
-from processes_api.lint import lint_node, process_due_date
+from processes_api.lint import Problem, lint_node, process_due_date
 
 NO_VERSION = "The form did not say which version of the draft it was based on; reload the page and try again."
 PAGE = "designer/editor.html"
@@ -115,7 +116,7 @@ def publish_area(request: Request, draft: Draft, outline: Outline) -> dict[str, 
     }
 
 
-def inspector_context(draft: Draft, node: Node | None) -> dict[str, Any]:
+def inspector_context(draft: Draft, node: Node | None, reported: Sequence[Problem] | None = None) -> dict[str, Any]:
     """Return what the inspector shows besides the form, from a few queries about ``node`` alone.
 
     The path of groups above it, what deleting it takes with it, its own problems (exactly what
@@ -125,12 +126,17 @@ def inspector_context(draft: Draft, node: Node | None) -> dict[str, Any]:
     """
     form = node_form(node)
     context: dict[str, Any] = {"job_types": schema.EDITABLE_JOB_TYPES, "selected": node, "node_form": form}
+    context["date_rules"] = date_rule_rows(node)
     if node is None:
         return context | {"ancestors": [], "subtree_size": 0, "node_problems": [], "node_comments": 0}
     children = child_counts([node]).get(node.pk, 0) if node.is_group else 0
     problems = lint_node(node, child_count=children, process_due=process_due_date(draft))
-    problems += [p for p in editor_problems(draft) if p.node_key == node.key]
+    # ``reported``: the sources' problems the caller found with the tree (None: those without it).
+    problems += [p for p in (editor_problems(draft) if reported is None else reported) if p.node_key == node.key]
     problems += form_problems(form, node.key) if form is not None and not node.is_group else []
+    # The pickers' warnings come from the form and, when the caller had the tree, from the directory
+    # source too: each once.
+    problems = list(dict.fromkeys(problems))
     note = getattr(getattr(form, "job_type", None), "note", "")
     return context | {
         "ancestors": path_to(node),
@@ -145,14 +151,14 @@ def inspector_context(draft: Draft, node: Node | None) -> dict[str, Any]:
 def workspace_context(request: Request, draft: Draft, *, selected: UUID | None = None, **extra: Any) -> dict[str, Any]:
     """Return the whole workspace's context; ``extra`` (forms, notice, error, focus) goes in last."""
     tree = draft_tree(draft=draft)
-    reported = [*editor_problems(draft), *directory_problems(tree)]
+    reported = [*editor_problems(draft, tree), *directory_problems(tree)]
     outline = build_outline(tree, comments=comment_counts(draft), reported=reported)
     node = tree.by_key.get(selected) if selected else None
     can_edit = can(request.user, draft, Action.EDIT)
     rows = outline.rows_html(
         selected=node.key if node else None, can_edit=can_edit, comments_url=reverse("review-page", args=[draft.pk])
     )
-    context = inspector_context(draft, node) | publish_area(request, draft, outline)
+    context = inspector_context(draft, node, reported) | publish_area(request, draft, outline)
     context |= {
         "draft": draft,
         "outline": outline,
@@ -162,6 +168,7 @@ def workspace_context(request: Request, draft: Draft, *, selected: UUID | None =
         "can_edit": can_edit,
         "undo": undo_state(draft, request.user) if can_edit else None,
         "focus": node.key if node else None,
+        **calendar_context(draft),
     }
     return context | {name: value for name, value in extra.items() if value is not None}
 

@@ -196,7 +196,17 @@ def test_bulk_edit_is_undone_in_one_step(draft, owner):
     assert content(draft, root_of(draft).key) == before
 
 
-def test_shift_due_dates_by_calendar_days(draft, owner):
+def test_shift_due_dates_by_the_drafts_business_days(draft, owner):
+    # The business calendar (issue 14) is registered: Monday–Friday, the default of a new draft.
+    keys = [by_label(draft, t).key for t in ("Collect balances", "Reconcile cash")]
+    result = nodes_bulk_update(draft=draft, version=draft.version, keys=keys, changes={}, shift_days=-3, actor=owner)
+    assert result.unit == "business days"
+    assert by_label(draft, "Collect balances").arguments["dueDate"] == "2026-02-25"  # from Sunday 1 March
+    assert by_label(draft, "Reconcile cash").arguments["dueDate"] == "2026-03-02"  # from Thursday 5 March
+
+
+def test_shift_due_dates_by_calendar_days_without_a_business_calendar(draft, owner, monkeypatch):
+    monkeypatch.setattr(bulk_module, "_shifters", [])
     keys = [by_label(draft, t).key for t in ("Collect balances", "Reconcile cash")]
     result = nodes_bulk_update(draft=draft, version=draft.version, keys=keys, changes={}, shift_days=-3, actor=owner)
     assert result.unit == "calendar days"

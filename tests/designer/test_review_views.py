@@ -592,7 +592,11 @@ def test_the_review_diff_shows_what_added_nodes_hold_in_the_registry_s_words(cli
         '<dl class="details"><dt>Job type</dt><dd>Send a task</dd><dt>Instructions</dt><dd>Sign the letter</dd>'
         "<dt>Assignee</dt><dd>userId1</dd><dt>Due date</dt><dd>2026-12-31</dd></dl>"
     ) in html
-    assert '<th scope="row">Business days</th><td class="before">—</td><td class="after">Monday, Friday</td>' in html
+    before = "Monday, Tuesday, Wednesday, Thursday, Friday"  # a new draft starts Monday–Friday (issue 14)
+    assert (
+        f'<th scope="row">Business days</th><td class="before">{before}</td><td class="after">Monday, Friday</td>'
+        in html
+    )
     for raw in ("businessDaysOfWeek", "assigneeUser", "dueDate", "arguments.", "true", "false", "[&#x27;"):
         assert raw not in html.split('<section class="card" id="decide">')[0].split('<div class="diff">')[1]
 

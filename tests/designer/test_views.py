@@ -429,6 +429,8 @@ def settings_data(draft, **changes):
         "settings-name": draft.name,
         "settings-due_date": draft.due_date or "",
         "settings-business_start_date": draft.business_start_date or "",
+        # The form's checkboxes as the draft has them (a new draft starts Monday–Friday, issue 14).
+        "settings-business_days": list(draft.business_days or []),
     }
     data.update({f"settings-{k}": v for k, v in changes.items()})
     return data

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from designer.datelint import calendar_problems
 from designer.management.commands._common import get_draft
 from designer.selectors.trees import draft_tree
 from processes_api.lint import lint_tree
@@ -23,12 +24,14 @@ class Command(BaseCommand):
         draft = get_draft(options["draft_id"])
         tree = draft_tree(draft=draft)
         payload = build_payload(tree)
-        problems = lint_tree(tree, payload)
+        problems = [*lint_tree(tree, payload), *calendar_problems(draft, tree)]
         paths = payload.paths.path_by_key
         for p in problems:
             where = paths.get(p.node_key, "process") if p.node_key else "process"
             field = f".{p.field}" if p.field else ""
-            self.stdout.write(f"{p.severity:7} {p.code:28} {where}{field}: {p.message}")
+            suggested = getattr(p, "fix", None)  # a calendar warning's suggested date
+            fix = f" (fix: {suggested})" if suggested else ""
+            self.stdout.write(f"{p.severity:7} {p.code:28} {where}{field}: {p.message}{fix}")
         errors = sum(p.is_error for p in problems)
         self.stdout.write(f"{errors} error(s), {len(problems) - errors} warning(s)")
         if errors:
