@@ -3,7 +3,7 @@
 ``RefuseNulMiddleware`` turns away form fields and query parameters holding a NUL character,
 which PostgreSQL cannot store (SQLite would): the answer is the same on both, and nothing is
 written; under ``/api/`` it answers in JSON, to htmx with the message in the page's alert box. (The API's body limit is its parser's:
-``designer.api.ProcessJSONParser``.)
+``api.views.drafts.ProcessJSONParser``.)
 """
 
 from __future__ import annotations

@@ -15,7 +15,8 @@ admin.site.login_form = ThrottledAdminAuthenticationForm
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("api/", include("designer.api_urls")),
+    path("api/v1/", include("api.urls")),
+    path("api/", include("api.legacy_urls")),
     path("login/", ThrottledLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.draft_list_view, name="draft-list"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import grimp
 import pytest
 
-PACKAGES = ("publishing", "designer", "processes_api")
+PACKAGES = ("api", "publishing", "designer", "processes_api")
 
 
 @pytest.fixture(scope="module")
@@ -36,4 +36,5 @@ def test_the_graph_is_the_real_one(graph):
     # Guards the two tests above against an empty or partial graph (they would pass vacuously).
     assert graph.chain_exists(importer="publishing.services.submissions", imported="designer.services.revisions")
     assert graph.chain_exists(importer="designer.services.drafts", imported="processes_api.payload")
+    assert graph.chain_exists(importer="api.views.drafts", imported="designer.services.drafts")
     assert len(graph.modules) > 60

@@ -1,70 +1,26 @@
-"""The REST API for drafts: list, import a Process JSON, read a draft's payload and problems."""
+"""The first REST API (``/api/drafts/``: list, import, detail), kept for the scripts that use it.
+
+New clients use ``/api/v1/`` (:mod:`api.urls`); these three answer as they always did, from the
+same services and selectors, with the v1 parser and payload/lint reading.
+"""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import ValidationError
-from rest_framework import serializers, status
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
 from rest_framework.decorators import api_view, parser_classes
-from rest_framework.exceptions import ParseError
-from rest_framework.parsers import BaseParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.serializers import DraftSerializer
+from api.views.base import problems_of
+from api.views.drafts import ProcessJSONParser
 from designer import ratelimit
-from designer.models import Draft
-from designer.permissions import Action, draft_for, role_of, with_my_role
+from designer.permissions import Action, draft_for, with_my_role
 from designer.selectors.drafts import draft_list
-from designer.selectors.trees import draft_tree
 from designer.services.drafts import draft_import
-from processes_api import schema
-from processes_api.lint import lint_tree
-from processes_api.payload import PayloadError, build_payload, parse_json
-
-
-class DraftSerializer(serializers.ModelSerializer[Draft]):
-    owner = serializers.CharField(source="owner.get_username")
-    role = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Draft
-        fields = ["id", "name", "owner", "role", "version", "created", "updated"]
-
-    def get_role(self, draft: Draft) -> str | None:
-        """Read the ``with_my_role`` annotation when the list made one, else ask for this draft."""
-        return role_of(self.context["request"].user, draft)
-
-
-def _problems(draft: Draft) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    tree = draft_tree(draft=draft)
-    payload = build_payload(tree)
-    paths = payload.paths.path_by_key
-    problems = [
-        {
-            "severity": p.severity,
-            "code": p.code,
-            "message": p.message,
-            "field": p.field,
-            "node": str(p.node_key) if p.node_key else None,
-            "path": paths.get(p.node_key) if p.node_key else None,
-        }
-        for p in lint_tree(tree, payload)
-    ]
-    return payload.data, problems
-
-
-class ProcessJSONParser(BaseParser):
-    """Read a body with the import's own JSON rules: the size limit, no NaN, no bottomless nesting."""
-
-    media_type = "application/json"
-
-    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
-        raw = stream.read(schema.MAX_BODY_BYTES + 1) if stream is not None else b""
-        try:
-            return parse_json(raw)
-        except PayloadError as exc:
-            raise ParseError(str(exc)) from None
+from processes_api.payload import PayloadError
 
 
 def _refused(exc: PayloadError) -> Response:
@@ -87,6 +43,7 @@ def _import(request: Request) -> Response:
     return Response(DraftSerializer(draft, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
 
+@extend_schema(exclude=True)  # superseded by /api/v1/drafts/ and /api/v1/drafts/import/
 @api_view(["GET", "POST"])
 @parser_classes([ProcessJSONParser])
 def drafts(request: Request) -> Response:
@@ -98,10 +55,11 @@ def drafts(request: Request) -> Response:
     return Response(DraftSerializer(found[:200], many=True, context={"request": request}).data)
 
 
+@extend_schema(exclude=True)  # superseded by /api/v1/drafts/<id>/ and its export/ and lint/
 @api_view(["GET"])
 def draft_detail(request: Request, pk: int) -> Response:
     """The draft with its payload and lint problems."""
     draft = draft_for(request.user, pk, Action.VIEW)
-    payload, problems = _problems(draft)
+    payload, problems = problems_of(draft)
     data = DraftSerializer(draft, context={"request": request}).data
     return Response({**data, "payload": payload, "problems": problems})

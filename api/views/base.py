@@ -1,0 +1,75 @@
+"""What every API view shares: authentication, the per-token budget, problem details, the role check."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth.models import User
+from rest_framework import status
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.auth import TokenAuthentication, TokenRateThrottle
+from api.concurrency import tagged
+from api.problems import ProblemJSONRenderer, exception_handler
+from designer.models import Draft
+from designer.permissions import Action, draft_for
+from designer.selectors.trees import draft_tree
+from processes_api.lint import lint_tree
+from processes_api.payload import build_payload
+
+
+class ApiView(APIView):
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    permission_classes = [IsAuthenticated]
+    throttle_classes = [TokenRateThrottle]
+    renderer_classes = [JSONRenderer, ProblemJSONRenderer]
+    parser_classes = [JSONParser]
+
+    def get_exception_handler(self) -> Callable[..., Response | None]:
+        return exception_handler
+
+    def draft(self, pk: int, action: Action) -> Draft:
+        """Return draft ``pk`` if the caller may take ``action`` on it: 404 if they cannot see it, else 403."""
+        return draft_for(self.request.user, pk, action)
+
+    @property
+    def user(self) -> User:
+        user: User = self.request.user  # type: ignore[assignment]  # IsAuthenticated ran
+        return user
+
+
+class Pages(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+def problems_of(draft: Draft) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Return the draft's payload and its lint problems, each with its node and payload path."""
+    tree = draft_tree(draft=draft)
+    payload = build_payload(tree)
+    paths = payload.paths.path_by_key
+    problems = [
+        {
+            "severity": p.severity,
+            "code": p.code,
+            "message": p.message,
+            "field": p.field,
+            "node": str(p.node_key) if p.node_key else None,
+            "path": paths.get(p.node_key) if p.node_key else None,
+        }
+        for p in lint_tree(tree, payload)
+    ]
+    return payload.data, problems
+
+
+def draft_response(data: Any, draft: Draft, code: int = status.HTTP_200_OK) -> Response:
+    """A response about ``draft`` (or something in it), carrying the draft's version as ETag."""
+    return tagged(Response(data, status=code), draft)
