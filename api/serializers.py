@@ -145,11 +145,18 @@ class NodeMoveSerializer(serializers.Serializer[Any]):
 
 
 class MemberSerializer(serializers.ModelSerializer[Membership]):
+    user = serializers.IntegerField(source="user_id", read_only=True, help_text="The user id (for reviewers).")
     username = serializers.CharField(source="user.get_username", read_only=True)
 
     class Meta:
         model = Membership
-        fields = ["id", "username", "role", "created"]
+        fields = ["id", "user", "username", "role", "created"]
+
+
+class MembersSerializer(serializers.Serializer[Any]):
+    owner = serializers.CharField()
+    members = MemberSerializer(many=True)
+    invitations = serializers.ListField(child=serializers.DictField())
 
 
 class MemberInviteSerializer(serializers.Serializer[Any]):
@@ -212,6 +219,10 @@ class CommentCreateSerializer(serializers.Serializer[Any]):
     parent = serializers.IntegerField(required=False, allow_null=True, min_value=1)  # type: ignore[assignment]
 
 
+class CommentFilterSerializer(serializers.Serializer[Any]):
+    node = serializers.UUIDField(allow_null=True)
+
+
 class CommentStateSerializer(serializers.Serializer[Any]):
     resolved = serializers.BooleanField()
 
@@ -229,10 +240,30 @@ class RevisionDetailSerializer(RevisionSerializer):
         fields = [*RevisionSerializer.Meta.fields, "payload"]
 
 
+class FieldChangeSerializer(serializers.Serializer[Any]):
+    field = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
+    before = serializers.JSONField(allow_null=True)
+    after = serializers.JSONField(allow_null=True)
+    before_text = serializers.CharField(allow_blank=True)
+    after_text = serializers.CharField(allow_blank=True)
+
+
+class NodeChangeSerializer(serializers.Serializer[Any]):
+    key = serializers.CharField()
+    kind = serializers.CharField()
+    label = serializers.CharField(allow_blank=True)  # type: ignore[assignment]
+    parent_changed = serializers.BooleanField()
+    fields = FieldChangeSerializer(many=True)  # type: ignore[assignment]
+
+
 class DiffSerializer(serializers.Serializer[Any]):
-    a = serializers.CharField()
-    b = serializers.CharField()
-    changes = serializers.ListField(child=serializers.DictField())
+    count = serializers.IntegerField()
+    process = FieldChangeSerializer(many=True)
+    added = NodeChangeSerializer(many=True)
+    removed = NodeChangeSerializer(many=True)
+    moved = NodeChangeSerializer(many=True)
+    changed = NodeChangeSerializer(many=True)
 
 
 class SubmissionErrorSerializer(serializers.ModelSerializer[SubmissionError]):
@@ -267,6 +298,11 @@ class SubmissionDetailSerializer(SubmissionSerializer):
 
     class Meta(SubmissionSerializer.Meta):
         fields = [*SubmissionSerializer.Meta.fields, "errors"]
+
+
+class ErrorsByNodeSerializer(serializers.Serializer[Any]):
+    process = SubmissionErrorSerializer(many=True)
+    nodes = serializers.DictField(child=SubmissionErrorSerializer(many=True), help_text="By node key.")
 
 
 class TokenSerializer(serializers.ModelSerializer[ApiToken]):

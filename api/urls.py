@@ -1,9 +1,12 @@
-"""URLs of the REST API, version 1 (under /api/v1/), its schema and its docs page."""
+"""URLs of the REST API, version 1 (under /api/v1/), its schema and its docs page.
+
+A new endpoint on a draft is a view in ``api/views/`` calling one service, and a line here.
+"""
 
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from api.views import drafts, nodes
+from api.views import drafts, nodes, review, revisions, submissions
 
 DRAFT = "drafts/<int:pk>/"
 NODE = DRAFT + "nodes/<uuid:key>/"
@@ -18,6 +21,26 @@ urlpatterns = [
     path(DRAFT + "nodes/", nodes.NodeTree.as_view(), name="api-v1-nodes"),
     path(NODE, nodes.NodeDetail.as_view(), name="api-v1-node"),
     path(NODE + "move/", nodes.NodeMove.as_view(), name="api-v1-node-move"),
+    path(DRAFT + "members/", review.MemberList.as_view(), name="api-v1-members"),
+    path(DRAFT + "members/<int:member_pk>/", review.MemberDetail.as_view(), name="api-v1-member"),
+    path(DRAFT + "review-requests/", review.ReviewRequestList.as_view(), name="api-v1-review-requests"),
+    path(DRAFT + "decisions/", review.DecisionList.as_view(), name="api-v1-decisions"),
+    path(DRAFT + "comments/", review.CommentList.as_view(), name="api-v1-comments"),
+    path(DRAFT + "comments/<int:comment_pk>/", review.CommentDetail.as_view(), name="api-v1-comment"),
+    path(DRAFT + "revisions/", revisions.RevisionList.as_view(), name="api-v1-revisions"),
+    path(DRAFT + "revisions/diff/", revisions.RevisionDiff.as_view(), name="api-v1-revision-diff"),
+    path(DRAFT + "revisions/<int:number>/", revisions.RevisionDetail.as_view(), name="api-v1-revision"),
+    path(
+        DRAFT + "revisions/<int:number>/restore/", revisions.RevisionRestore.as_view(), name="api-v1-revision-restore"
+    ),
+    path(DRAFT + "publish/", submissions.Publish.as_view(), name="api-v1-publish"),
+    path(DRAFT + "submissions/", submissions.SubmissionList.as_view(), name="api-v1-submissions"),
+    path("submissions/<int:submission_pk>/", submissions.SubmissionDetail.as_view(), name="api-v1-submission"),
+    path(
+        "submissions/<int:submission_pk>/errors/",
+        submissions.SubmissionErrors.as_view(),
+        name="api-v1-submission-errors",
+    ),
     path("schema/", SpectacularAPIView.as_view(), name="api-v1-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-v1-schema"), name="api-v1-docs"),
 ]

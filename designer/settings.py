@@ -259,6 +259,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "MemberRoleEnum": "designer.models.Membership.Role",
+        "InviteRoleEnum": ["editor", "reviewer", "viewer"],
+        "ReviewRequestStatusEnum": "designer.models.ReviewRequest.Status",
+        "SubmissionStatusEnum": "publishing.models.Submission.Status",
+    },
 }
 
 # Email: printed to the console in development, sent over SMTP in production (EMAIL_* variables).
