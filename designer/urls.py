@@ -38,6 +38,7 @@ urlpatterns = [
     path("drafts/<int:pk>/nodes/<uuid:key>/delete/", views.node_delete_view, name="node-delete"),
     path("team/", team_view, name="team"),
     path("account/password/", password_change_view, name="password-change"),
+    path("account/tokens/", include("api.page_urls")),
     path("favicon.ico", favicon_view, name="favicon"),
     path("healthz", healthz, name="healthz"),
     path("", include("designer.review_urls")),
