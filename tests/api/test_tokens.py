@@ -99,7 +99,8 @@ def test_the_page_shows_a_new_token_once_and_lists_it_by_name(client, user):
     assert "no-store" in created["Cache-Control"]
     assert secret.encode() not in later.content
     assert b"nightly &lt;lint&gt;" in later.content
-    assert token.expiry is not None and token.expiry - timezone.now() > dt.timedelta(days=29)
+    assert token.expiry is not None
+    assert token.expiry - timezone.now() > dt.timedelta(days=29)
 
 
 def test_the_page_refuses_a_token_without_a_name(client, user):
