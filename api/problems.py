@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, HttpRequest, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -169,3 +169,15 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             headers["WWW-Authenticate"] = auth_header
     response = Response(body, status=code, headers=headers, content_type="application/problem+json")
     return response
+
+
+def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+    """Answer a URL under /api/v1/ that names no endpoint (a malformed id, say) with a problem 404."""
+    body = {
+        "type": "about:blank",
+        "title": "Not Found",
+        "status": 404,
+        "detail": "There is no such endpoint or item in the API; see /api/v1/docs/.",
+        "instance": request.get_full_path(),
+    }
+    return JsonResponse(body, status=404, content_type="application/problem+json")

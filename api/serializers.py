@@ -206,7 +206,9 @@ class DecisionCreateSerializer(serializers.Serializer[Any]):
 
 class CommentSerializer(serializers.ModelSerializer[Comment]):
     author = serializers.CharField(source="author.get_username", read_only=True)
-    parent = serializers.PrimaryKeyRelatedField(read_only=True)  # type: ignore[assignment, var-annotated]
+    parent = serializers.IntegerField(
+        source="parent_id", read_only=True, allow_null=True, help_text="The thread's first comment."
+    )  # type: ignore[assignment, var-annotated]
 
     class Meta:
         model = Comment

@@ -3,9 +3,10 @@
 A new endpoint on a draft is a view in ``api/views/`` calling one service, and a line here.
 """
 
-from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from django.urls import path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from api.problems import not_found
 from api.views import drafts, nodes, review, revisions, submissions
 
 DRAFT = "drafts/<int:pk>/"
@@ -42,5 +43,12 @@ urlpatterns = [
         name="api-v1-submission-errors",
     ),
     path("schema/", SpectacularAPIView.as_view(), name="api-v1-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-v1-schema"), name="api-v1-docs"),
+    # Swagger UI from drf-spectacular-sidecar's files, its start script a file of its own: no CDN, no inline
+    # script or style (the Content-Security-Policy forbids both).
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api-v1-schema", template_name="api/swagger_ui.html"),
+        name="api-v1-docs",
+    ),
+    re_path(r"", not_found),  # anything else under /api/v1/: a problem details 404, not the HTML page
 ]

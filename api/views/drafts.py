@@ -135,7 +135,7 @@ class DraftDetail(ApiView):
         operation_id="drafts_destroy",
         summary="Delete a draft (owner only)",
         parameters=[IF_MATCH, ETAG],
-        responses={204: None, **errors(401, 403, 404, 412, 428)},
+        responses={204: None, **errors(400, 401, 403, 404, 412, 428)},
     )
     def delete(self, request: Request, pk: int) -> Response:
         draft = self.draft(pk, Action.DELETE)

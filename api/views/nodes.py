@@ -172,7 +172,7 @@ class NodeDetail(ApiView):
         operation_id="nodes_destroy",
         summary="Delete a node and everything in it",
         parameters=[IF_MATCH, ETAG],
-        responses={204: None, **errors(401, 403, 404, 412, 422, 428)},
+        responses={204: None, **errors(400, 401, 403, 404, 412, 422, 428)},
     )
     def delete(self, request: Request, pk: int, key: UUID) -> Response:
         draft = self.draft(pk, Action.EDIT)

@@ -87,7 +87,7 @@ class RevisionRestore(ApiView):
         summary="Replace the content with this revision's; the content before is kept as a new revision",
         parameters=[IF_MATCH, ETAG],
         request=None,
-        responses={200: s.RevisionSerializer, **errors(401, 403, 404, 412, 422, 428)},
+        responses={200: s.RevisionSerializer, **errors(400, 401, 403, 404, 412, 422, 428)},
     )
     def post(self, request: Request, pk: int, number: int) -> Response:
         draft = self.draft(pk, Action.EDIT)
