@@ -208,7 +208,7 @@ class CommentSerializer(serializers.ModelSerializer[Comment]):
     author = serializers.CharField(source="author.get_username", read_only=True)
     parent = serializers.IntegerField(
         source="parent_id", read_only=True, allow_null=True, help_text="The thread's first comment."
-    )  # type: ignore[assignment, var-annotated]
+    )  # type: ignore[assignment]
 
     class Meta:
         model = Comment
@@ -257,6 +257,10 @@ class NodeChangeSerializer(serializers.Serializer[Any]):
     label = serializers.CharField(allow_blank=True)  # type: ignore[assignment]
     parent_changed = serializers.BooleanField()
     fields = FieldChangeSerializer(many=True)  # type: ignore[assignment]
+
+
+class SavePointSerializer(serializers.Serializer[Any]):
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
 class DiffSerializer(serializers.Serializer[Any]):

@@ -22,6 +22,7 @@ urlpatterns = [
     path(DRAFT + "nodes/", nodes.NodeTree.as_view(), name="api-v1-nodes"),
     path(NODE, nodes.NodeDetail.as_view(), name="api-v1-node"),
     path(NODE + "move/", nodes.NodeMove.as_view(), name="api-v1-node-move"),
+    path(NODE + "duplicate/", nodes.NodeDuplicate.as_view(), name="api-v1-node-duplicate"),
     path(DRAFT + "members/", review.MemberList.as_view(), name="api-v1-members"),
     path(DRAFT + "members/<int:member_pk>/", review.MemberDetail.as_view(), name="api-v1-member"),
     path(DRAFT + "review-requests/", review.ReviewRequestList.as_view(), name="api-v1-review-requests"),
@@ -29,6 +30,7 @@ urlpatterns = [
     path(DRAFT + "comments/", review.CommentList.as_view(), name="api-v1-comments"),
     path(DRAFT + "comments/<int:comment_pk>/", review.CommentDetail.as_view(), name="api-v1-comment"),
     path(DRAFT + "revisions/", revisions.RevisionList.as_view(), name="api-v1-revisions"),
+    path(DRAFT + "revisions/save-point/", revisions.RevisionSavePoint.as_view(), name="api-v1-revision-save-point"),
     path(DRAFT + "revisions/diff/", revisions.RevisionDiff.as_view(), name="api-v1-revision-diff"),
     path(DRAFT + "revisions/<int:number>/", revisions.RevisionDetail.as_view(), name="api-v1-revision"),
     path(

@@ -6,17 +6,20 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.models import User
-from rest_framework import status
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import serializers, status
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.auth import TokenAuthentication, TokenRateThrottle
-from api.concurrency import tagged
+from api.concurrency import if_match, tagged
+from api.openapi import ETAG, IF_MATCH, errors
 from api.problems import ProblemJSONRenderer, exception_handler
 from designer.models import Draft
 from designer.permissions import Action, draft_for
@@ -73,3 +76,45 @@ def problems_of(draft: Draft) -> tuple[dict[str, Any], list[dict[str, Any]]]:
 def draft_response(data: Any, draft: Draft, code: int = status.HTTP_200_OK) -> Response:
     """A response about ``draft`` (or something in it), carrying the draft's version as ETag."""
     return tagged(Response(data, status=code), draft)
+
+
+class DraftWrite(ApiView):
+    """A POST that changes a draft through one service: the role check, If-Match, the body, the ETag.
+
+    A new write (undo, paste, bulk edit, roll forward…) is a subclass naming its ``action``, its
+    ``body`` serializer and :meth:`perform` (one service call), decorated with :func:`write_schema`,
+    and a line in ``api/urls.py``.
+    """
+
+    action = Action.EDIT
+    body: type[serializers.Serializer[Any]] | None = None
+    status_code: int = status.HTTP_200_OK
+
+    def post(self, request: Request, pk: int, **kwargs: Any) -> Response:
+        draft = self.draft(pk, self.action)
+        version = if_match(request, draft)
+        data: dict[str, Any] = {}
+        if self.body is not None:
+            body = self.body(data=request.data)
+            body.is_valid(raise_exception=True)
+            data = dict(body.validated_data)
+        result = self.perform(draft, version, data, **kwargs)
+        return draft_response(result, draft, self.status_code)
+
+    def perform(self, draft: Draft, version: int, data: dict[str, Any], **kwargs: Any) -> Any:
+        raise NotImplementedError
+
+
+def write_schema(
+    operation_id: str, summary: str, request: Any, response: Any, *, code: int = 200, refusals: tuple[int, ...] = ()
+) -> Any:
+    """The OpenAPI description of a :class:`DraftWrite`: If-Match, ETag and the usual refusals."""
+    return extend_schema_view(
+        post=extend_schema(
+            operation_id=operation_id,
+            summary=summary,
+            parameters=[IF_MATCH, ETAG],
+            request=request,
+            responses={code: response, **errors(400, 401, 403, 404, 412, 422, 428, *refusals)},
+        )
+    )

@@ -20,13 +20,20 @@ from api import serializers as s
 from api.concurrency import if_match
 from api.forms import form_from_json
 from api.openapi import ETAG, IF_MATCH, errors
-from api.views.base import ApiView, draft_response
+from api.views.base import ApiView, DraftWrite, draft_response, write_schema
 from designer.errors import DraftError
 from designer.forms import GroupForm, JobForm
 from designer.models import Draft, Node
 from designer.permissions import Action
 from designer.selectors.trees import Tree, draft_tree
-from designer.services.nodes import node_create, node_delete, node_move, node_move_by_direction, node_update
+from designer.services.nodes import (
+    node_create,
+    node_delete,
+    node_duplicate,
+    node_move,
+    node_move_by_direction,
+    node_update,
+)
 from processes_api import schema
 
 
@@ -201,3 +208,11 @@ class NodeMove(ApiView):
         else:
             moved = node_move(node=node, version=version, parent_key=data["parent"], position=data["position"])
         return draft_response(node_json(draft, moved.node), draft)
+
+
+@write_schema("nodes_duplicate", "Copy a node and everything in it, right after it", None, s.NodeSerializer, code=201)
+class NodeDuplicate(DraftWrite):
+    status_code = status.HTTP_201_CREATED
+
+    def perform(self, draft: Draft, version: int, data: dict[str, Any], **kwargs: Any) -> Any:
+        return node_json(draft, node_duplicate(node=_node(draft, kwargs["key"]), version=version))

@@ -13,12 +13,12 @@ from rest_framework.response import Response
 from api import serializers as s
 from api.concurrency import if_match
 from api.openapi import ETAG, IF_MATCH, errors
-from api.views.base import ApiView, draft_response
+from api.views.base import ApiView, DraftWrite, draft_response, write_schema
 from designer.diff import FieldChange, NodeChange, TreeDiff, diff_revisions, field_label
 from designer.models import Draft, Revision
 from designer.permissions import Action
 from designer.selectors.revisions import revision_list
-from designer.services.revisions import revision_restore
+from designer.services.revisions import revision_restore, revision_save_point
 
 
 def _field(change: FieldChange) -> dict[str, Any]:
@@ -112,3 +112,18 @@ class RevisionDiff(ApiView):
         old = _revision_or_current(draft, request.query_params.get("a", ""))
         new = _revision_or_current(draft, request.query_params.get("b", "current"))
         return Response(diff_json(diff_revisions(old, new)))
+
+
+@write_schema(
+    "revisions_create",
+    "Freeze the current content as a save point",
+    s.SavePointSerializer,
+    s.RevisionSerializer,
+    code=201,
+)
+class RevisionSavePoint(DraftWrite):
+    body = s.SavePointSerializer
+    status_code = 201
+
+    def perform(self, draft: Draft, version: int, data: dict[str, Any], **kwargs: Any) -> Any:
+        return s.RevisionSerializer(revision_save_point(draft=draft, actor=self.user, note=data["note"])).data

@@ -205,3 +205,11 @@ def test_lint_lists_problems_with_node_and_path(api, user):
 
     assert response.status_code == 200
     assert all({"severity", "code", "message", "node", "path"} <= set(p) for p in response.data["problems"])
+
+
+def test_a_nul_in_a_query_is_a_problem_400(api):
+    response = api.get("/api/v1/drafts/", {"search": "a\x00b"})
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["detail"].startswith("What you sent contains a NUL character")
