@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -40,6 +41,7 @@ def tokens_view(request: HttpRequest) -> HttpResponse:
         "secret": secret,
         "created": created,
         "expiry_choices": EXPIRY_CHOICES,
+        "now": timezone.now(),
     }
     response = render(request, "api/tokens.html", context, status=422 if error else 200)
     add_never_cache_headers(response)  # the page may hold a token's secret: never kept by a cache

@@ -172,3 +172,27 @@ def test_each_token_has_its_own_budget(settings, user):
 
     assert codes == [200, 200, 200, 429]
     assert other.status_code == 200
+
+
+def test_the_browser_session_works_and_its_writes_need_the_csrf_token(user):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(user)
+
+    read = browser.get("/api/v1/drafts/")
+    write = browser.post("/api/v1/drafts/", {"name": "x"}, content_type="application/json")
+
+    assert read.status_code == 200
+    assert write.status_code == 403
+    assert "CSRF" in write.json()["detail"]
+
+
+def test_the_page_marks_an_expired_token(client, user):
+    token, _ = token_create(user=user, name="old", expires_days=1)
+    ApiToken.objects.filter(pk=token.pk).update(expiry=timezone.now() - dt.timedelta(days=1))
+    client.force_login(user)
+
+    page = client.get("/account/tokens/")
+
+    assert "(expired)" in page.content.decode()
