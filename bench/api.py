@@ -55,7 +55,9 @@ def main() -> None:
             if made % 2:
                 draft_create(owner=me, name=f"Mine {made}")
             else:
-                Membership.objects.create(draft=draft_create(owner=other, name=f"Shared {made}"), user=me, role="editor")
+                Membership.objects.create(
+                    draft=draft_create(owner=other, name=f"Shared {made}"), user=me, role="editor"
+                )
             made += 1
         measure(client, f"GET /api/v1/drafts/ ({total})")
     print(f"load average {os.getloadavg()}")
