@@ -36,7 +36,7 @@ run: $(VENV)/.installed
 check: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy checklists designer directory gallery live processes_api publishing
+	$(VENV)/bin/mypy api checklists designer directory gallery live processes_api publishing
 	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py check

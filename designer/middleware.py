@@ -2,8 +2,8 @@
 
 ``RefuseNulMiddleware`` turns away form fields and query parameters holding a NUL character,
 which PostgreSQL cannot store (SQLite would): the answer is the same on both, and nothing is
-written; under ``/api/`` it answers in JSON, to htmx with the message in the page's alert box. (The API's body limit is its parser's:
-``designer.api.ProcessJSONParser``.)
+written; under ``/api/`` it answers with problem details (RFC 9457), to htmx with the message in the page's alert box. (The API's body limit is its parser's:
+``api.views.drafts.ProcessJSONParser``.)
 """
 
 from __future__ import annotations
@@ -35,8 +35,15 @@ class RefuseNulMiddleware:
         # The API reads its own JSON body (checked by the payload parser); forms are read here.
         forms = request.method == "POST" and not _is_api(request)
         if _has_nul(request.GET) or (forms and _has_nul(request.POST)):
-            if _is_api(request):
-                return JsonResponse({"detail": NUL_MESSAGE}, status=400)
+            if _is_api(request):  # an RFC 9457 problem, like every other refusal of the API
+                body = {
+                    "type": "about:blank",
+                    "title": "Bad Request",
+                    "status": 400,
+                    "detail": NUL_MESSAGE,
+                    "instance": request.path,
+                }
+                return JsonResponse(body, status=400, content_type="application/problem+json")
             if request.headers.get("HX-Request"):  # shown in the page's alert box, in place of its generic text
                 response = render(request, "refused.html#toast", {"message": NUL_MESSAGE}, status=422)
                 response["HX-Retarget"], response["HX-Reswap"] = "#net-error", "outerHTML"

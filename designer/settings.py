@@ -95,6 +95,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "rest_framework",
+    "knox",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_tasks_db",
     "channels",
     "designer",
@@ -105,6 +108,7 @@ INSTALLED_APPS = [
     "gallery",
     "checklists",
     "live",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -263,6 +267,35 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # JSON only: the browsable API's templates use inline styles that the CSP above forbids.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # The REST API's budget per personal access token (per user for a session): api/auth.py.
+    "DEFAULT_THROTTLE_RATES": {"api": os.environ.get("API_THROTTLE_RATE", "600/min")},
+}
+
+# Personal access tokens (django-rest-knox, model api.ApiToken): stored as SHA-512 digests, sent as
+# "Authorization: Bearer pd_…"; no expiry unless the user sets one.
+KNOX_TOKEN_MODEL = "api.ApiToken"
+REST_KNOX = {"AUTH_HEADER_PREFIX": "Bearer", "TOKEN_TTL": None, "TOKEN_PREFIX": "pd_"}
+
+# The OpenAPI document of /api/v1/ (drf-spectacular); checked in as docs/openapi.yaml.
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Process Designer API",
+    "DESCRIPTION": "Drafts, their tree, sharing, review, revisions and publishing to Workiva: the same "
+    "services and role rules as the pages. Errors are RFC 9457 problem details. See docs/api.md.",
+    "VERSION": "1.0.0",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "MemberRoleEnum": "designer.models.Membership.Role",
+        "InviteRoleEnum": ["editor", "reviewer", "viewer"],
+        "ReviewRequestStatusEnum": "designer.models.ReviewRequest.Status",
+        "SubmissionStatusEnum": "publishing.models.Submission.Status",
+    },
 }
 
 # Email: printed to the console in development, sent over SMTP in production (EMAIL_* variables).

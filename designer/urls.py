@@ -19,7 +19,8 @@ admin.site.login_form = ThrottledAdminAuthenticationForm
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("api/", include("designer.api_urls")),
+    path("api/v1/", include("api.urls")),
+    path("api/", include("api.legacy_urls")),
     path("login/", ThrottledLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.draft_list_view, name="draft-list"),
@@ -56,6 +57,7 @@ urlpatterns = [
     path("drafts/<int:pk>/nodes/<uuid:key>/delete/", views.node_delete_view, name="node-delete"),
     path("team/", team_view, name="team"),
     path("account/password/", password_change_view, name="password-change"),
+    path("account/tokens/", include("api.page_urls")),
     path("favicon.ico", favicon_view, name="favicon"),
     path("healthz", healthz, name="healthz"),
     path("", include("designer.review_urls")),

@@ -5,10 +5,17 @@ from __future__ import annotations
 import grimp
 import pytest
 
-PACKAGES = ("checklists", "live", "publishing", "gallery", "designer", "directory", "processes_api")
+PACKAGES = ("api", "checklists", "live", "publishing", "gallery", "designer", "directory", "processes_api")
 # live and publishing sit side by side (neither imports the other); designer.asgi mounts live's
 # websocket routes, the one import allowed upwards (as in the import-linter contract).
-LAYERS = ("checklists", grimp.Layer("live", "publishing"), "gallery", "designer", "directory", "processes_api")
+LAYERS = (
+    grimp.Layer("api", "checklists"),
+    grimp.Layer("live", "publishing"),
+    "gallery",
+    "designer",
+    "directory",
+    "processes_api",
+)
 
 
 @pytest.fixture(scope="module")
@@ -41,4 +48,5 @@ def test_the_graph_is_the_real_one(graph):
     # Guards the two tests above against an empty or partial graph (they would pass vacuously).
     assert graph.chain_exists(importer="publishing.services.submissions", imported="designer.services.revisions")
     assert graph.chain_exists(importer="designer.services.drafts", imported="processes_api.payload")
+    assert graph.chain_exists(importer="api.views.drafts", imported="designer.services.drafts")
     assert len(graph.modules) > 60

@@ -1,8 +1,8 @@
-"""URLs of the REST API (under /api/)."""
+"""URLs of the first REST API (under /api/), kept working; /api/v1/ is the documented one."""
 
 from django.urls import path
 
-from designer import api
+from api import legacy as api
 
 urlpatterns = [
     path("drafts/", api.drafts, name="api-drafts"),
