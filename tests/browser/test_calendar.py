@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import tempfile
 import time
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from tests.browser.test_accessibility import _context, _report, axe_violations
 from tests.factories import add_group, add_job, make_draft, root_of
 
 pytestmark = pytest.mark.browser
-SHOTS = Path(os.environ.get("CALENDAR_SHOTS", "/tmp/calendar-shots"))
+SHOTS = Path(os.environ.get("SHOTS_DIR", tempfile.gettempdir())) / "process-designer-shots"  # looked at by hand
 
 
 def _close(user):

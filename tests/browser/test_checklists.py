@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -14,7 +16,7 @@ from tests.checklists.files import xlsx
 
 pytestmark = pytest.mark.browser
 
-SHOTS = Path("/tmp/checklists-shots")
+SHOTS = Path(os.environ.get("SHOTS_DIR", tempfile.gettempdir())) / "process-designer-shots"  # looked at by hand
 
 
 def _file(tmp_path: Path) -> Path:

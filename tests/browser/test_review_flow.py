@@ -267,7 +267,7 @@ def test_renaming_the_process_renames_its_root_in_the_outline_at_once(page, live
     add_job(draft, root_of(draft), "Reconcile accounts")
 
     page.goto(f"{live_server.url}/drafts/{draft.pk}/")
-    page.locator("details.settings > summary").click()
+    page.get_by_role("region", name="Process settings").locator("summary").click()
     page.locator("#id_settings-name").fill("Year-end close")
     with page.expect_response(lambda r: "/status/" in r.url):
         page.locator("details.settings").get_by_role("button", name="Save settings").click()
