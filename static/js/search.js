@@ -1,7 +1,7 @@
 /* Search and filter the outline, in the browser.
  *
- * The search matches names and titles, instructions, people (assignee, approver: by id) and the job
- * type, every word of the query somewhere in one item; filters keep items with problems, of one job
+ * The search matches names and titles, instructions, people (assignee, approver: by id and by the
+ * directory's display name) and the job type, every word of the query somewhere in one item; filters keep items with problems, of one job
  * type, due after / before a date. It reads the outline's search index (designer.views.selection
  * outline_index_view: one JSON request, fetched again only when the draft's version changed) and
  * the rows' problem badges; matching is a loop over plain strings, so a keystroke at 3,000 jobs costs
@@ -39,7 +39,7 @@
       .then(function (response) { return response.ok ? response.json() : Promise.reject(response.status); })
       .then(function (data) {
         index = data.nodes.map(function (n) {
-          var hay = [n.text, n.type, n.typeLabel || "", (n.assignees || []).join(" ")].join("\n");
+          var hay = [n.text, n.type, n.typeLabel || "", (n.assignees || []).join(" "), (n.names || []).join("\n")].join("\n");
           return { key: n.key, kind: n.kind, type: n.type, due: n.due || "", hay: hay };
         });
         loadedFor = asked;
