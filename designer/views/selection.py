@@ -14,8 +14,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.http import require_GET, require_POST
 
-from directory.selectors import users_by_id
-
 from designer.errors import DraftError
 from designer.forms import MoveForm
 from designer.models import Node
@@ -31,6 +29,7 @@ from designer.views.workspace import (
     version_of,
     workspace_response,
 )
+from directory.selectors import users_by_id
 from processes_api import schema
 
 # Above this many moved or deleted items the answer is the whole workspace: a patch renders each

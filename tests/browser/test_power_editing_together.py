@@ -22,7 +22,7 @@ def assignees(draft):
     return {n.arguments["title"]: n.arguments["assigneeUser"] for n in Node.objects.filter(draft=draft, kind="job")}
 
 
-def test_select_three_bulk_assign_by_name_undo_and_search_by_that_name_seen_live(open_editor, world):
+def test_select_three_bulk_assign_by_name_undo_and_search_by_that_name_seen_live(open_editor, world):  # noqa: F811
     add_user("dXNlcjox", "Ada Lovelace", "ada@example.com")
     add_user("dXNlcjoy", "Grace Hopper", "grace@example.com")
     draft = world["draft"]
