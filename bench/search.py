@@ -40,13 +40,17 @@ def load() -> str:
     return f"load average {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} CPUs"
 
 
-def typed(page, query: str) -> list[float]:  # noqa: F811
+def typed(page, query: str, runs: list[dict] | None = None) -> list[float]:  # noqa: F811
+    """Type ``query`` key by key; return keydown → painted per key, and add search.js's own stats of
+    each key (its time, its phases, how many index entries it scanned) to ``runs``."""
     box = page.get_by_role("searchbox", name="Search the outline")
     box.fill("")
     page.evaluate("window.__k = []")
     for char in query:
         box.press(char if char != " " else "Space")
         page.wait_for_function("() => window.__k.length && window.__k[window.__k.length - 1].painted")
+        if runs is not None:
+            runs.append(page.evaluate("({...window.PD.search.stats, phases: {...window.PD.search.stats.phases}})"))
     return [k["painted"] - k["down"] for k in page.evaluate("window.__k")]
 
 
@@ -62,16 +66,20 @@ def test_search_keystroke_to_paint(page, live_server, browser_user):  # noqa: F8
     page.wait_for_function("() => document.getElementById('search-count').textContent !== 'Searching…'")
     for only in (False, True):
         page.get_by_label("Show only matches").set_checked(only)
-        times, runs = [], []
+        times: list[float] = []
+        runs: list[dict] = []
         for query in QUERIES:
-            times += typed(page, query)
-            runs.append(page.evaluate("window.PD.search.stats.lastMs"))
+            times += typed(page, query, runs)
         count = page.locator("#search-count").inner_text()
+        own = [r["lastMs"] for r in runs]
+        phases = {p: statistics.median(r["phases"][p] for r in runs) for p in ("match", "mark", "filter")}
         print(
             f"\n{JOBS} jobs, only matches {'on' if only else 'off'}: {len(times)} keystrokes, keydown → painted "
-            f"median {statistics.median(times):.0f} ms, max {max(times):.0f} ms "
-            f"(search.js itself, last run of each query: {', '.join(f'{r:.1f}' for r in runs)} ms; "
-            f"last count {count!r}); {load()}"
+            f"median {statistics.median(times):.0f} ms, max {max(times):.0f} ms; search.js itself median "
+            f"{statistics.median(own):.1f} ms, max {max(own):.1f} ms (median per phase: "
+            f"{', '.join(f'{p} {v:.1f}' for p, v in phases.items())} ms); index entries scanned "
+            f"{sum(r.get('scanned', 0) for r in runs)} (a full scan every key: {len(runs)} × {runs[0].get('scanned', 0)}); "
+            f"last count {count!r}; {load()}"
         )
     # The floor on this machine now: the same keystrokes into a plain input on the same page, no search.
     page.evaluate(

@@ -407,7 +407,9 @@ class BulkForm(BasedForm):
 
     A field shows the jobs' common value, or nothing with the placeholder "Mixed" when they differ;
     only fields the user changes are written (the base values come with the form, as for
-    :class:`JobForm`), so a mixed field left alone keeps each job's own value.
+    :class:`JobForm`), so a mixed field left alone keeps each job's own value. Assignee, approver
+    and document are the same directory pickers as the single job's inspector (a name is chosen, an
+    id is posted; a raw id is still accepted), named from the directory like its (:func:`describe_picks`).
     """
 
     def __init__(self, data: Any = None, *, shared: dict[str, str | None]) -> None:
@@ -420,7 +422,7 @@ class BulkForm(BasedForm):
             "approver": "user",
             "due_date": "date",
             "instructions": "text",
-            "document": "string",
+            "document": "file",
         }
         for name, value in shared.items():
             label = BULK_FIELDS[name][0]
@@ -437,6 +439,7 @@ class BulkForm(BasedForm):
             help_text="Moves every date of the selected jobs; negative moves them earlier.",
         )
         self._show_base()
+        describe_picks(self)
 
     def changes(self) -> dict[str, str]:
         return {name: self.cleaned_data.get(name) or "" for name in self.changed_data if name != "shift_days"}

@@ -29,6 +29,7 @@ from designer.views.workspace import (
     version_of,
     workspace_response,
 )
+from directory.selectors import users_by_id
 from processes_api import schema
 
 # Above this many moved or deleted items the answer is the whole workspace: a patch renders each
@@ -148,25 +149,35 @@ def _label(record: dict[str, Any]) -> str:
 def outline_index_view(request: Request, pk: int) -> JsonResponse:
     """Return what the outline's search matches, per node, for static/js/search.js.
 
-    ``{"version": n, "nodes": [{"key", "kind", "type", "text", "assignees", "due"}]}``: ``text``
-    is the lower-cased name or title and instructions, ``assignees`` the ids of the job's people
-    (its fields of kind user or principal: assignee, approver), ``due`` its due date (``YYYY-MM-DD``) or "". One query for the whole tree.
+    ``{"version": n, "nodes": [{"key", "kind", "type", "text", "assignees", "names", "due"}]}``:
+    ``text`` is the lower-cased name or title and instructions, ``assignees`` the ids of the job's
+    people (its fields of kind user or principal: assignee, approver), ``names`` the display names
+    the directory knows for them (lower-cased; an id it does not know has none), ``due`` its due
+    date (``YYYY-MM-DD``) or "". Two queries for the whole tree: the nodes, then the directory's
+    names for every id at once (none when no job names anyone).
     """
     draft = draft_for(request.user, pk, Action.VIEW)
     tree = draft_tree(draft=draft)
-    nodes: list[dict[str, Any]] = []
+    jobs: list[tuple[Any, list[str]]] = []
     for node, depth in tree.walk():
         if depth == 0:
             continue
+        if node.is_group:
+            jobs.append((node, []))
+            continue
+        job_type = schema.job_type(node.job_type)
         args = node.arguments if isinstance(node.arguments, dict) else {}
+        fields = job_type.fields_of_kind("user", "principal") if job_type else ()
+        jobs.append((node, [i for f in fields for i in _principals(args.get(f.name))]))
+    known = users_by_id({i for _, people in jobs for i in people})
+    nodes: list[dict[str, Any]] = []
+    for node, people in jobs:
         if node.is_group:
             nodes.append({"key": str(node.key), "kind": "group", "type": "", "text": node.label.lower()})
             continue
+        args = node.arguments if isinstance(node.arguments, dict) else {}
         job_type = schema.job_type(node.job_type)
         label = job_type.label if job_type else node.job_type
-        people = (
-            [_principal(args.get(f.name)) for f in job_type.fields_of_kind("user", "principal")] if job_type else []
-        )
         instructions = args.get("instructions")
         text = " ".join([node.label, instructions if isinstance(instructions, str) else ""])
         due = args.get("dueDate")
@@ -177,16 +188,18 @@ def outline_index_view(request: Request, pk: int) -> JsonResponse:
                 "type": node.job_type,
                 "typeLabel": label.lower(),
                 "text": text.lower(),
-                "assignees": [p.lower() for p in people if p],
+                "assignees": [p.lower() for p in people],
+                "names": [known[p].label.lower() for p in people if p in known and known[p].label],
                 "due": due[:10] if isinstance(due, str) else "",
             }
         )
     return JsonResponse({"version": draft.version, "nodes": nodes})
 
 
-def _principal(value: Any) -> str:
+def _principals(value: Any) -> list[str]:
+    """Return the ids a user or principal argument holds (a principal's ``id``; a list of either)."""
     if isinstance(value, dict):
-        return str(value.get("id") or "")
+        value = value.get("id")
     if isinstance(value, list):
-        return " ".join(_principal(v) for v in value)
-    return value if isinstance(value, str) else ""
+        return [i for v in value for i in _principals(v)]
+    return [value.strip()] if isinstance(value, str) and value.strip() else []

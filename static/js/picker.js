@@ -56,7 +56,7 @@
     input.setAttribute("aria-controls", listId);
     input.setAttribute("autocomplete", "off");
     input.setAttribute("spellcheck", "false");
-    ["aria-required", "aria-invalid", "maxlength"].forEach(function (name) {
+    ["aria-required", "aria-invalid", "maxlength", "placeholder"].forEach(function (name) {
       if (original.hasAttribute(name)) input.setAttribute(name, original.getAttribute(name));
     });
     var picked = field.querySelector('[data-picked-for="' + original.name + '"]');

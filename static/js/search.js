@@ -1,11 +1,13 @@
 /* Search and filter the outline, in the browser.
  *
- * The search matches names and titles, instructions, people (assignee, approver: by id) and the job
- * type, every word of the query somewhere in one item; filters keep items with problems, of one job
- * type, due after / before a date. It reads the outline's search index (designer.views.selection
+ * The search matches names and titles, instructions, people (assignee, approver: by id and by the
+ * directory's display name) and the job type, every word of the query somewhere in one item;
+ * filters keep items with problems, of one job type, due after / before a date. It reads the outline's search index (designer.views.selection
  * outline_index_view: one JSON request, fetched again only when the draft's version changed) and
  * the rows' problem badges; matching is a loop over plain strings, so a keystroke at 3,000 jobs costs
- * a few milliseconds plus restyling the rows that change (bench/search.py measures it).
+ * a few milliseconds plus restyling the rows that change (bench/search.py measures it). Typing on
+ * (the query grows, the filters stay) only narrows: it searches the previous matches, not the index;
+ * "Show only matches" touches only the rows whose visibility changes.
  *
  * Matched rows get the class search-hit (the current one search-current) and their text is
  * highlighted with the CSS Custom Highlight API (no markup is built or changed); "Show only matches"
@@ -24,7 +26,9 @@
   var currentRow = null;   // the row with search-current
   var filtering = false;   // rows may have search-out
   var opened = false;      // groups were opened to show matches in "only matches"
-  var stats = { lastMs: 0, maxMs: 0, runs: 0 };
+  var stats = { lastMs: 0, maxMs: 0, runs: 0, scanned: 0 };
+  var previous = null;     // {query, filters, index, found: index entries matched} of the last run
+  var kept = null;         // with "only matches": the keys shown (matches and their groups), else null
 
   function ed() { return window.pdEditor; }
   function $(id) { return document.getElementById(id); }
@@ -39,7 +43,7 @@
       .then(function (response) { return response.ok ? response.json() : Promise.reject(response.status); })
       .then(function (data) {
         index = data.nodes.map(function (n) {
-          var hay = [n.text, n.type, n.typeLabel || "", (n.assignees || []).join(" ")].join("\n");
+          var hay = [n.text, n.type, n.typeLabel || "", (n.assignees || []).join(" "), (n.names || []).join("\n")].join("\n");
           return { key: n.key, kind: n.kind, type: n.type, due: n.due || "", hay: hay };
         });
         loadedFor = asked;
@@ -57,6 +61,7 @@
   function criteria() {
     var q = ($("outline-search").value || "").trim().toLowerCase();
     return {
+      query: q,
       terms: q ? q.split(/\s+/) : [],
       problems: $("search-problems").checked,
       type: $("search-type").value,
@@ -76,12 +81,21 @@
     return keys;
   }
 
+  // Matches only narrow while the query grows: "task 12" after "task 1" (each old word is the start
+  // of the new word in its place, or unchanged, and words may be added) with the same filters
+  // and index, so the previous matches are the only candidates.
   function matches(c) {
     var problems = c.problems ? problemKeys() : null;
     var dated = c.after || c.before;
+    var filters = [c.problems, c.type, c.after, c.before].join("\n");
+    var narrowing = previous && previous.index === index && previous.filters === filters &&
+      previous.query && c.query.indexOf(previous.query) === 0;
+    var pool = narrowing ? previous.found : index;
+    var found = [];
     var out = [];
-    for (var i = 0; i < index.length; i++) {
-      var n = index[i];
+    stats.scanned = pool.length;
+    for (var i = 0; i < pool.length; i++) {
+      var n = pool[i];
       if (c.type && n.type !== c.type) continue;
       if (dated && (!n.due || (c.after && n.due <= c.after) || (c.before && n.due >= c.before))) continue;
       if (problems && !problems.has(n.key)) continue;
@@ -89,8 +103,9 @@
       for (var t = 0; t < c.terms.length; t++) {
         if (n.hay.indexOf(c.terms[t]) < 0) { all = false; break; }
       }
-      if (all) out.push(n.key);
+      if (all) { found.push(n); out.push(n.key); }
     }
+    previous = { query: c.query, filters: filters, index: index, found: found };
     return out.filter(function (key) { return itemOf(key); });
   }
 
@@ -169,6 +184,7 @@
     if (!form) return;
     if (form.classList.contains("search-filtering") !== Boolean(wanted)) form.classList.toggle("search-filtering", Boolean(wanted));
     if (!wanted) {
+      kept = null;
       if (filtering) {
         filtering = false;
         form.querySelectorAll(".search-out").forEach(function (li) { li.classList.remove("search-out"); });
@@ -189,12 +205,27 @@
       }
     });
     filtering = true;
-    form.querySelectorAll('[role="treeitem"]').forEach(function (li) {
-      var key = li.dataset.key;
-      var out = !keep.has(key);
-      if (li.classList.contains("search-out") !== out) li.classList.toggle("search-out", out);
-      if (!out && !wanted.has(key) && li.getAttribute("aria-expanded") === "false") {
-        li.setAttribute("aria-expanded", "true");  // shown, not remembered: see above
+    if (kept === null) {  // the first pass (or rows were replaced): every row
+      form.querySelectorAll('[role="treeitem"]').forEach(function (li) {
+        var out = !keep.has(li.dataset.key);
+        if (li.classList.contains("search-out") !== out) li.classList.toggle("search-out", out);
+      });
+    } else {  // then only the rows whose visibility changes
+      kept.forEach(function (key) {
+        var li = !keep.has(key) && itemOf(key);
+        if (li) li.classList.add("search-out");
+      });
+      keep.forEach(function (key) {
+        var li = !kept.has(key) && itemOf(key);
+        if (li) li.classList.remove("search-out");
+      });
+    }
+    kept = keep;
+    keep.forEach(function (key) {  // the groups around a match open (shown, not remembered: see above)
+      if (wanted.has(key)) return;
+      var li = itemOf(key);
+      if (li && li.getAttribute("aria-expanded") === "false") {
+        li.setAttribute("aria-expanded", "true");
         opened = true;
       }
     });
@@ -307,8 +338,10 @@
       if (filters.open && !filters.contains(event.target)) filters.open = false;
     });
     document.addEventListener("pd:outlineChanged", function () {
+      kept = null;  // replaced rows came without their marks
+      previous = null;
       if (!isActive(criteria())) return;
-      forget();  // replaced rows came without their marks
+      forget();
       run();
     });
   }

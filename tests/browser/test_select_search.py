@@ -316,3 +316,34 @@ def test_ctrl_space_toggles_and_delete_removes_the_focused_item_after_asking(pag
     wait_write(page, "/nodes/delete-many/", lambda: page.keyboard.press("Delete"))
     assert structure(close) == ["Bank", "  Cash", "  Receivables", "Tax", "  VAT", "  Payroll tax", "Sign off"]
     expect(page.locator(":focus")).to_have_attribute("role", "treeitem")  # the keyboard stays in the outline
+
+
+def test_typing_on_narrows_the_previous_matches_and_deleting_widens_again(page, live_server, close):
+    page.goto(editor_url(live_server, close))
+    search = page.get_by_role("searchbox", name="Search the outline")
+    page.get_by_label("Show only matches").check()
+    visible = page.locator('[role="treeitem"]:visible > .row .label')
+    count = page.locator("#search-count")
+
+    def scanned():
+        return page.evaluate("window.PD.search.stats.scanned")
+
+    search.fill("pay")
+    expect(count).to_have_text("2 matches")
+    expect(visible).to_have_text(["Bank", "Payables", "Tax", "Payroll tax"])
+    search.press("r")  # "payr": only the two matches of "pay" are searched again
+    expect(count).to_have_text("1 match")
+    assert scanned() == 2
+    expect(visible).to_have_text(["Tax", "Payroll tax"])
+    search.press("Backspace")  # "pay" again: a shorter query searches everything
+    expect(count).to_have_text("2 matches")
+    assert scanned() == page.evaluate("document.querySelectorAll('#outline-form [role=treeitem]').length")
+    expect(visible).to_have_text(["Bank", "Payables", "Tax", "Payroll tax"])
+    search.press_sequentially(" tax")  # a word more narrows too
+    expect(count).to_have_text("1 match")
+    expect(visible).to_have_text(["Tax", "Payroll tax"])
+    search.fill("cash")  # not an extension: everything is searched, the rows shown follow
+    expect(count).to_have_text("1 match")
+    expect(visible).to_have_text(["Bank", "Cash"])
+    search.fill("")
+    expect(visible).to_have_count(8)

@@ -19,6 +19,7 @@ from designer.services.bulk import nodes_bulk_update, register_date_shifter
 from designer.services.clipboard import nodes_copy, nodes_paste
 from designer.services.operations import operation_undo
 from processes_api.payload import PayloadError
+from tests.directory.fill import add_file, add_user
 from tests.factories import UserFactory, add_group, add_job, make_draft, root_of
 
 pytestmark = pytest.mark.django_db
@@ -405,3 +406,42 @@ def test_a_calendar_that_cannot_shift_refuses_the_bulk_edit(draft, owner, monkey
             draft=draft, version=draft.version, keys=[by_label(draft, "Collect balances").key], changes={}, shift_days=2
         )
     assert content(draft, root_of(draft).key) == before
+
+
+def test_bulk_form_pickers_name_people_and_files_from_the_directory_and_keep_mixed(client_, draft):
+    add_user("dXNlcjox", "Ada <Lovelace>", "ada@example.com")
+    add_file("RmlsZTox", "10-Q Q1 2026")
+    a, b = by_label(draft, "Collect balances"), by_label(draft, "Reconcile cash")
+    for node, approver in ((a, "dXNlcjox"), (b, "userId9")):
+        people = {"assigneeUser": "dXNlcjox", "approverUser": approver, "document": "RmlsZTox"}
+        Node.objects.filter(pk=node.pk).update(arguments={**node.arguments, **people})
+    keys = f"{a.key} {b.key}"
+
+    body = client_.get(reverse("nodes-bulk-form", args=[draft.pk]), {"keys": keys}, headers=HX).content.decode()
+
+    # The assignee (shared, known) is a user picker named by the directory, its name escaped.
+    assert 'name="bulk-assignee"' in body
+    assert 'data-picker="user"' in body
+    assert 'data-picker-label="Ada &lt;Lovelace&gt;"' in body
+    assert ">Ada &lt;Lovelace&gt; · ada@example.com</p>" in body
+    # The document is a file picker (it was a plain text field), named too.
+    assert 'data-picker="file"' in body
+    assert 'data-picker-label="10-Q Q1 2026"' in body
+    # The approvers differ: an empty picker saying "Mixed".
+    approver = body[body.index('name="bulk-approver"') - 400 : body.index('name="bulk-approver"') + 400]
+    assert 'placeholder="Mixed"' in approver
+    assert 'data-picker-state="empty"' in approver
+
+
+def test_bulk_view_accepts_a_raw_id_and_refuses_a_name_typed_as_a_person(client_, draft):
+    keys = " ".join(str(by_label(draft, t).key) for t in ("Collect balances", "Reconcile cash"))
+    base = {"version": draft.version, "keys": keys, "bulk-based": "1", "initial-bulk-assignee": "userId1"}
+
+    refused = client_.post(reverse("nodes-bulk", args=[draft.pk]), base | {"bulk-assignee": "Ada Lovelace"}, headers=HX)
+    assert refused.status_code == 422
+    assert "Nothing was changed: Assignee: Choose a person from the list" in refused.content.decode()
+    assert Draft.objects.get(pk=draft.pk).version == draft.version
+
+    raw = client_.post(reverse("nodes-bulk", args=[draft.pk]), base | {"bulk-assignee": "userId77"}, headers=HX)
+    assert raw.status_code == 200
+    assert by_label(draft, "Reconcile cash").arguments["assigneeUser"] == "userId77"

@@ -14,6 +14,7 @@ from designer.selectors.trees import draft_tree
 from designer.services.operations import operation_undo
 from designer.services.selection import nodes_delete, nodes_move, parse_keys
 from processes_api import schema
+from tests.directory.fill import add_user
 from tests.factories import UserFactory, add_group, add_job, make_draft, root_of
 
 pytestmark = pytest.mark.django_db
@@ -380,5 +381,38 @@ def test_the_search_index_lists_what_search_matches(draft, owner_client):
         "typeLabel": "send a task",
         "text": "reconcile <cash> tie out account 1150",
         "assignees": ["userid77", "userid88"],
+        "names": [],
         "due": "2026-03-31",
     }
+
+
+def test_the_search_index_names_the_people_the_directory_knows_in_one_query(
+    draft, owner_client, django_assert_max_num_queries
+):
+    add_user("dXNlcjox", "Ada Lovelace", "ada@example.com")
+    add_user("dXNlcjoy", "Grace <Hopper>", "grace@example.com")
+    root = root_of(draft)
+    group = add_group(draft, root, "Cash")
+    jobs = [
+        add_job(draft, group, f"Reconcile {i}", assigneeUser="dXNlcjox", approverUser="dXNlcjoy") for i in range(30)
+    ]
+    stranger = add_job(draft, root, "Unknown person", assigneeUser="userId404")
+    request = {
+        "type": "contentRequest",
+        "assignee": {"id": "dXNlcjoy", "type": "user"},
+    }
+    content = add_job(draft, root, "Content", job_type=request["type"], assignee=request["assignee"])
+    url = reverse("outline-index", args=[draft.pk])
+    owner_client.get(url)  # warm the session and permission caches
+
+    with django_assert_max_num_queries(8) as captured:
+        data = json.loads(owner_client.get(url).content)
+
+    directory_queries = [q for q in captured.captured_queries if "directory_directoryuser" in q["sql"]]
+    assert len(directory_queries) == 1  # the names of every job at once, not per node
+    by_key = {n["key"]: n for n in data["nodes"]}
+    assert by_key[str(jobs[0].key)]["names"] == ["ada lovelace", "grace <hopper>"]
+    assert by_key[str(jobs[0].key)]["assignees"] == ["dxnlcjox", "dxnlcjoy"]
+    assert by_key[str(stranger.key)]["names"] == []  # an id the directory does not know keeps only its id
+    assert by_key[str(stranger.key)]["assignees"] == ["userid404"]
+    assert by_key[str(content.key)]["names"] == ["grace <hopper>"]  # a principal's id is looked up too
