@@ -53,7 +53,6 @@ def test_select_three_bulk_assign_by_name_undo_and_search_by_that_name_seen_live
     expect(inspector.locator('input[type="hidden"][name="bulk-assignee"]')).to_have_value("dXNlcjox")
     expect(inspector.get_by_role("combobox", name="Approver")).to_have_attribute("placeholder", "Mixed")
     assert axe_violations(a) == []
-    a.screenshot(path="/tmp/search2/bulk-picker.png")
 
     inspector.get_by_role("button", name="Apply to 3 jobs").click()
     expect(a.locator("#flash")).to_contain_text("Bulk edit of assignee on 3 jobs: changed 3 jobs.")
@@ -71,7 +70,6 @@ def test_select_three_bulk_assign_by_name_undo_and_search_by_that_name_seen_live
     a.get_by_role("searchbox", name="Search the outline").press("Enter")
     expect(a.locator("#search-count")).to_have_text("1 of 3")
     assert axe_violations(a) == []
-    a.screenshot(path="/tmp/search2/search-by-name.png")
 
     # Undo: one step, the database as before; both pages' searches follow without a keystroke.
     a.locator("#undo-bar").get_by_role("button", name="Undo", exact=True).click()
