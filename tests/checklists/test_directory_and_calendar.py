@@ -320,3 +320,37 @@ def test_an_unknown_holiday_calendar_is_named_and_nothing_is_created(client, use
     assert response.status_code == 422
     assert "&quot;ZZ&quot; is not a country code" in response.content.decode()
     assert not Draft.objects.exists()
+
+
+# --- the process book's schedule -----------------------------------------------------------------
+
+
+def test_the_process_book_lists_the_schedule_in_date_order_with_rules_and_closed_days(client):
+    rows = [
+        ["Task", "Due"],
+        ["Late <i>one</i>", "WD+2"],
+        ["On the holiday", "2027-07-05"],
+        ["Accrue", "WD-1"],
+        ["Undated", ""],
+    ]
+    workbook = read_workbook(csv_bytes(rows), "book.csv")
+    options = Options(process_due=DUE, calendar=business_calendar(None, "US"))
+    plan = checklist_preview(workbook, sheet=None, mapping=None, options=options).plan
+    owner = UserFactory()
+    draft = checklist_create(
+        plan=plan, name="Close", owner=owner, settings={"dueDate": DUE.isoformat()}, holiday_calendar="US"
+    )
+    client.force_login(owner)
+
+    page = client.get(reverse("draft-book", args=[draft.pk])).content.decode()
+
+    schedule = page[page.index('id="schedule-h"') : page.index("</table>")]
+    assert schedule.index("Fri 2 Jul 2027") < schedule.index("Mon 5 Jul 2027") < schedule.index("Thu 8 Jul 2027")
+    assert "closed: Independence Day (observed)" in schedule
+    assert "1 business day before the process due date" in schedule
+    assert "2 business days after the process due date" in schedule
+    assert "fixed date" in schedule
+    assert "Late &lt;i&gt;one&lt;/i&gt;" in schedule
+    assert "1 job without a date is not listed." in page
+    assert "2027-07-02 (1 business day before the process due date)" in page  # beside the job's own fields
+    assert "<dt>Holiday calendar</dt><dd>US</dd>" in page
