@@ -130,8 +130,7 @@ def process_book(draft: Draft) -> dict[str, Any]:
         "printed": timezone.now(),
         "content_hash": content_hash,
         "schedule": sorted(schedule, key=lambda d: (d.date, d.number)),
-        "undated": sum(1 for node, _ in tree.walk() if node.kind == Node.Kind.JOB)
-        - len({d.number for d in schedule}),
+        "undated": sum(1 for node, _ in tree.walk() if node.kind == Node.Kind.JOB) - len({d.number for d in schedule}),
         "process_due": parse_date(draft.due_date),
         "holiday_calendar": draft.holiday_calendar,
     }

@@ -35,7 +35,10 @@ class Owners:
             if known is None:
                 if not self.filled:
                     return text, None
-                return text, f"{label} id “{text}” is not a user in the directory; kept as typed — check it in the editor"
+                return (
+                    text,
+                    f"{label} id “{text}” is not a user in the directory; kept as typed — check it in the editor",
+                )
             return text, _suspended(label, text, known)
         if not self.filled:
             return None, (

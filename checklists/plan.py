@@ -264,7 +264,9 @@ def build_plan(rows: Sequence[Row], mapping: Mapping, options: Options | None = 
                 f"a Workiva process takes at most {schema.MAX_JOBS:,} jobs — split the checklist"
             )
         group.children.append(
-            JobPlan(row=row.number, job_type=result.job_type or "sendTask", arguments=result.arguments, rules=result.rules)
+            JobPlan(
+                row=row.number, job_type=result.job_type or "sendTask", arguments=result.arguments, rules=result.rules
+            )
         )
     for group in root.walk():
         if group.mode_id in options.modes:

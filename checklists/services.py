@@ -7,6 +7,7 @@ payload file, and nothing written when anything is refused.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -104,10 +105,8 @@ def process_settings(workbook: Workbook) -> ProcessSheet:
             found.top_name = text[:500] or None
             continue
         if label == HOLIDAY_LABEL.lower():
-            try:
+            with contextlib.suppress(CalendarError):  # an unknown code counts as none, as on a draft
                 found.holiday_calendar = validate_holiday_code(text.partition(" ")[0])
-            except CalendarError:
-                pass  # an unknown code counts as none, as on a draft
             continue
         f = by_label.get(label)
         if f is None or not text:

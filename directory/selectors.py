@@ -169,16 +169,19 @@ def users_by_names(names: Iterable[str]) -> dict[str, NameMatch]:
         DirectoryUser.objects.annotate(
             email_l=Lower("email"), username_l=Lower("username"), name_l=Lower("display_name")
         )
-        .filter(
-            Q(email_l__in=lowered) | Q(username_l__in=lowered) | Q(workiva_id__in=wanted) | Q(name_l__in=lowered)
-        )
+        .filter(Q(email_l__in=lowered) | Q(username_l__in=lowered) | Q(workiva_id__in=wanted) | Q(name_l__in=lowered))
         .only("workiva_id", "display_name", "email", "username", "suspended")
         .order_by("workiva_id")[:10_000]
     )
     ways: dict[str, dict[str, list[Known]]] = {"e-mail": {}, "username": {}, "user id": {}, "name": {}}
     for u in rows:
         known = Known(u.workiva_id, u.display_name, u.email, u.suspended)
-        for how, value in (("e-mail", u.email), ("username", u.username), ("user id", u.workiva_id), ("name", u.display_name)):
+        for how, value in (
+            ("e-mail", u.email),
+            ("username", u.username),
+            ("user id", u.workiva_id),
+            ("name", u.display_name),
+        ):
             if value:
                 ways[how].setdefault(value.casefold(), []).append(known)
     found: dict[str, NameMatch] = {}

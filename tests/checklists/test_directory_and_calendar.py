@@ -99,7 +99,10 @@ def test_unknown_ambiguous_and_suspended_owners_are_flagged_on_their_row(directo
             "reviewer “Sam Lee” is 2 users in the directory (Sam Lee <sam.lee@example.com>, Sam Lee "
             f"<sam.lee2@example.com>); {KEPT}",
         ),
-        (3, "owner “old@example.com” (Old Timer) is suspended in Workiva; kept, but choose someone active in the editor"),
+        (
+            3,
+            "owner “old@example.com” (Old Timer) is suspended in Workiva; kept, but choose someone active in the editor",
+        ),
     ]
 
 
@@ -170,7 +173,10 @@ def test_a_calendar_without_business_days_reports_the_offset_and_keeps_the_row()
 
     assert plan.root.children[0].arguments == {"title": "Accrue"}
     assert plan.problems == [
-        (2, "“BD-1” cannot be counted: The calendar has no business days: check at least one day of the week. It was left empty")
+        (
+            2,
+            "“BD-1” cannot be counted: The calendar has no business days: check at least one day of the week. It was left empty",
+        )
     ]
 
 
