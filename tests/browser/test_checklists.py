@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from django.utils import timezone
 
 from designer.models import Draft, Node
