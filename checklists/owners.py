@@ -58,6 +58,12 @@ class Owners:
         return user.id, _suspended(label, text, user)
 
 
+    def shown(self, text: str) -> str:
+        """Return who a matched name is, as the preview shows it: the directory's name for the user."""
+        match = self.names.get(text.strip())
+        return match.users[0].label if match and len(match.users) == 1 else text
+
+
 def _suspended(label: str, text: str, user: Known) -> str | None:
     if not user.suspended:
         return None

@@ -380,7 +380,7 @@ def _row(row: Row, mapping: Mapping, options: Options, owners: Owners) -> RowPla
             if problem:
                 problems.append(problem)
             if user_id and user_id != text:
-                result.values[role] = f"{text} → {user_id}"
+                result.values[role] = f"{text} → {owners.shown(text)}"
             text = user_id or text
             arguments[arg.name] = {"id": text, "type": "user"} if arg.kind == "principal" else text
         else:

@@ -57,7 +57,7 @@ def test_upload_preview_and_create_by_keyboard(browser, live_server, browser_use
         page.keyboard.press("Tab")
     page.wait_for_function("document.querySelector('table.rows').innerText.includes('2027-01-12 (WD+2)')")
     rows = page.locator("table.rows").inner_text()
-    assert "jane@example.com → wkJane" in rows  # matched in the user directory
+    assert "jane@example.com → Jane Doe" in rows  # matched in the user directory
     assert "“tom” is not matched to a Workiva user" in rows
     holidays = page.locator("#id_holidays")
     holidays.focus()

@@ -76,7 +76,7 @@ def test_owners_are_matched_by_email_username_or_name_whatever_the_case(director
         {"title": "Review", "assigneeUser": "wkJane", "approverUser": "wkRita"},
     ]
     assert plan.problems == []
-    assert plan.rows[0].values["assignee"] == "jane.doe@example.com → wkJane"
+    assert plan.rows[0].values["assignee"] == "jane.doe@example.com → Jane Doe"
 
 
 def test_unknown_ambiguous_and_suspended_owners_are_flagged_on_their_row(directory):
