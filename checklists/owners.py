@@ -57,7 +57,6 @@ class Owners:
         user = match.users[0]
         return user.id, _suspended(label, text, user)
 
-
     def shown(self, text: str) -> str:
         """Return who a matched name is, as the preview shows it: the directory's name for the user."""
         match = self.names.get(text.strip())
