@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from checklists.dates import calendar_for, parse_due
@@ -242,8 +242,8 @@ def build_plan(rows: Sequence[Row], mapping: Mapping, options: Options | None = 
         (text_of(row.value(c)) for row in rows for c in name_cells),
         (text_of(row.value(c)) for row in rows for c in id_cells),
     )
-    if options.calendar is None:
-        options.calendar = calendar_for(options.weekdays)
+    if options.calendar is None:  # the weekdays alone (no holidays, no closures): a copy, the caller's is left alone
+        options = replace(options, calendar=calendar_for(options.weekdays))
     planned: list[RowPlan] = []
     jobs = 0
     for row in rows:
