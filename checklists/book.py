@@ -3,21 +3,26 @@
 A table of contents by group, each group's jobs with every field, the process settings, the latest
 approval (and whether it still holds for this content) and the latest publish record, each with who
 and when. The page's print CSS lays it out on A4 or Letter with page numbers; the browser prints it
-to PDF. The schedule (relative dates from the business calendar) joins the book when that exists.
+to PDF. A schedule lists every job's dates in date order, with the rule a relative date follows
+("3 business days before the process due date") and a warning on a day the draft's business
+calendar is closed (the same calendar as the editor's schedule view).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils import timezone
 
+from designer.calendar import BusinessCalendar, describe_rule
 from designer.models import Approval, Draft, Node
+from designer.selectors.calendar import draft_calendar
 from designer.selectors.revisions import current_content
 from designer.selectors.trees import draft_tree
 from processes_api import schema
-from processes_api.lint import lint_tree
+from processes_api.lint import lint_tree, parse_date
 from publishing.models import Submission
 
 
@@ -28,6 +33,19 @@ class BookJob:
     type_label: str
     fields: list[tuple[str, str]]
     problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class BookDate:
+    """One line of the book's schedule: a date of a job, the rule it follows, why that day is closed."""
+
+    date: dt.date
+    label: str  # which of the job's dates: "Due date", "Approver due date" …
+    number: str
+    title: str
+    path: str
+    rule: str
+    closed: str | None
 
 
 @dataclass
@@ -60,6 +78,8 @@ def process_book(draft: Draft) -> dict[str, Any]:
         anchor="top",
     )
     by_node: dict[int, BookGroup] = {tree.root.id: top}
+    calendar = draft_calendar(draft)
+    schedule: list[BookDate] = []
     for node, depth in tree.walk():
         if node.is_root:
             continue
@@ -81,7 +101,9 @@ def process_book(draft: Draft) -> dict[str, Any]:
             by_node[node.id] = group
             groups.append(group)
         else:
-            by_node[parent.id].jobs.append(_job(node, number, problems.get(node.key, [])))
+            job = _job(node, number, problems.get(node.key, []))
+            by_node[parent.id].jobs.append(job)
+            schedule.extend(_dates(node, job, " › ".join(names[parent.id]) or "Top level", calendar))
     approval = (
         Approval.objects.filter(draft=draft, verdict=Approval.Verdict.APPROVED).select_related("reviewer").first()
     )
@@ -107,7 +129,35 @@ def process_book(draft: Draft) -> dict[str, Any]:
         "published": published,
         "printed": timezone.now(),
         "content_hash": content_hash,
+        "schedule": sorted(schedule, key=lambda d: (d.date, d.number)),
+        "undated": sum(1 for node, _ in tree.walk() if node.kind == Node.Kind.JOB) - len({d.number for d in schedule}),
+        "process_due": parse_date(draft.due_date),
+        "holiday_calendar": draft.holiday_calendar,
     }
+
+
+def _dates(node: Node, job: BookJob, path: str, calendar: BusinessCalendar) -> list[BookDate]:
+    jt = schema.job_type(node.job_type)
+    arguments = node.arguments or {}
+    rules = node.date_rules or {}
+    found = []
+    for f in jt.date_fields if jt else ():
+        day = parse_date(arguments.get(f.name))
+        if day is None:
+            continue
+        rule = rules.get(f.name)
+        found.append(
+            BookDate(
+                date=day,
+                label=str(f.label),
+                number=job.number,
+                title=job.title,
+                path=path,
+                rule=describe_rule(rule) if rule else "",
+                closed=calendar.closed_because(day),
+            )
+        )
+    return found
 
 
 def _job(node: Node, number: str, problems: list[str]) -> BookJob:
@@ -115,10 +165,14 @@ def _job(node: Node, number: str, problems: list[str]) -> BookJob:
     fields: list[tuple[str, str]] = []
     arguments = node.arguments or {}
     known = jt.fields if jt else ()
+    rules = node.date_rules or {}
     for f in known:
         if f.name == "title" or f.name not in arguments:
             continue
-        fields.append((f.label, schema.shown(f.kind, arguments[f.name])))
+        shown = schema.shown(f.kind, arguments[f.name])
+        if f.name in rules:
+            shown = f"{shown} ({describe_rule(rules[f.name])})"
+        fields.append((f.label, shown))
     for name, value in arguments.items():  # fields the registry does not know, kept from a payload
         if jt is None or name not in jt.field_map:
             fields.append((name, schema.shown(None, value)))

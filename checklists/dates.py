@@ -1,10 +1,11 @@
 """Due dates in a checklist: date cells, ISO text, and "WD+3" / "BD-2" business-day offsets.
 
-An offset counts business days after (+) or before (−) the process due date. Business days are the
-process's weekdays (``businessDaysOfWeek``; Monday–Friday when unset). Holidays are not known yet:
-the business calendar is being built separately (see :func:`business_days_from`), and until it is
-merged only weekdays are skipped. The offset is resolved to a date when the draft is created; the
-text the user typed is shown in the preview beside the date it became.
+An offset counts business days after (+) or before (−) the process due date on the draft's business
+calendar (``designer.calendar.BusinessCalendar``: the process's ``businessDaysOfWeek``, Monday–Friday
+when unset, the chosen holiday calendar and the organization's closure dates), the same counting
+as the editor's relative dates. The offset is kept as the job's date rule (``{"days": 3}``), so a
+later change of the process due date or calendar moves the date; the preview shows the text the
+user typed beside the date it became.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from checklists.sheets import CellValue, Formula
-from processes_api import schema
+from designer.calendar import BusinessCalendar, CalendarError, shift_business_days
 
 # The editor's range for dates (designer.forms.DATE_MIN/MAX), repeated here to keep this module free of Django forms.
 DATE_MIN = dt.date(2000, 1, 1)
@@ -33,46 +34,44 @@ class Due:
     date: str | None = None
     problem: str | None = None
     offset: str | None = None  # the "WD+3" text when the date was computed from an offset
+    days: int | None = None  # the offset in business days (the job's date rule), when there is one
 
 
-def business_days_from(start: dt.date, days: int, weekdays: Sequence[str] | None = None) -> dt.date:
-    """Return the date ``days`` business days after (or, negative, before) ``start``.
+def calendar_for(weekdays: Sequence[str] | None = None, holiday_code: str = "") -> BusinessCalendar:
+    """Return the calendar of ``weekdays`` (None: Monday–Friday) and a holiday calendar, with no closures
+    (callers that know the organization's closures build their own: ``designer.selectors.calendar``)."""
+    return BusinessCalendar.build(business_days=weekdays, holiday_code=holiday_code)
 
-    Business days are ``weekdays`` (lower-case names as the API spells them; Monday–Friday when None
-    or empty). Holidays are not skipped: this is the one place to call the business calendar when
-    it exists (``designer.calendar.shift_business_days``, whose counting this follows: ``start``
-    itself is never counted, and 0 days is ``start``, or the business day before it).
+
+def business_days_from(start: dt.date, days: int, calendar: BusinessCalendar) -> dt.date:
+    """Return the date ``days`` business days after (or, negative, before) ``start`` on ``calendar``.
+
+    ``designer.calendar.shift_business_days`` counts: ``start`` itself is never counted, and 0 days is
+    ``start``, or the business day before it. Raises CalendarError when the calendar has no business day.
     """
-    names = [d for d in (weekdays or schema.DEFAULT_BUSINESS_DAYS) if d in schema.WEEKDAYS]
-    allowed = {schema.WEEKDAYS.index(d) for d in names} or set(range(5))
-    if days == 0:
-        current = start
-        while current.weekday() not in allowed:
-            current -= dt.timedelta(days=1)
-        return current
-    step = 1 if days >= 0 else -1
-    current, left = start, abs(days)
-    while left:
-        current += dt.timedelta(days=step)
-        if current.weekday() in allowed:
-            left -= 1
-    return current
+    return shift_business_days(calendar, start, days)
 
 
 def parse_due(
-    value: CellValue, *, process_due: dt.date | None, weekdays: Sequence[str] | None = None, label: str = "due date"
+    value: CellValue,
+    *,
+    process_due: dt.date | None,
+    calendar: BusinessCalendar | None = None,
+    label: str = "due date",
 ) -> Due:
     """Return the due date a cell holds, or the problem that keeps it empty; an empty cell is no date.
 
     ``label`` names the column in the problem ("due date", "reviewer due date").
     """
-    due = _parse_due(value, process_due, weekdays)
+    due = _parse_due(value, process_due, calendar or calendar_for())
     if due.problem and label != "due date":
-        return Due(date=due.date, problem=due.problem.replace("the due date", f"the {label}"), offset=due.offset)
+        return Due(
+            date=due.date, problem=due.problem.replace("the due date", f"the {label}"), offset=due.offset, days=due.days
+        )
     return due
 
 
-def _parse_due(value: CellValue, process_due: dt.date | None, weekdays: Sequence[str] | None) -> Due:
+def _parse_due(value: CellValue, process_due: dt.date | None, calendar: BusinessCalendar) -> Due:
     if value is None or (isinstance(value, str) and not value.strip()):
         return Due()
     if isinstance(value, Formula):
@@ -95,14 +94,14 @@ def _parse_due(value: CellValue, process_due: dt.date | None, weekdays: Sequence
             return Due(problem=f"the due date “{text}” does not exist; it was left empty")
         return _in_range(date, text)
     if match := _OFFSET.match(text):
-        return _offset(text, match, process_due, weekdays)
+        return _offset(text, match, process_due, calendar)
     return Due(
         problem=f"the due date “{text}” is not a date: use a date cell, YYYY-MM-DD, or WD+3 / BD-2 "
         "(business days after or before the process due date); it was left empty"
     )
 
 
-def _offset(text: str, match: re.Match[str], process_due: dt.date | None, weekdays: Sequence[str] | None) -> Due:
+def _offset(text: str, match: re.Match[str], process_due: dt.date | None, calendar: BusinessCalendar) -> Due:
     if not match[2]:
         return Due(
             problem=f"“{text}”: write {match[1].upper()}+{match[3]} or {match[1].upper()}-{match[3]} (business days after or before the process due date); it was left empty"
@@ -112,10 +111,13 @@ def _offset(text: str, match: re.Match[str], process_due: dt.date | None, weekda
         return Due(problem=f"“{text}” is more than {MAX_OFFSET} business days away; it was left empty")
     if process_due is None:
         return Due(problem=f"“{text}” counts from the process due date, which is not set; set it and the date follows")
-    sign = 1 if match[2] == "+" else -1
-    date = business_days_from(process_due, sign * days, weekdays)
+    days *= 1 if match[2] == "+" else -1
+    try:
+        date = business_days_from(process_due, days, calendar)
+    except CalendarError as exc:
+        return Due(problem=f"“{text}” cannot be counted: {exc} It was left empty")
     result = _in_range(date, text)
-    return Due(date=result.date, problem=result.problem, offset=text)
+    return Due(date=result.date, problem=result.problem, offset=text, days=days if result.date else None)
 
 
 def _in_range(date: dt.date, text: str) -> Due:

@@ -40,12 +40,15 @@ CHECKLIST_SHEET = "Checklist"
 PROCESS_SHEET = "Process"
 TOP_LEVEL_LABEL = "Top level runs in parallel"
 TOP_NAME_LABEL = "Top-level group"
+HOLIDAY_LABEL = "Holiday calendar"
 
 
 def checklist_rows(draft: Draft) -> tuple[list[str], list[list[Any]], list[tuple[str, Any]]]:
     """Return the Checklist sheet's headers and rows, and the Process sheet's settings, of ``draft``."""
     tree = draft_tree(draft=draft)
     payload = build_payload(tree).data
+    # Each job's date rules, in document order (the payload's jobs are in the same order).
+    rules = iter([node.date_rules or {} for node, _ in tree.walk() if not node.is_group])
     rows: list[tuple[list[str], str | None, dict[str, Any] | None]] = []  # (path, parallel, job)
     stack: list[tuple[Iterator[dict[str, Any]], list[str]]] = [(iter(payload["root"].get("children", [])), [])]
     while stack:  # document order, without recursion (a tree may be 100 groups deep)
@@ -62,11 +65,19 @@ def checklist_rows(draft: Draft) -> tuple[list[str], list[list[Any]], list[tuple
             rows.append((path, None, child["job"]))
     depth = max((len(path) for path, _, _ in rows), default=0)
     headers = [*(f"Group {n}" for n in range(1, depth + 1)), "Parallel", "Type", *(h for _, h in JOB_HEADERS)]
-    table = [_row(path, parallel, job, depth) for path, parallel, job in rows]
+    table = [_row(path, parallel, job, depth, next(rules) if job is not None else {}) for path, parallel, job in rows]
     return headers, table, _settings(draft, payload["root"])
 
 
-def _row(path: list[str], parallel: str | None, job: dict[str, Any] | None, depth: int) -> list[Any]:
+def offset_text(rule: dict[str, Any]) -> str:
+    """Return a date rule as the checklist writes it: ``{"days": -3}`` → ``WD-3``."""
+    days = int(rule["days"])
+    return f"WD{'-' if days < 0 else '+'}{abs(days)}"
+
+
+def _row(
+    path: list[str], parallel: str | None, job: dict[str, Any] | None, depth: int, rules: dict[str, Any]
+) -> list[Any]:
     cells: list[Any] = [*path, *([None] * (depth - len(path))), parallel]
     values: dict[str, Any] = {}
     job_label = None
@@ -82,7 +93,9 @@ def _row(path: list[str], parallel: str | None, job: dict[str, Any] | None, dept
                 if isinstance(value, dict):  # a principal: {"id": …, "type": "user"}
                     value = value.get("id")
                 field = jt.field_map.get(name)
-                if field is not None and field.kind == "date" and isinstance(value, str) and parse_date(value):
+                if field is not None and field.kind == "date" and name in rules:
+                    value = offset_text(rules[name])  # a relative date stays relative
+                elif field is not None and field.kind == "date" and isinstance(value, str) and parse_date(value):
                     value = parse_date(value)
                 values[role] = value
     cells.append(job_label)
@@ -101,6 +114,7 @@ def _settings(draft: Draft, root: dict[str, Any]) -> list[tuple[str, Any]]:
         elif f.kind == "date" and isinstance(value, str) and parse_date(value):
             value = parse_date(value)
         settings.append((f.label, value))
+    settings.append((HOLIDAY_LABEL, draft.holiday_calendar or None))
     settings.append((TOP_NAME_LABEL, root.get("name")))
     settings.append((TOP_LEVEL_LABEL, "Yes" if root.get("parallel") else "No"))
     return settings

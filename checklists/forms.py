@@ -12,8 +12,9 @@ from django.http import QueryDict
 from checklists.dates import parse_process_due
 from checklists.mapping import MAX_GROUP_LEVELS, Mapping
 from checklists.plan import Options
-from checklists.services import ProcessSheet, default_sheet
+from checklists.services import ProcessSheet, business_calendar, default_sheet
 from checklists.sheets import MAX_COLUMNS, MAX_FILE_BYTES, Workbook
+from designer.calendar import CalendarError, validate_holiday_code
 from designer.views.http import whole_number
 
 
@@ -41,6 +42,7 @@ class Choices:
     options: Options
     modes: dict[str, str] = field(default_factory=dict)  # mode id → "", "seq" or "par", as chosen
     top_mode: str = ""
+    holidays: str = ""  # the holiday calendar chosen (a valid code or empty)
     errors: dict[str, str] = field(default_factory=dict)
 
 
@@ -73,14 +75,30 @@ def read_choices(params: QueryDict, workbook: Workbook, found: ProcessSheet) -> 
     top_mode = params.get("top", "")
     if "top" not in params and found.top_parallel is not None:
         top_mode = "par" if found.top_parallel else "seq"
+    holidays = (params.get("holidays", found.holiday_calendar) or "").strip()
+    try:
+        holidays = validate_holiday_code(holidays)
+    except CalendarError as exc:
+        errors["holidays"] = str(exc)
+        holidays = ""
+    weekdays = found.settings.get("businessDaysOfWeek")
     options = Options(
         process_due=process_due,
-        weekdays=found.settings.get("businessDaysOfWeek"),
+        weekdays=weekdays,
+        calendar=business_calendar(weekdays, holidays),
         modes={key: value == "par" for key, value in modes.items()},
         root_parallel={"par": True, "seq": False}.get(top_mode),
     )
     return Choices(
-        sheet=sheet, mapping=mapping, name=name, due=due, options=options, modes=modes, top_mode=top_mode, errors=errors
+        sheet=sheet,
+        mapping=mapping,
+        name=name,
+        due=due,
+        options=options,
+        modes=modes,
+        top_mode=top_mode,
+        holidays=holidays,
+        errors=errors,
     )
 
 

@@ -19,14 +19,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from checklists.dates import parse_due
+from checklists.dates import calendar_for, parse_due
 from checklists.mapping import Mapping
-from checklists.owners import match_owners
+from checklists.owners import Owners, match_owners
 from checklists.safety import unsafe_text
 from checklists.sheets import CellValue, Formula, Row
+from designer.calendar import BusinessCalendar
 from processes_api import schema
 
 MAX_NAME = 500
@@ -118,6 +119,7 @@ class JobPlan:
     row: int
     job_type: str
     arguments: dict[str, Any]
+    rules: dict[str, dict[str, int]] = field(default_factory=dict)  # date argument → {"days": n} (a WD/BD offset)
 
 
 @dataclass
@@ -132,6 +134,7 @@ class RowPlan:
     problems: list[str] = field(default_factory=list)
     status: str = "job"  # job | group | skipped
     arguments: dict[str, Any] = field(default_factory=dict, repr=False)  # the job's, when status is "job"
+    rules: dict[str, dict[str, int]] = field(default_factory=dict, repr=False)  # its date rules (Node.date_rules)
 
     @property
     def type_label(self) -> str:
@@ -163,6 +166,18 @@ class Plan:
         data["root"] = _group_object(self.root, name=top_name or name)
         return data
 
+    def date_rules(self) -> list[dict[str, dict[str, int]]]:
+        """Return each job's date rules (``Node.date_rules``), the jobs in document order as in :meth:`process`."""
+        found: list[dict[str, dict[str, int]]] = []
+        stack: list[GroupPlan | JobPlan] = [self.root]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, JobPlan):
+                found.append(item.rules)
+            else:
+                stack.extend(reversed(item.children))
+        return found
+
 
 def _group_object(root: GroupPlan, *, name: str) -> dict[str, Any]:
     defaults = {f.key: f.default for f in schema.GROUP_FIELDS if f.default is not None}
@@ -192,7 +207,8 @@ class Options:
     """What the person importing chose beside the mapping."""
 
     process_due: dt.date | None = None
-    weekdays: Sequence[str] | None = None
+    weekdays: Sequence[str] | None = None  # used only without ``calendar``: Monday–Friday when None
+    calendar: BusinessCalendar | None = None  # the draft-to-be's business calendar (holidays, closures)
     modes: dict[str, bool] = field(default_factory=dict)  # GroupPlan.mode_id → parallel, overriding the column
     root_parallel: bool | None = None
 
@@ -219,10 +235,15 @@ def build_plan(rows: Sequence[Row], mapping: Mapping, options: Options | None = 
         raise PlanError("no title column: name a column Task, Title or Description")
     root = GroupPlan(name="", path=())
     groups: dict[tuple[str, ...], GroupPlan] = {(): root}
-    owner_cells = [
-        mapping.columns[r] for r in ("assignee", "approver") if r in mapping.columns and r not in mapping.ids
-    ]
-    owners = match_owners(text_of(row.value(c)) for row in rows for c in owner_cells)
+    owner_cells = [mapping.columns[r] for r in ("assignee", "approver") if r in mapping.columns]
+    name_cells = [c for r, c in mapping.columns.items() if c in owner_cells and r not in mapping.ids]
+    id_cells = [c for c in owner_cells if c not in name_cells]
+    owners = match_owners(
+        (text_of(row.value(c)) for row in rows for c in name_cells),
+        (text_of(row.value(c)) for row in rows for c in id_cells),
+    )
+    if options.calendar is None:  # the weekdays alone (no holidays, no closures): a copy, the caller's is left alone
+        options = replace(options, calendar=calendar_for(options.weekdays))
     planned: list[RowPlan] = []
     jobs = 0
     for row in rows:
@@ -243,7 +264,9 @@ def build_plan(rows: Sequence[Row], mapping: Mapping, options: Options | None = 
                 f"a Workiva process takes at most {schema.MAX_JOBS:,} jobs — split the checklist"
             )
         group.children.append(
-            JobPlan(row=row.number, job_type=result.job_type or "sendTask", arguments=result.arguments)
+            JobPlan(
+                row=row.number, job_type=result.job_type or "sendTask", arguments=result.arguments, rules=result.rules
+            )
         )
     for group in root.walk():
         if group.mode_id in options.modes:
@@ -287,7 +310,7 @@ def _parallel(group: GroupPlan, row: Row, mapping: Mapping, result: RowPlan) -> 
     result.values["parallel"] = "Yes" if parallel else "No"
 
 
-def _row(row: Row, mapping: Mapping, options: Options, owners: dict[str, str]) -> RowPlan:
+def _row(row: Row, mapping: Mapping, options: Options, owners: Owners) -> RowPlan:
     problems: list[str] = []
     path: list[str] = []
     for level, column in enumerate(mapping.groups, start=1):
@@ -336,11 +359,13 @@ def _row(row: Row, mapping: Mapping, options: Options, owners: dict[str, str]) -
             problems.append(f"a “{jt.label}” job has no {label}; “{text_of(value)}” was left out")
             continue
         if arg.kind == "date":
-            due = parse_due(value, process_due=options.process_due, weekdays=options.weekdays, label=label)
+            due = parse_due(value, process_due=options.process_due, calendar=options.calendar, label=label)
             if due.problem:
                 problems.append(due.problem)
             if due.date:
                 arguments[arg.name] = due.date
+                if due.days is not None:
+                    result.rules[arg.name] = {"days": due.days}
                 result.values[role] = f"{due.date} ({due.offset})" if due.offset else due.date
             continue
         if isinstance(value, Formula):
@@ -351,11 +376,11 @@ def _row(row: Row, mapping: Mapping, options: Options, owners: dict[str, str]) -
         text = text_of(value)
         result.values[role] = text
         if arg.kind in ("user", "principal"):
-            user_id = text if role in mapping.ids else owners.get(text)
-            if user_id is None:
-                problems.append(
-                    f"{label} “{text}” is not matched to a Workiva user; kept as typed — set the user id in the editor"
-                )
+            user_id, problem = owners.resolve(text, label, typed_id=role in mapping.ids)
+            if problem:
+                problems.append(problem)
+            if user_id and user_id != text:
+                result.values[role] = f"{text} → {owners.shown(text)}"
             text = user_id or text
             arguments[arg.name] = {"id": text, "type": "user"} if arg.kind == "principal" else text
         else:

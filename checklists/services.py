@@ -7,6 +7,7 @@ payload file, and nothing written when anything is refused.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -15,12 +16,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from checklists.export import CHECKLIST_SHEET, PROCESS_SHEET, TOP_LEVEL_LABEL, TOP_NAME_LABEL
+from checklists.export import CHECKLIST_SHEET, HOLIDAY_LABEL, PROCESS_SHEET, TOP_LEVEL_LABEL, TOP_NAME_LABEL
 from checklists.mapping import Mapping, find_header, header_labels, id_roles, propose
 from checklists.models import Upload
 from checklists.plan import FALSE_WORDS, TRUE_WORDS, Options, Plan, PlanError, build_plan, text_of
 from checklists.sheets import Row, Sheet, Workbook, read_workbook, workbook_from_json, workbook_to_json
+from designer.calendar import BusinessCalendar, CalendarError, validate_holiday_code
 from designer.models import Draft
+from designer.selectors.calendar import organization_closures
 from designer.services.drafts import draft_import
 from processes_api import schema
 from processes_api.payload import PayloadError
@@ -77,6 +80,7 @@ class ProcessSheet:
     settings: dict[str, Any] = field(default_factory=dict)
     top_name: str | None = None
     top_parallel: bool | None = None
+    holiday_calendar: str = ""  # a valid code (US, US-CA, NYSE) or empty
 
 
 def process_settings(workbook: Workbook) -> ProcessSheet:
@@ -100,6 +104,10 @@ def process_settings(workbook: Workbook) -> ProcessSheet:
         if label == TOP_NAME_LABEL.lower():
             found.top_name = text[:500] or None
             continue
+        if label == HOLIDAY_LABEL.lower():
+            with contextlib.suppress(CalendarError):  # an unknown code counts as none, as on a draft
+                found.holiday_calendar = validate_holiday_code(text.partition(" ")[0])
+            continue
         f = by_label.get(label)
         if f is None or not text:
             continue
@@ -115,6 +123,12 @@ def process_settings(workbook: Workbook) -> ProcessSheet:
     return found
 
 
+def business_calendar(weekdays: list[str] | None, holiday_code: str) -> BusinessCalendar:
+    """Return the calendar a draft with these weekdays and holiday calendar will have (with the
+    organization's closure dates), for counting WD/BD offsets as the editor will."""
+    return BusinessCalendar.build(business_days=weekdays, holiday_code=holiday_code, closures=organization_closures())
+
+
 def _yes_no(text: str) -> bool | None:
     lowered = text.lower()
     return True if lowered in TRUE_WORDS else False if lowered in FALSE_WORDS else None
@@ -128,18 +142,26 @@ def checklist_create(
     settings: dict[str, Any] | None = None,
     top_name: str | None = None,
     source: str = "",
+    holiday_calendar: str = "",
 ) -> Draft:
     """Create the draft ``plan`` describes, in one transaction; raise :class:`PlanError` when it is refused.
 
     The top-level group is named like the process (as a new draft's is) unless ``top_name`` says
-    otherwise; ``source`` (the file and sheet) goes into the activity log.
+    otherwise; ``source`` (the file and sheet) goes into the activity log. Dates given as WD/BD
+    offsets stay rules on their jobs (``Node.date_rules``) on the draft's ``holiday_calendar``.
     """
     name = name.strip()[:500] or "Imported checklist"
     summary = f"Imported from the checklist {source}." if source else "Imported from a checklist."
     try:
         return draft_import(
-            data=plan.process(name=name, settings=settings, top_name=top_name), owner=owner, summary=summary[:500]
+            data=plan.process(name=name, settings=settings, top_name=top_name),
+            owner=owner,
+            summary=summary[:500],
+            holiday_calendar=validate_holiday_code(holiday_calendar),
+            date_rules=plan.date_rules(),
         )
+    except CalendarError as exc:
+        raise PlanError(f"the holiday calendar: {exc}") from None
     except PayloadError as exc:
         raise PlanError(f"the checklist cannot become a process: {exc}") from None
     except ValidationError as exc:

@@ -28,6 +28,7 @@ from checklists.services import (
 )
 from checklists.sheets import MAX_FILE_BYTES, SheetError, Workbook
 from designer import ratelimit
+from designer.calendar import holiday_choices
 from designer.panels import Panel, PanelRequest
 from designer.permissions import Action, draft_for
 from designer.views.http import Request
@@ -86,6 +87,7 @@ def _context(upload: Upload, workbook: Workbook, choices: Choices, preview: Prev
         if plan
         else [],
         "rows_with_problems": rows_with_problems,
+        "holiday_choices": holiday_choices(),
         "can_create": plan is not None and plan.jobs > 0 and not choices.errors,
     }
 
@@ -121,6 +123,7 @@ def create_view(request: Request, pk: int) -> HttpResponse:
             owner=request.user,
             settings=settings_for(choices, found),
             top_name=found.top_name,
+            holiday_calendar=choices.holidays,
             source=f"{upload.filename} (sheet “{preview.sheet.name}”)",
         )
     except PlanError as exc:

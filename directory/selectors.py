@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Lower
 
 from directory.models import DirectoryFile, DirectorySection, DirectorySync, DirectoryUser, FileTerm, UserTerm
 from directory.services import MAX_TERM, terms_of
@@ -142,3 +143,51 @@ def counts() -> dict[str, int]:
         "documents": DirectoryFile.objects.filter(kind=DirectoryFile.Kind.DOCUMENT).count(),
         "spreadsheets": DirectoryFile.objects.filter(kind=DirectoryFile.Kind.SPREADSHEET).count(),
     }
+
+
+@dataclass(frozen=True, slots=True)
+class NameMatch:
+    """The users a name typed elsewhere (a checklist's owner cell) may mean: none, one, or several."""
+
+    users: tuple[Known, ...]
+    how: str = ""  # "e-mail", "username", "user id" or "name"
+
+
+def users_by_names(names: Iterable[str]) -> dict[str, NameMatch]:
+    """Return, for each name in ``names`` that the directory knows, who it means, in one query.
+
+    A name is looked for, in this order, as an e-mail address, a username, a Workiva user id and a
+    display name, case ignored; the first way that finds anyone answers (several users with the
+    same display name are all returned: the caller decides). Names the directory does not know are
+    left out.
+    """
+    wanted = {n.strip() for n in names if n and n.strip()}
+    if not wanted:
+        return {}
+    lowered = {n.casefold() for n in wanted} | {n.lower() for n in wanted}
+    rows = list(
+        DirectoryUser.objects.annotate(
+            email_l=Lower("email"), username_l=Lower("username"), name_l=Lower("display_name")
+        )
+        .filter(Q(email_l__in=lowered) | Q(username_l__in=lowered) | Q(workiva_id__in=wanted) | Q(name_l__in=lowered))
+        .only("workiva_id", "display_name", "email", "username", "suspended")
+        .order_by("workiva_id")[:10_000]
+    )
+    ways: dict[str, dict[str, list[Known]]] = {"e-mail": {}, "username": {}, "user id": {}, "name": {}}
+    for u in rows:
+        known = Known(u.workiva_id, u.display_name, u.email, u.suspended)
+        for how, value in (
+            ("e-mail", u.email),
+            ("username", u.username),
+            ("user id", u.workiva_id),
+            ("name", u.display_name),
+        ):
+            if value:
+                ways[how].setdefault(value.casefold(), []).append(known)
+    found: dict[str, NameMatch] = {}
+    for name in wanted:
+        for how, table in ways.items():
+            if users := table.get(name.casefold()):
+                found[name] = NameMatch(tuple(users), how)
+                break
+    return found

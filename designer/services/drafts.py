@@ -105,13 +105,25 @@ def draft_delete(*, draft: Draft) -> None:
 
 
 @transaction.atomic
-def draft_import(*, data: Any, owner: User, summary: str = "Imported from a Process document.") -> Draft:
+def draft_import(
+    *,
+    data: Any,
+    owner: User,
+    summary: str = "Imported from a Process document.",
+    holiday_calendar: str = "",
+    date_rules: list[dict[str, Any]] | None = None,
+) -> Draft:
     """Create a draft from a Process document; nothing is created when it is malformed.
 
     ``summary`` is what the activity log says of the import (where the document came from).
+    ``holiday_calendar`` (a validated code) and ``date_rules`` (each job's ``Node.date_rules``, the
+    jobs in document order, as a checklist's WD/BD offsets give them) are what a Process document
+    cannot say; the rule-based dates are computed again on the new draft's calendar.
     """
     fields, root = parse_payload(data)
-    draft = Draft(owner=owner, **fields)
+    if date_rules is not None:
+        _attach_rules(root, date_rules)
+    draft = Draft(owner=owner, holiday_calendar=holiday_calendar, **fields)
     try:
         draft.full_clean(exclude=["owner"])
     except ValidationError as exc:  # the model's own limits, e.g. a due date longer than a date can be
@@ -131,8 +143,26 @@ def draft_import(*, data: Any, owner: User, summary: str = "Imported from a Proc
             for (parsed, _, _), node in zip(level, created, strict=True)
             for index, child in enumerate(parsed.children)
         ]
+    if date_rules:
+        recompute_rule_dates(draft)
     _created(draft, owner, summary)
     return draft
+
+
+def _attach_rules(root: ParsedNode, date_rules: list[dict[str, Any]]) -> None:
+    """Give each job of ``root`` (document order) its date rules; the counts must agree."""
+    jobs: list[ParsedNode] = []
+    stack = [root]
+    while stack:
+        parsed = stack.pop()
+        if parsed.kind == "job":
+            jobs.append(parsed)
+        stack.extend(reversed(parsed.children))
+    if len(jobs) != len(date_rules):
+        raise PayloadError("", f"{len(date_rules)} sets of date rules for {len(jobs)} jobs")
+    for parsed, rules in zip(jobs, date_rules, strict=True):
+        if rules:
+            parsed.fields["date_rules"] = dict(rules)
 
 
 def _created(draft: Draft, actor: User, summary: str) -> None:

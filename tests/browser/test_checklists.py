@@ -9,8 +9,10 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from designer.models import Draft, Node
+from directory.models import DirectoryUser
 from tests.browser.test_accessibility import _context, axe_violations
 from tests.checklists.files import xlsx
 
@@ -36,6 +38,9 @@ def _file(tmp_path: Path) -> Path:
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_upload_preview_and_create_by_keyboard(browser, live_server, browser_user, tmp_path, scheme):
+    DirectoryUser.objects.create(
+        workiva_id="wkJane", display_name="Jane Doe", email="Jane@example.com", synced=timezone.now()
+    )
     context = _context(browser, live_server, scheme, user=browser_user, width=1400)
     page = context.new_page()
     page.goto(f"{live_server.url}/")
@@ -53,6 +58,14 @@ def test_upload_preview_and_create_by_keyboard(browser, live_server, browser_use
     with page.expect_response(lambda r: "/checklists/" in r.url and r.request.method == "POST"):
         page.keyboard.press("Tab")
     page.wait_for_function("document.querySelector('table.rows').innerText.includes('2027-01-12 (WD+2)')")
+    rows = page.locator("table.rows").inner_text()
+    assert "jane@example.com → Jane Doe" in rows  # matched in the user directory
+    assert "“tom” is not matched to a Workiva user" in rows
+    holidays = page.locator("#id_holidays")
+    holidays.focus()
+    with page.expect_response(lambda r: "/checklists/" in r.url and r.request.method == "POST"):
+        holidays.select_option("US")
+    assert page.evaluate("document.activeElement.id") == "id_holidays"
     notes = page.locator("#id_col-6")
     notes.focus()
     with page.expect_response(lambda r: "/checklists/" in r.url and r.request.method == "POST"):
@@ -67,11 +80,13 @@ def test_upload_preview_and_create_by_keyboard(browser, live_server, browser_use
     page.wait_for_url("**/drafts/*/")
 
     draft = Draft.objects.get(owner=browser_user)
-    assert draft.due_date == "2027-01-08"
+    assert (draft.due_date, draft.holiday_calendar) == ("2027-01-08", "US")
     jobs = Node.objects.filter(draft=draft, kind="job")
     assert sorted(j.arguments["title"] for j in jobs) == ["Accrue payroll", "FX revaluation", "Reconcile bank"]
     assert all("instructions" not in j.arguments for j in jobs)
-    assert jobs.get(arguments__title="Reconcile bank").parent.parallel is True
+    bank = jobs.get(arguments__title="Reconcile bank")
+    assert bank.parent.parallel is True
+    assert (bank.arguments["assigneeUser"], bank.date_rules) == ("wkJane", {"dueDate": {"days": 2}})
     assert "Created “q1-close” from q1-close.xlsx: 3 jobs." in page.locator(".messages").inner_text()
     context.close()
 
@@ -83,6 +98,8 @@ def test_the_process_book_is_axe_clean(browser, live_server, browser_user):
     group = add_group(draft, root_of(draft), "Bank")
     draft.refresh_from_db()
     add_job(draft, group, "Reconcile", dueDate="2027-01-05", instructions="Tie out")
+    draft.refresh_from_db()
+    add_job(draft, group, "Sign off", dueDate="2027-01-09")  # a Saturday: the schedule says it is closed
     context = _context(browser, live_server, "light", user=browser_user)
     page = context.new_page()
 

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from checklists.export import checklist_workbook
 from checklists.plan import Options
-from checklists.services import checklist_create, checklist_preview, process_settings
+from checklists.services import business_calendar, checklist_create, checklist_preview, process_settings
 from checklists.sheets import read_workbook
 from designer.models import Draft, Node
 from designer.selectors.trees import draft_tree
@@ -120,12 +120,22 @@ def _reimport(data: bytes, owner) -> Draft:
     due = found.settings.get("dueDate")
     import datetime as dt
 
-    options = Options(process_due=dt.date.fromisoformat(due) if due else None, root_parallel=found.top_parallel)
+    weekdays = found.settings.get("businessDaysOfWeek")
+    options = Options(
+        process_due=dt.date.fromisoformat(due) if due else None,
+        calendar=business_calendar(weekdays, found.holiday_calendar),
+        root_parallel=found.top_parallel,
+    )
     preview = checklist_preview(workbook, sheet=None, mapping=None, options=options)
     assert preview.plan is not None
     settings = {k: v for k, v in found.settings.items() if k != "name"}
     return checklist_create(
-        plan=preview.plan, name=found.settings["name"], owner=owner, settings=settings, top_name=found.top_name
+        plan=preview.plan,
+        name=found.settings["name"],
+        owner=owner,
+        settings=settings,
+        top_name=found.top_name,
+        holiday_calendar=found.holiday_calendar,
     )
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from checklists.dates import business_days_from, parse_due
+from checklists.dates import business_days_from, calendar_for, parse_due
 from checklists.mapping import Mapping, normalize, propose
 from checklists.plan import Options, PlanError, build_plan
 from checklists.services import checklist_create, checklist_preview
@@ -14,6 +14,11 @@ from checklists.sheets import Formula, Row, read_workbook
 from designer.models import Draft, Node
 from processes_api import schema
 from tests.checklists.files import close_checklist, csv_bytes, xlsx
+
+# Plans look owners up in the user directory (an empty one here, unless a test fills it).
+pytestmark = pytest.mark.django_db
+
+EMPTY_DIRECTORY = "(the user directory is empty: sync it on the Directory page)"
 
 
 def _header(*names: str) -> Row:
@@ -169,13 +174,14 @@ def test_an_offset_without_a_process_due_date_is_reported():
 
 
 def test_business_days_skip_the_weekend_and_follow_the_process_weekdays():
-    assert business_days_from(FRIDAY, 1) == dt.date(2027, 1, 11)
-    assert business_days_from(dt.date(2027, 1, 11), -1) == FRIDAY
-    assert business_days_from(FRIDAY, 1, ["saturday"]) == dt.date(2027, 1, 9)
+    weekdays = calendar_for()
+    assert business_days_from(FRIDAY, 1, weekdays) == dt.date(2027, 1, 11)
+    assert business_days_from(dt.date(2027, 1, 11), -1, weekdays) == FRIDAY
+    assert business_days_from(FRIDAY, 1, calendar_for(["saturday"])) == dt.date(2027, 1, 9)
     saturday = dt.date(2027, 1, 9)
-    assert business_days_from(saturday, 1) == dt.date(2027, 1, 11)
-    assert business_days_from(saturday, -1) == FRIDAY
-    assert business_days_from(saturday, 0) == FRIDAY  # "on the due date" that falls on a weekend: the day before
+    assert business_days_from(saturday, 1, weekdays) == dt.date(2027, 1, 11)
+    assert business_days_from(saturday, -1, weekdays) == FRIDAY
+    assert business_days_from(saturday, 0, weekdays) == FRIDAY  # "on the due date" on a weekend: the day before
 
 
 # --- groups, modes, rows --------------------------------------------------------------------------
@@ -257,7 +263,10 @@ def test_row_problems_name_each_row_and_do_not_stop_the_import():
 
     assert plan.jobs == 3
     assert plan.problems == [
-        (2, "owner “Jane Doe” is not matched to a Workiva user; kept as typed — set the user id in the editor"),
+        (
+            2,
+            f"owner “Jane Doe” is not matched to a Workiva user {EMPTY_DIRECTORY}; kept as typed — set the user id in the editor",
+        ),
         (
             2,
             "the due date “31/02/2027” is not a date: use a date cell, YYYY-MM-DD, or WD+3 / BD-2 (business days after or before the process due date); it was left empty",
@@ -271,22 +280,6 @@ def test_row_problems_name_each_row_and_do_not_stop_the_import():
     ]
     assert [r.status for r in plan.rows] == ["job", "skipped", "job", "job", "group"]
     assert [g.name for g in plan.groups] == ["Close", "Audit"]
-
-
-def test_owners_known_to_the_directory_hook_are_matched_and_not_flagged(settings):
-    settings.CHECKLIST_OWNER_LOOKUP = "tests.checklists.test_import.fake_directory"
-
-    plan = _plan([["Reconcile", "jane@example.com", "Nobody"]], ("Task", "Owner", "Reviewer"))
-
-    job = plan.root.children[0]
-    assert job.arguments == {"title": "Reconcile", "assigneeUser": "userJane", "approverUser": "Nobody"}
-    assert plan.problems == [
-        (2, "reviewer “Nobody” is not matched to a Workiva user; kept as typed — set the user id in the editor")
-    ]
-
-
-def fake_directory(names: list[str]) -> dict[str, str]:
-    return {"jane@example.com": "userJane"}
 
 
 def test_content_request_owners_become_principals():
@@ -428,5 +421,8 @@ def test_a_column_of_user_ids_is_taken_as_it_is():
 
     assert plan.root.children[0].arguments == {"title": "Reconcile", "assigneeUser": "userId42", "approverUser": "Rita"}
     assert plan.problems == [
-        (2, "reviewer “Rita” is not matched to a Workiva user; kept as typed — set the user id in the editor")
+        (
+            2,
+            f"reviewer “Rita” is not matched to a Workiva user {EMPTY_DIRECTORY}; kept as typed — set the user id in the editor",
+        )
     ]

@@ -9,8 +9,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from checklists.dates import parse_process_due
 from checklists.plan import Options, PlanError
-from checklists.services import checklist_create, checklist_preview, process_settings
+from checklists.services import business_calendar, checklist_create, checklist_preview, process_settings
 from checklists.sheets import MAX_FILE_BYTES, SheetError, read_workbook
+from designer.calendar import CalendarError, validate_holiday_code
 from designer.management.commands.import_payload import _owner
 
 
@@ -27,6 +28,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--owner", help="Username of the new draft's owner (default: the first superuser).")
         parser.add_argument("--due", help="The process due date, YYYY-MM-DD; WD+n / BD-n offsets count from it.")
+        parser.add_argument(
+            "--holidays",
+            help="The holiday calendar (US, US-CA, NYSE …; default: the file's “Process” sheet, else none); "
+            "WD/BD offsets skip its holidays.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = options["file"]
@@ -34,6 +40,10 @@ class Command(BaseCommand):
             due = parse_process_due(options["due"])
         except ValueError as exc:
             raise CommandError(f"--due: {exc}", returncode=2) from None
+        try:
+            holidays = validate_holiday_code(options["holidays"] or "") if options["holidays"] is not None else None
+        except CalendarError as exc:
+            raise CommandError(f"--holidays: {exc}", returncode=2) from None
         owner = _owner(options["owner"])
         try:
             with Path(path).open("rb") as file:  # a byte past the limit is enough to refuse it
@@ -49,19 +59,30 @@ class Command(BaseCommand):
                 settings["dueDate"] = due.isoformat()
             elif settings.get("dueDate"):
                 due = _due_or_none(settings["dueDate"])
+            if holidays is None:
+                holidays = found.holiday_calendar
+            weekdays = settings.get("businessDaysOfWeek")
             preview = checklist_preview(
                 workbook,
                 sheet=options["sheet"],
                 mapping=None,
                 options=Options(
-                    process_due=due, weekdays=settings.get("businessDaysOfWeek"), root_parallel=found.top_parallel
+                    process_due=due,
+                    weekdays=weekdays,
+                    calendar=business_calendar(weekdays, holidays),
+                    root_parallel=found.top_parallel,
                 ),
             )
             if preview.plan is None:
                 raise PlanError(preview.error or "nothing to import")
             name = settings.pop("name", None) or Path(path).stem
             draft = checklist_create(
-                plan=preview.plan, name=name, owner=owner, settings=settings, top_name=found.top_name
+                plan=preview.plan,
+                name=name,
+                owner=owner,
+                settings=settings,
+                top_name=found.top_name,
+                holiday_calendar=holidays,
             )
         except (SheetError, PlanError) as exc:
             raise CommandError(f"{path}: {exc}", returncode=2) from None
