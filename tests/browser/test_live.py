@@ -246,3 +246,45 @@ def test_both_edit_the_same_field_and_the_second_sees_both_values_to_choose(open
     assert chosen.value.status == 200
     expect(item(a, "Cash (Ed)")).to_be_visible()
     assert Node.objects.get(pk=cash.pk).arguments["title"] == "Cash (Ed)"
+
+
+def test_three_editors_see_each_others_presence_and_changes_and_agree_with_a_fresh_load(open_editor, world):
+    cash = Node.objects.get(arguments__title="Reconcile cash")
+    bank = Node.objects.get(arguments__title="Reconcile bank")
+    sign = Node.objects.get(arguments__title="Sign off")
+    a = open_editor(world["owner"], cash)
+    b = open_editor(world["editor"], bank)
+    c = open_editor(world["third"], sign)
+
+    # Each sees the two others, and a marker on the row each has selected.
+    for page, others in (
+        (a, ("Ed Eriksen", "Tara Tran")),
+        (b, ("Olivia Owens", "Tara Tran")),
+        (c, ("Olivia Owens", "Ed Eriksen")),
+    ):
+        for name in others:
+            expect(page.locator("#live-people")).to_contain_text(name)
+    expect(item(c, "Reconcile cash").locator(":scope > .row .presence-marker")).to_have_text("Olivia Owens")
+    expect(item(a, "Sign off").locator(":scope > .row .presence-marker")).to_have_text("Tara Tran")
+
+    # A renames, B moves, C adds a group: each change reaches the two others without a reload.
+    a.locator("#id_node-title").fill("Reconcile petty cash")
+    a.locator("#inspector").get_by_role("button", name="Save").click()
+    item(b, "Reconcile bank").focus()
+    b.keyboard.press("Alt+ArrowUp")
+    c.locator(".add-bar").get_by_role("button", name="+ Group").click()
+    expected = ["Close", "Reconcile bank", "Reconcile petty cash", "Sign off", "New group"]
+    for page in (a, b, c):
+        expect(page.locator('[role="treeitem"] > .row .label')).to_have_text(expected)
+        settled(page)
+        expect(page.get_by_role("alert")).to_have_count(0)
+    version = c.locator("#workspace").get_attribute("data-version") or ""
+    for page in (a, b):
+        expect(page.locator("#workspace")).to_have_attribute("data-version", version)
+
+    # C leaves: A and B stop showing C within seconds; the outline of a fresh load is the same.
+    c.close()
+    for page in (a, b):
+        expect(page.locator("#live-people")).not_to_contain_text("Tara Tran")
+    b.reload()
+    assert labels(b) == labels(a) == expected

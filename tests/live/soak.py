@@ -276,6 +276,7 @@ def main() -> None:
                 "answers": dict(Counter(f"{a['kind']} {a['status']}" for a in answers)),
                 "total": len(answers),
                 "applied": len(applied),
+                "merged": sum(1 for a in applied if a.get("version") and a["version"] - 1 > a["based"]),
                 "nodes": len(order),
                 "seconds": round(seconds, 2),
                 "load": os.getloadavg(),
