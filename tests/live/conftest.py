@@ -21,7 +21,6 @@ from django.test import Client
 
 from designer.asgi import application
 
-
 REDIS_URL = os.environ.get("REDIS_URL", "")
 
 
