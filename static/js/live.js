@@ -114,6 +114,7 @@
         break;
       case "activity":
         pdEditor.refreshStatus();
+        if (COMMENT_VERBS.indexOf(message.verb) >= 0) syncComments();
         break;
       case "role":
         catchUp(true);
@@ -159,6 +160,32 @@
       catching = false;
       fetching = false;
       if (catchAgain || version() < wanted) { catchAgain = false; if (version() < wanted) catchUp(); }
+    });
+  }
+
+  // --- comment markers ----------------------------------------------------------------------------
+
+  // A comment made, resolved or reopened (on the review page, by anyone): every row's open-comment
+  // marker from the server (live/views.py comments_view), in turn with writes and catch-ups so an
+  // older answer never lands after it. The markers are the server's markup, placed last in each row.
+  var COMMENT_VERBS = ["commented", "comment_resolved", "comment_reopened"];
+  function syncComments() {
+    pdEditor.inTurn(function () {
+      return fetch(editor.dataset.commentsUrl, { credentials: "same-origin", headers: { Accept: "text/html" } })
+        .then(function (response) { return response.ok ? response.text() : null; })
+        .then(function (html) {
+          if (html === null) return;
+          var holder = document.createElement("div");
+          holder.innerHTML = html;
+          var template = holder.querySelector("template");
+          if (!template) return;
+          document.querySelectorAll("#outline-form .row > .comment-marker").forEach(function (marker) { marker.remove(); });
+          template.content.querySelectorAll("[data-for]").forEach(function (entry) {
+            var row = document.querySelector("#node-" + CSS.escape(entry.dataset.for) + " > .row");
+            var marker = entry.firstElementChild;
+            if (row && marker) row.appendChild(marker);
+          });
+        });
     });
   }
 
