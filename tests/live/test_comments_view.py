@@ -45,7 +45,8 @@ def test_each_row_with_open_threads_gets_its_marker_as_the_outline_renders_it(te
     # The same marker the editor's page shows on that row.
     page = logged_in(team["owner"]).get(reverse("draft-editor", args=[draft.pk])).content.decode()
     marker = re.search(r'<a class="comment-marker"[^>]*>2</a>', html)
-    assert marker is not None and marker.group(0) in page
+    assert marker is not None
+    assert marker.group(0) in page
 
 
 def test_no_open_threads_is_an_empty_template(team):
