@@ -9,7 +9,9 @@
  * Presence: the people here (names and initials, one colour each), a marker with their name on the
  * row each has selected, and the field each is typing in. Without the websocket (blocked, a proxy,
  * the server restarting) the editor works as before and says "Live updates off", with Reload.
- * Markup is built with DOM calls and textContent only: names are never parsed as HTML.
+ * Comments made, resolved or reopened elsewhere update the rows' open-comment markers.
+ * Presence markup is built with DOM calls and textContent only: names are never parsed as HTML; the
+ * comment markers are the server's own row markup (escaped there, as every row is).
  */
 (function () {
   "use strict";
