@@ -44,6 +44,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _setup import PLAIN_HTTP, ROOT, production_env  # noqa: E402
 from load import draft_document  # noqa: E402
 
+# bench/ holds scripts named like the project's apps (bench/api.py): off the path before Django
+# imports INSTALLED_APPS, or ``api`` would be that script.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+sys.path.insert(0, str(ROOT))
+
 VERSION = re.compile(r'id="outline-patch"[^>]*data-version="(\d+)"|data-version="(\d+)"')
 
 
