@@ -16,7 +16,9 @@ What it does, all on 127.0.0.1 and bounded in count and time:
    its version, exactly as static/js/live.js does;
 4. latency = from the moment the writer sends its edit until another editor has the patch holding
    it (the browser then only applies it, a few ms). Prints p50/p95/max per scenario with the
-   machine's load average, stops the server and removes the database.
+   machine's load average, and the two parts of it: edit sent → "changed" notice heard (the write,
+   its commit, Redis, the consumer), and notice → catch-up patch in hand (one request per editor per
+   change); then stops the server and removes the database.
 """
 
 from __future__ import annotations
@@ -41,6 +43,11 @@ import requests
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _setup import PLAIN_HTTP, ROOT, production_env  # noqa: E402
 from load import draft_document  # noqa: E402
+
+# bench/ holds scripts named like the project's apps (bench/api.py): off the path before Django
+# imports INSTALLED_APPS, or ``api`` would be that script.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+sys.path.insert(0, str(ROOT))
 
 VERSION = re.compile(r'id="outline-patch"[^>]*data-version="(\d+)"|data-version="(\d+)"')
 
@@ -151,6 +158,10 @@ async def scenario(base: str, drafts: list[dict[str, Any]], edits: int, pause: f
 
     ws_base = base.replace("http://", "ws://")
     latencies: list[float] = []
+    # Where the time goes: from the edit sent until the notice reached this editor (the write, the
+    # commit, Redis, the consumer), and from the notice until the catch-up's patch was in hand.
+    notices: list[float] = []
+    fetches: list[float] = []
     errors: list[str] = []
     sent: dict[tuple[int, int], float] = {}
     done = asyncio.Event()
@@ -175,12 +186,16 @@ async def scenario(base: str, drafts: list[dict[str, Any]], edits: int, pause: f
                     continue
                 if message["type"] != "changed" or message["version"] <= mine:
                     continue
+                heard = time.perf_counter()
+                if (draft["draft"], message["version"]) in sent:
+                    notices.append(heard - sent[(draft["draft"], message["version"])])
                 try:
                     answer = await asyncio.to_thread(http.get, url, params={"since": mine}, timeout=30)
                 except requests.RequestException as exc:
                     errors.append(f"catch-up: {type(exc).__name__}")
                     continue
                 now = time.perf_counter()
+                fetches.append(now - heard)
                 new = patch_version(answer.text) or message["version"]
                 for version in range(mine + 1, new + 1):  # every version this patch brought
                     if (draft["draft"], version) in sent:
@@ -225,7 +240,7 @@ async def scenario(base: str, drafts: list[dict[str, Any]], edits: int, pause: f
     await asyncio.gather(*watchers)
     if errors:
         print(f"  {len(errors)} errors: {sorted(set(errors))}", flush=True)
-    return latencies
+    return latencies, notices, fetches
 
 
 def report(name: str, latencies: list[float], expected: int) -> dict[str, Any]:
@@ -316,8 +331,10 @@ def main() -> None:
         rows = []
         for name, drafts in worlds.items():
             watchers = sum(len(d["sessions"]) - 1 for d in drafts)
-            latencies = asyncio.run(scenario(base, drafts, args.edits, args.pause))
+            latencies, notices, fetches = asyncio.run(scenario(base, drafts, args.edits, args.pause))
             rows.append(report(name, latencies, watchers * args.edits))
+            for part, values in (("  of which edit → notice heard", notices), ("  of which notice → patch", fetches)):
+                report(part, values, len(values))
         for jobs, ms in catch_up_server_ms((300, 3000)).items():
             print(
                 f"server time of one catch-up (a move's patch), {jobs} jobs: median {ms:.1f} ms "

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.urls import path
 
-from live.views import changes_view
+from live.views import changes_view, comments_view
 
 urlpatterns = [
     path("drafts/<int:pk>/live/changes/", changes_view, name="live-changes"),
+    path("drafts/<int:pk>/live/comments/", comments_view, name="live-comments"),
 ]

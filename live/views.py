@@ -10,12 +10,15 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 from django_htmx.http import reswap
 
 from designer.models import Draft, Node
-from designer.outline import outline_patch
+from designer.outline import RowRenderer, outline_patch
 from designer.permissions import Action, can, draft_for
+from designer.selectors.comments import comment_counts
 from designer.selectors.operations import Changes, changes_since
 from designer.views.http import Request, whole_number
 from designer.views.workspace import PAGE, inspector_context, selected_of, workspace_context
@@ -68,3 +71,22 @@ def patch(request: Request, draft: Draft, changes: Changes) -> HttpResponse:
         node = None if gone or selected is None else Node.objects.filter(draft=draft, key=selected).first()
         context |= inspector_context(draft, node)
     return reswap(render(request, f"{PAGE}#patch", context), "none")
+
+
+@login_required
+@require_GET
+def comments_view(request: Request, pk: int) -> HttpResponse:
+    """Answer every row's open-comment marker, for the editors' rows after a comment was made,
+    resolved or reopened elsewhere: ``<template>`` holding one ``div[data-for="<key>"]`` per node
+    with open threads, holding the marker exactly as a row renders it. Rows not listed have none."""
+    draft = draft_for(request.user, pk, Action.VIEW)
+    counts = comment_counts(draft)
+    rows = RowRenderer(
+        (), selected=None, can_edit=False, comments=counts, comments_url=reverse("review-page", args=[pk])
+    )
+    markers = (
+        (key, mark_safe(rows.comment_marker(key, str(key))))  # noqa: S308 - built from escaped parts (RowRenderer)
+        for key in sorted((k for k, n in counts.items() if k is not None and n), key=str)
+    )
+    body = format_html("<template>{}</template>", format_html_join("", '<div data-for="{}">{}</div>', markers))
+    return HttpResponse(body, content_type="text/html; charset=utf-8")

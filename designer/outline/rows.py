@@ -94,13 +94,17 @@ class RowRenderer:
         if node_key not in self._marked:  # most rows: skip the lookups
             return ""
         out = badges_html(self.errors.get(node_key, 0), self.warnings.get(node_key, 0))
+        return out + self.comment_marker(node_key, key)
+
+    def comment_marker(self, node_key: UUID, key: str) -> str:
+        """Return the row's open-comment marker ("" for none): a link to the review page if known."""
         count = self.comments.get(node_key, 0)
         if not count:
-            return out
+            return ""
         label = _plural(count, "open comment")
         if not self.comments_url:
-            return out + f'<span class="comment-marker" title="{label}" aria-label="{label}">{count}</span>'
-        return out + (
+            return f'<span class="comment-marker" title="{label}" aria-label="{label}">{count}</span>'
+        return (
             f'<a class="comment-marker" href="{self.comments_url}?node={key}#comments" tabindex="-1" '
             f'title="{label}: read them" aria-label="{label}">{count}</a>'
         )

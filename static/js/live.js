@@ -9,7 +9,9 @@
  * Presence: the people here (names and initials, one colour each), a marker with their name on the
  * row each has selected, and the field each is typing in. Without the websocket (blocked, a proxy,
  * the server restarting) the editor works as before and says "Live updates off", with Reload.
- * Markup is built with DOM calls and textContent only: names are never parsed as HTML.
+ * Comments made, resolved or reopened elsewhere update the rows' open-comment markers.
+ * Presence markup is built with DOM calls and textContent only: names are never parsed as HTML; the
+ * comment markers are the server's own row markup (escaped there, as every row is).
  */
 (function () {
   "use strict";
@@ -114,6 +116,7 @@
         break;
       case "activity":
         pdEditor.refreshStatus();
+        if (COMMENT_VERBS.indexOf(message.verb) >= 0) syncComments();
         break;
       case "role":
         catchUp(true);
@@ -159,6 +162,32 @@
       catching = false;
       fetching = false;
       if (catchAgain || version() < wanted) { catchAgain = false; if (version() < wanted) catchUp(); }
+    });
+  }
+
+  // --- comment markers ----------------------------------------------------------------------------
+
+  // A comment made, resolved or reopened (on the review page, by anyone): every row's open-comment
+  // marker from the server (live/views.py comments_view), in turn with writes and catch-ups so an
+  // older answer never lands after it. The markers are the server's markup, placed last in each row.
+  var COMMENT_VERBS = ["commented", "comment_resolved", "comment_reopened"];
+  function syncComments() {
+    pdEditor.inTurn(function () {
+      return fetch(editor.dataset.commentsUrl, { credentials: "same-origin", headers: { Accept: "text/html" } })
+        .then(function (response) { return response.ok ? response.text() : null; })
+        .then(function (html) {
+          if (html === null) return;
+          var holder = document.createElement("div");
+          holder.innerHTML = html;
+          var template = holder.querySelector("template");
+          if (!template) return;
+          document.querySelectorAll("#outline-form .row > .comment-marker").forEach(function (marker) { marker.remove(); });
+          template.content.querySelectorAll("[data-for]").forEach(function (entry) {
+            var row = document.querySelector("#node-" + CSS.escape(entry.dataset.for) + " > .row");
+            var marker = entry.firstElementChild;
+            if (row && marker) row.appendChild(marker);
+          });
+        });
     });
   }
 

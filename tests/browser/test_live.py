@@ -7,7 +7,10 @@ issue 16's tests (consumer, merge rules, catch-up) are in tests/live/.
 
 from __future__ import annotations
 
+import os
+import random
 import re
+import threading
 
 import pytest
 from channels.layers import channel_layers
@@ -72,7 +75,7 @@ def open_editor(browser, world):
         elif websocket is not None:
             page.route_web_socket("**/ws/**", websocket)
         query = f"?node={node.key}" if node else ""
-        page.goto(f"{world['server'].url}/drafts/{world['draft'].pk}/{query}")
+        page.goto(f"{world['server'].url}/drafts/{world['draft'].pk}/{query}", timeout=30_000)  # a busy machine
         expect(page.locator("#live-status")).to_have_attribute("data-state", "on" if live else "off")
         return page
 
@@ -246,3 +249,137 @@ def test_both_edit_the_same_field_and_the_second_sees_both_values_to_choose(open
     assert chosen.value.status == 200
     expect(item(a, "Cash (Ed)")).to_be_visible()
     assert Node.objects.get(pk=cash.pk).arguments["title"] == "Cash (Ed)"
+
+
+def test_three_editors_see_each_others_presence_and_changes_and_agree_with_a_fresh_load(open_editor, world):
+    cash = Node.objects.get(arguments__title="Reconcile cash")
+    bank = Node.objects.get(arguments__title="Reconcile bank")
+    sign = Node.objects.get(arguments__title="Sign off")
+    a = open_editor(world["owner"], cash)
+    b = open_editor(world["editor"], bank)
+    c = open_editor(world["third"], sign)
+
+    # Each sees the two others, and a marker on the row each has selected.
+    for page, others in (
+        (a, ("Ed Eriksen", "Tara Tran")),
+        (b, ("Olivia Owens", "Tara Tran")),
+        (c, ("Olivia Owens", "Ed Eriksen")),
+    ):
+        for name in others:
+            expect(page.locator("#live-people")).to_contain_text(name)
+    expect(item(c, "Reconcile cash").locator(":scope > .row .presence-marker")).to_have_text("Olivia Owens")
+    expect(item(a, "Sign off").locator(":scope > .row .presence-marker")).to_have_text("Tara Tran")
+
+    # A renames, B moves, C adds a group: each change reaches the two others without a reload.
+    a.locator("#id_node-title").fill("Reconcile petty cash")
+    a.locator("#inspector").get_by_role("button", name="Save").click()
+    item(b, "Reconcile bank").focus()
+    b.keyboard.press("Alt+ArrowUp")
+    c.locator(".add-bar").get_by_role("button", name="+ Group").click()
+    expected = ["Close", "Reconcile bank", "Reconcile petty cash", "Sign off", "New group"]
+    for page in (a, b, c):
+        expect(page.locator('[role="treeitem"] > .row .label')).to_have_text(expected)
+        settled(page)
+        expect(page.get_by_role("alert")).to_have_count(0)
+    version = c.locator("#workspace").get_attribute("data-version") or ""
+    for page in (a, b):
+        expect(page.locator("#workspace")).to_have_attribute("data-version", version)
+
+    # C leaves: A and B stop showing C within seconds; the outline of a fresh load is the same.
+    c.close()
+    for page in (a, b):
+        expect(page.locator("#live-people")).not_to_contain_text("Tara Tran")
+    b.reload()
+    assert labels(b) == labels(a) == expected
+
+
+def test_two_editors_random_operations_at_once_leave_both_outlines_equal_to_the_database(open_editor, world):
+    """The soak in the browser: two editors interleave random adds, renames, moves, deletes and undos,
+    each acting while the other's request may still be in flight; afterwards both outlines, the
+    database and a fresh load agree, and no write was answered with anything but applied or refused."""
+    from designer.models import Draft, Operation
+    from tests.live.soak import tree_order
+
+    rng = random.Random(int(os.environ.get("LIVE_SOAK_SEED", "16")))
+    steps = int(os.environ.get("LIVE_BROWSER_SOAK_OPS", "24"))
+    pages = [open_editor(world["owner"]), open_editor(world["editor"])]
+    answers: list[list[int]] = [[], []]
+    for n, page in enumerate(pages):
+        page.on("dialog", lambda dialog: dialog.accept())
+        page.on(
+            "response",
+            lambda r, n=n: answers[n].append(r.status) if r.request.method == "POST" and "/drafts/" in r.url else None,
+        )
+
+    for step in range(steps):
+        page = pages[step % 2]
+        settled(page)  # this editor's previous request answered; the other's may still be in flight
+        rows = page.locator('[role="treeitem"]')
+        jobs = page.locator('[role="treeitem"].job')
+        kind = rng.choice(["add", "add", "rename", "move", "move", "delete", "undo"])
+        if kind == "add" or rows.count() < 3:
+            page.locator(".add-bar button").nth(rng.choice([0, 1, 1])).click()
+        elif kind == "rename" and jobs.count():
+            jobs.nth(rng.randrange(jobs.count())).locator(":scope > .row .label").click()
+            title = page.locator("#id_node-title")
+            title.fill(f"Job {step}")
+            page.locator("#inspector").get_by_role("button", name="Save").click()
+        elif kind == "delete" and jobs.count():
+            jobs.nth(rng.randrange(jobs.count())).focus()
+            page.keyboard.press("Delete")
+        elif kind == "undo":
+            page.locator("body").focus()
+            page.keyboard.press("Control+z")
+        else:
+            rows.nth(rng.randrange(rows.count())).focus()
+            page.keyboard.press(rng.choice(["Alt+ArrowUp", "Alt+ArrowDown", "Alt+ArrowRight", "Alt+ArrowLeft"]))
+
+    for page in pages:
+        settled(page)
+    draft = Draft.objects.get(pk=world["draft"].pk)
+    order, wrong = tree_order(draft)
+    assert wrong == []
+    for page in pages:
+        expect(page.locator("#workspace")).to_have_attribute("data-version", str(draft.version))
+        settled(page)
+    keys = [page.locator('[role="treeitem"]').evaluate_all("els => els.map(e => e.dataset.key)") for page in pages]
+    assert keys[0] == keys[1] == order
+    pages[1].reload()
+    assert pages[1].locator('[role="treeitem"]').evaluate_all("els => els.map(e => e.dataset.key)") == order
+    # Every write was answered applied (200) or refused with a message (404, 409, 422); each editor's
+    # applied writes are in the log under its user (an autosave that changed nothing logs nothing).
+    for n, user in enumerate((world["owner"], world["editor"])):
+        assert set(answers[n]) <= {200, 404, 409, 422}, answers[n]
+        logged = Operation.objects.filter(draft=draft, actor=user).count()
+        assert 0 < logged <= answers[n].count(200)
+
+
+def in_thread(function, **kwargs):
+    """Run a service as another request would: off this thread, whose event loop is Playwright's
+    (a notice sent from here could not reach the channel layer)."""
+    result = []
+    worker = threading.Thread(target=lambda: result.append(function(**kwargs)))
+    worker.start()
+    worker.join()
+    return result[0]
+
+
+def test_comment_markers_on_rows_follow_comments_made_and_resolved_elsewhere(open_editor, world):
+    from designer.services.comments import comment_create, comment_resolve
+
+    cash = Node.objects.get(arguments__title="Reconcile cash")
+    page = open_editor(world["editor"])
+    marker = item(page, "Reconcile cash").locator(":scope > .row > .comment-marker")
+    expect(marker).to_have_count(0)
+
+    first = in_thread(
+        comment_create, draft=world["draft"], actor=world["third"], body="Which <b>account</b>?", node_key=cash.key
+    )
+    expect(marker).to_have_text("1")
+    expect(marker).to_have_attribute("aria-label", "1 open comment")
+    in_thread(comment_create, draft=world["draft"], actor=world["owner"], body="And the date?", node_key=cash.key)
+    expect(marker).to_have_text("2")
+    in_thread(comment_resolve, comment=first, actor=world["owner"])
+    expect(marker).to_have_text("1")
+    marker.click()  # the marker is the review page's link to the node's threads
+    expect(page).to_have_url(re.compile(rf"/review/\?node={cash.key}#comments$"))

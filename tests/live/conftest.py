@@ -1,9 +1,17 @@
-"""Live tests: a fresh in-memory channel layer per test, and websocket communicators logged in as a user."""
+"""Live tests: a fresh channel layer per test, and websocket communicators logged in as a user.
+
+The layer is Channels' in-memory one, or, when ``REDIS_URL`` is set (``.ci/run`` sets it when a Redis
+answers on 127.0.0.1:6379), production's Redis layer on that server with a prefix of its own per test.
+With ``REDIS_URL`` set and no Redis answering there, the live tests skip, saying so.
+"""
 
 from __future__ import annotations
 
+import os
 import socket
+import uuid
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 import pytest
 from channels.db import database_sync_to_async
@@ -13,10 +21,22 @@ from django.test import Client
 
 from designer.asgi import application
 
+REDIS_URL = os.environ.get("REDIS_URL", "")
+
 
 @pytest.fixture(autouse=True)
 def _fresh_channel_layer(settings) -> Iterator[None]:
-    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    if REDIS_URL:
+        if not redis_answers(REDIS_URL):
+            pytest.skip(f"REDIS_URL is set but no Redis answered at {urlsplit(REDIS_URL).netloc}")
+        settings.CHANNEL_LAYERS = {
+            "default": {
+                "BACKEND": "channels_redis.core.RedisChannelLayer",
+                "CONFIG": {"hosts": [REDIS_URL], "prefix": f"test-live-{uuid.uuid4().hex[:12]}"},
+            }
+        }
+    else:
+        settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     channel_layers.backends.clear()
     yield
     channel_layers.backends.clear()
@@ -37,10 +57,11 @@ async def communicator(draft_id: int, user=None, *, origin: str = "http://testse
     return WebsocketCommunicator(application, f"/ws/drafts/{draft_id}/", headers=headers)
 
 
-def redis_answers() -> bool:
-    """Return whether a Redis server answers on 127.0.0.1:6379."""
+def redis_answers(url: str = "redis://127.0.0.1:6379/0") -> bool:
+    """Return whether a Redis server answers at ``url``'s host and port (default: 127.0.0.1:6379)."""
+    parts = urlsplit(url)
     try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5) as conn:
+        with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 6379), timeout=0.5) as conn:
             conn.sendall(b"PING\r\n")
             return conn.recv(16).startswith(b"+PONG")
     except OSError:
