@@ -1,9 +1,10 @@
 """What the directory says about the people and files a draft names: warnings beside lint's.
 
-Once the directory holds users (or files), a user id it does not know, a suspended user, or a file
-id it does not know is a warning on its job and field: it does not block publishing (Workiva has
-the last word, and a new hire may not be synced yet), but it shows on the row, in the inspector
-and in the problems list. An empty directory checks nothing. Sections are fetched per document on
+Once the directory holds users (or files), a user id it does not know or a file id it does not
+know is a warning on its job and field: it does not block publishing (Workiva has the last word,
+and a new hire may not be synced yet), but it shows on the row, in the inspector and in the
+problems list. A suspended user is an error (the issue's rule: the job would go to nobody), which
+blocks publishing like lint's errors. An empty directory checks nothing. Sections are fetched per document on
 demand, so an unknown section id is not reported (a known one is named). Queries: at most one per
 kind named (users, files, sections), whatever the size of the draft; none for the inspector, which
 reads what its form already looked up (:func:`form_problems`).
@@ -50,7 +51,7 @@ def _picks(nodes: Iterable[ProcessNode]) -> list[tuple[ProcessNode, schema.ArgFi
 
 
 def directory_problems(tree: ProcessTree) -> list[Problem]:
-    """Return the directory's warnings on every job of ``tree``."""
+    """Return the directory's problems (warnings, and errors for suspended users) on every job of ``tree``."""
     return _problems(_picks(node for node, _ in tree.walk()))
 
 
@@ -73,10 +74,10 @@ def _problems(picks: list[tuple[ProcessNode, schema.ArgField, str, str]]) -> lis
 def pick_problem(
     node_key: UUID, arg: schema.ArgField, kind: str, value: str, found: selectors.Known | None, filled: bool
 ) -> Problem | None:
-    """Return the warning for one picked id, given what the directory found and whether it is filled."""
+    """Return the problem for one picked id, given what the directory found and whether it is filled."""
     if found is not None and found.suspended:
         message = f"{arg.label} {found.label} is suspended in Workiva: the job would go to nobody."
-        return Problem("warning", "directory-suspended-user", message, node_key, arg.name)
+        return Problem("error", "directory-suspended-user", message, node_key, arg.name)
     if found is None and filled and kind != "section":
         what = "a person" if kind == "user" else "a file"
         message = f'{arg.label} "{value}" is not {what} in the Workiva directory (unverified id).'

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from designer.permissions import Action, can, draft_for, require
+from designer.picks import directory_problems
 from designer.selectors.trees import draft_tree
 from designer.views.http import Request
 from processes_api import platform, schema
@@ -114,7 +115,8 @@ def _decided(request: Request, submission: Submission, *, refused: str = "") -> 
 @require_GET
 def history_view(request: Request, draft_id: int) -> HttpResponse:
     draft = draft_for(request.user, draft_id, Action.VIEW)
-    problems = lint_tree(draft_tree(draft=draft))
+    tree = draft_tree(draft=draft)
+    problems = [*lint_tree(tree), *directory_problems(tree)]
     context = {
         "draft": draft,
         "problems": problems,

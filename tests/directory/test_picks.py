@@ -49,7 +49,7 @@ def test_an_empty_directory_checks_nothing(user):
     assert form.fields["assigneeUser"].picked["state"] == "unchecked"
 
 
-def test_unknown_ids_and_suspended_users_are_warnings_once_filled(user):
+def test_unknown_ids_are_warnings_and_suspended_users_errors_once_filled(user):
     world = small_directory()
     draft = make_draft(user)
     root = root_of(draft)
@@ -70,7 +70,7 @@ def test_unknown_ids_and_suspended_users_are_warnings_once_filled(user):
     problems = directory_problems(draft_tree(draft=draft))
 
     assert [(p.severity, p.code, p.node_key, p.field) for p in problems] == [
-        ("warning", "directory-suspended-user", gone.key, "assigneeUser"),
+        ("error", "directory-suspended-user", gone.key, "assigneeUser"),
         ("warning", "directory-unknown-user", gone.key, "approverUser"),
         ("warning", "directory-unknown-file", content.key, "document"),
     ]
