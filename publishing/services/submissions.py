@@ -9,8 +9,8 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from designer.models import Draft, Revision
-from designer.selectors.reviews import publish_gate
 from designer.picks import directory_problems
+from designer.selectors.reviews import publish_gate
 from designer.selectors.trees import draft_tree
 from designer.services.revisions import revision_freeze
 from processes_api.lint import Problem, lint_tree

@@ -10,8 +10,8 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from designer.models import Revision
-from directory.models import DirectoryUser
 from designer.services.drafts import draft_delete
+from directory.models import DirectoryUser
 from processes_api.sandbox.models import SandboxProcess
 from publishing.models import ServerId, Submission, SubmissionError
 from publishing.services.recording import record_errors
