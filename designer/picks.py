@@ -52,7 +52,45 @@ def _picks(nodes: Iterable[ProcessNode]) -> list[tuple[ProcessNode, schema.ArgFi
 
 def directory_problems(tree: ProcessTree) -> list[Problem]:
     """Return the directory's problems (warnings, and errors for suspended users) on every job of ``tree``."""
-    return _problems(_picks(node for node, _ in tree.walk()))
+    picks = _picks(node for node, _ in tree.walk())
+    sections = []
+    for node, arg, kind, value in picks:
+        if kind == "section" and arg.within:
+            args = node.arguments if isinstance(node.arguments, dict) else {}
+            jt = schema.job_type(node.job_type)
+            within = jt.field_map.get(arg.within) if jt is not None else None
+            document = picked_id(within, args.get(arg.within)) if within is not None else ""
+            sections.append((node.key, arg, document, value))
+    return [*_problems(picks), *section_problems(sections)]
+
+
+def section_problems(sections: list[tuple[UUID, schema.ArgField, str, str]]) -> list[Problem]:
+    """Return a warning for each ``(node key, section argument, document id, section id)`` whose
+    document's sections the directory holds and which is not one of them (two or three queries)."""
+    sections = [entry for entry in sections if entry[2] and entry[3]]
+    if not sections:
+        return []
+    files = selectors.sections_of(document for _, _, document, _ in sections)
+    strays = [
+        (key, arg, document, value)
+        for key, arg, document, value in sections
+        if (found := files.get(document)) is not None and found.sections is not None and value not in found.sections
+    ]
+    elsewhere = selectors.sections_by_id(value for *_, value in strays) if strays else {}
+    problems = []
+    for key, arg, document, value in strays:
+        name = files[document].name
+        other = elsewhere.get(value)
+        if other is not None:
+            message = (
+                f'{arg.label} "{other.label}" belongs to "{other.detail}", not to "{name}": '
+                "choose a section of this document."
+            )
+            problems.append(Problem("warning", "directory-section-elsewhere", message, key, arg.name))
+        else:
+            message = f'{arg.label} "{value}" is not a section of "{name}" in the Workiva directory (unverified id).'
+            problems.append(Problem("warning", "directory-unknown-section", message, key, arg.name))
+    return problems
 
 
 def _problems(picks: list[tuple[ProcessNode, schema.ArgField, str, str]]) -> list[Problem]:
@@ -89,7 +127,11 @@ def form_problems(form: Any, node_key: UUID) -> list[Problem]:
     """Return the warnings for a job form's pickers, from what ``designer.forms.describe_picks`` found."""
     problems = []
     job_type = getattr(form, "job_type", None)
+    sections = []
     for arg in job_type.fields if job_type is not None else ():
+        if arg.kind == "section" and arg.within in form.fields:
+            document, value = (str(form[name].value() or "").strip() for name in (arg.within, arg.name))
+            sections.append((node_key, arg, document, value))
         field = form.fields.get(arg.name)
         picked = getattr(field, "picked", None)
         if not picked or picked["state"] not in ("unknown", "suspended"):
@@ -102,7 +144,7 @@ def form_problems(form: Any, node_key: UUID) -> list[Problem]:
         problem = pick_problem(node_key, arg, kind, value, found, True)
         if problem is not None:
             problems.append(problem)
-    return problems
+    return [*problems, *section_problems(sections)]
 
 
 def assignee_names(nodes: Iterable[ProcessNode]) -> dict[str, str]:

@@ -9,7 +9,7 @@ from designer.forms import JobForm, PickedIdField
 from designer.picks import directory_problems
 from designer.selectors.trees import draft_tree
 from processes_api import schema
-from tests.directory.fill import add_user, small_directory
+from tests.directory.fill import add_file, add_user, small_directory
 from tests.factories import add_job, make_draft, root_of
 
 pytestmark = pytest.mark.django_db
@@ -160,3 +160,64 @@ def test_the_revisions_diff_names_the_people_it_changes(client, user):
     assert f'<td class="before">Ada Lovelace ({world["ada"].workiva_id})</td>' in html
     assert f'<td class="after">Grace Hopper ({world["grace"].workiva_id})</td>' in html
     assert '<td class="after">new-hire</td>' in html
+
+
+def test_a_section_not_of_its_document_is_flagged_once_the_documents_sections_are_known(user):
+    world = small_directory()
+    tenq, deck = world["tenq"], world["deck"]
+    other = add_file("c" * 32, "Annual report", sections=("Letter", "Risk factors"))
+    draft = make_draft(user)
+    root = root_of(draft)
+    grace = {"id": world["grace"].workiva_id, "type": "user"}
+
+    def content(title, document, section):
+        job = add_job(draft, root, title, job_type="contentRequest", assignee=grace, document=document, section=section)
+        draft.refresh_from_db()
+        return job
+
+    fine = content("Fine", tenq.workiva_id, f"{tenq.workiva_id}_2")
+    moved = content("Moved", tenq.workiva_id, f"{other.workiva_id}_1")  # the document changed, the section did not
+    typo = content("Typo", tenq.workiva_id, f"{tenq.workiva_id}_99")
+    unfetched = content("Unfetched", deck.workiva_id, "anything_1")  # the deck's sections were never fetched
+
+    problems = directory_problems(draft_tree(draft=draft))
+
+    assert [(p.severity, p.code, p.node_key, p.field) for p in problems] == [
+        ("warning", "directory-section-elsewhere", moved.key, "section"),
+        ("warning", "directory-unknown-section", typo.key, "section"),
+    ]
+    assert problems[0].message == (
+        'Section "Letter" belongs to "Annual report", not to "Q1 2026 10-Q": choose a section of this document.'
+    )
+    assert problems[1].message == (
+        f'Section "{tenq.workiva_id}_99" is not a section of "Q1 2026 10-Q" in the Workiva directory (unverified id).'
+    )
+    assert {fine.key, unfetched.key}.isdisjoint(p.node_key for p in problems)
+
+
+def test_the_inspector_flags_a_section_of_another_document_once(client, user):
+    world = small_directory()
+    other = add_file("c" * 32, "Annual <i>report</i>", sections=("Letter",))
+    draft = make_draft(user)
+    job = add_job(
+        draft,
+        root_of(draft),
+        "Moved",
+        job_type="contentRequest",
+        assignee={"id": world["grace"].workiva_id, "type": "user"},
+        document=world["tenq"].workiva_id,
+        section=f"{other.workiva_id}_1",
+    )
+    client.force_login(user)
+
+    html = client.get(reverse("draft-editor", args=[draft.pk]), {"node": job.key}).content.decode()
+    fragment = client.get(
+        reverse("node-detail", args=[draft.pk, job.key]), headers={"HX-Request": "true"}
+    ).content.decode()
+
+    message = (
+        "Section &quot;Letter&quot; belongs to &quot;Annual &lt;i&gt;report&lt;/i&gt;&quot;, not to "
+        "&quot;Q1 2026 10-Q&quot;: choose a section of this document."
+    )
+    assert html.count(message) == 2  # the inspector's list and the problems panel
+    assert fragment.count(message) == 1
