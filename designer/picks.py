@@ -13,6 +13,7 @@ reads what its form already looked up (:func:`form_problems`).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
@@ -145,6 +146,42 @@ def form_problems(form: Any, node_key: UUID) -> list[Problem]:
         if problem is not None:
             problems.append(problem)
     return [*problems, *section_problems(sections)]
+
+
+@dataclass(frozen=True, slots=True)
+class PayloadNote:
+    """One picked id of a payload, for the preview's side notes: which job and field, and who or what it is."""
+
+    job: str
+    field: str
+    id: str
+    name: str
+    detail: str
+    state: str  # known, suspended, unknown (the directory is filled and lacks it) or unchecked (it is empty)
+
+
+def payload_notes(tree: ProcessTree) -> list[PayloadNote]:
+    """Return a note for every picked id of ``tree``'s jobs, in outline order (a query per kind named)."""
+    picks = _picks(node for node, _ in tree.walk())
+    ids: dict[str, set[str]] = {}
+    for _, _, kind, value in picks:
+        ids.setdefault(kind, set()).add(value)
+    looked_up = {kind: selectors.lookup(kind, wanted) for kind, wanted in ids.items()}
+    notes = []
+    for node, arg, kind, value in picks:
+        known, filled = looked_up[kind]
+        found = known.get(value)
+        args = node.arguments if isinstance(node.arguments, dict) else {}
+        title = args.get("title")
+        jt = schema.job_type(node.job_type)
+        job = title if isinstance(title, str) and title.strip() else (jt.label if jt else node.job_type)
+        if found is None:
+            state = "unknown" if filled else "unchecked"
+            notes.append(PayloadNote(job, arg.label, value, "", "", state))
+        else:
+            state = "suspended" if found.suspended else "known"
+            notes.append(PayloadNote(job, arg.label, value, found.label, found.detail, state))
+    return notes
 
 
 def assignee_names(nodes: Iterable[ProcessNode]) -> dict[str, str]:

@@ -189,3 +189,33 @@ def test_choosing_another_document_clears_the_section_in_the_same_write(picker_p
     assert not job.arguments.get("section")
     assert draft.version == version + 1  # one write for both fields
     assert axe_violations(page) == []
+
+
+def test_the_payload_preview_names_its_ids_beside_the_json(picker_page, live_server, browser_user):
+    world = small_directory()
+    draft = make_draft(browser_user)
+    root = root_of(draft)
+    add_job(draft, root, "Reconcile cash", assigneeUser=world["ada"].workiva_id, approverUser="new-hire-77")
+    draft.refresh_from_db()
+    tenq = world["tenq"].workiva_id
+    add_job(
+        draft,
+        root,
+        "Collect notes",
+        job_type="contentRequest",
+        assignee={"id": world["markup"].workiva_id, "type": "user"},
+        document=tenq,
+        section=f"{tenq}_3",
+    )
+    page = picker_page
+    page.goto(f"{live_server.url}/drafts/{draft.pk}/payload/")
+
+    notes = page.get_by_role("complementary", name="Who and what the ids are")
+    expect(notes.locator("tbody tr")).to_have_count(5)
+    expect(notes.locator("tbody tr").first).to_contain_text("Ada Lovelace")
+    expect(notes.locator("tbody tr").nth(1)).to_contain_text("Not in the directory: unverified id")
+    expect(notes).to_contain_text('<img src=x onerror="window.pwned=1"> Eve')
+    assert page.evaluate("window.pwned") is None
+    expect(page.locator("#payload-json")).to_contain_text(world["ada"].workiva_id)
+    page.screenshot(path=str(SHOTS / "payload-notes.png"), full_page=True)
+    assert axe_violations(page) == []

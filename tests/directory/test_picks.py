@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from designer.forms import JobForm, PickedIdField
-from designer.picks import directory_problems
+from designer.picks import directory_problems, payload_notes
 from designer.selectors.trees import draft_tree
 from processes_api import schema
 from tests.directory.fill import add_file, add_user, small_directory
@@ -221,3 +221,55 @@ def test_the_inspector_flags_a_section_of_another_document_once(client, user):
     )
     assert html.count(message) == 2  # the inspector's list and the problems panel
     assert fragment.count(message) == 1
+
+
+def test_the_payload_preview_names_every_picked_id_beside_the_json(client, user, django_assert_max_num_queries):
+    world = small_directory()
+    draft = make_draft(user)
+    root = root_of(draft)
+    add_job(draft, root, "Reconcile <cash>", assigneeUser=world["markup"].workiva_id, approverUser="new-hire")
+    draft.refresh_from_db()
+    add_job(draft, root, "Sign", assigneeUser=world["sam"].workiva_id)
+    draft.refresh_from_db()
+    tenq = world["tenq"].workiva_id
+    add_job(
+        draft,
+        root,
+        "Notes",
+        job_type="contentRequest",
+        assignee={"id": world["ada"].workiva_id, "type": "user"},
+        document=tenq,
+        section=f"{tenq}_3",
+    )
+    client.force_login(user)
+
+    notes = payload_notes(draft_tree(draft=draft))
+    html = client.get(reverse("draft-payload", args=[draft.pk])).content.decode()
+
+    assert [(n.job, n.field, n.id, n.name, n.state) for n in notes] == [
+        ("Reconcile <cash>", "Assignee", world["markup"].workiva_id, world["markup"].display_name, "known"),
+        ("Reconcile <cash>", "Approver", "new-hire", "", "unknown"),
+        ("Sign", "Assignee", world["sam"].workiva_id, "Sam Suspended", "suspended"),
+        ("Notes", "Assignee", world["ada"].workiva_id, "Ada Lovelace", "known"),
+        ("Notes", "Document", tenq, "Q1 2026 10-Q", "known"),
+        ("Notes", "Section", f"{tenq}_3", "Notes", "known"),
+    ]
+    assert "Who and what the ids are" in html
+    assert "<td>Reconcile &lt;cash&gt;</td>" in html
+    assert "&lt;img src=x onerror=&quot;window.pwned=1&quot;&gt; Eve" in html
+    assert "<img src=x" not in html
+    assert 'Sam Suspended <strong class="picked-suspended">suspended in Workiva</strong>' in html
+    assert "Not in the directory: unverified id" in html
+    assert f"&quot;assigneeUser&quot;: &quot;{world['sam'].workiva_id}&quot;" in html  # the payload keeps the ids
+    with django_assert_max_num_queries(12):  # session, user, draft, tree, one lookup per kind
+        client.get(reverse("draft-payload", args=[draft.pk]))
+
+
+def test_the_payload_preview_of_a_draft_without_picked_ids_has_no_notes(client, user):
+    draft = make_draft(user)
+    client.force_login(user)
+
+    html = client.get(reverse("draft-payload", args=[draft.pk])).content.decode()
+
+    assert payload_notes(draft_tree(draft=draft)) == []
+    assert "Who and what the ids are" not in html
