@@ -148,11 +148,11 @@ def test_import_from_workiva_needs_a_login(client, db):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_imported_draft_remembers_its_process_and_every_nodes_server_id(sandbox):
+def test_the_imported_draft_remembers_its_process_and_every_nodes_server_id(sandbox, client):
     owner = UserFactory(username="olivia")
-    client = Client.from_settings()
-    created = client.create(seed_with_unknowns())
-    document = client.get(created["id"])
+    api = Client.from_settings()
+    created = api.create(seed_with_unknowns())
+    document = api.get(created["id"])
 
     out, _ = run(created["id"], "--owner", "olivia")
 
@@ -168,6 +168,10 @@ def test_the_imported_draft_remembers_its_process_and_every_nodes_server_id(sand
     assert recorded[walked[0].key] == document["root"]["id"]
     assert len(set(expected)) == len(expected)
     assert owner.owned_drafts.get() == draft
+    client.force_login(owner)
+    page = client.get(reverse("publishing-history", args=[draft.pk])).content.decode()
+    assert f"Imported from Workiva process <code>{created['id']}</code>" in page
+    assert "(3 node ids recorded)" in page
 
 
 def test_server_ids_follow_the_walk_and_tolerate_nodes_without_one():

@@ -197,6 +197,7 @@ def test_a_suspended_assignee_blocks_publishing_and_an_unknown_id_does_not(user,
     client.force_login(user)
     page = client.get(reverse("publishing-history", args=[draft.pk])).content.decode()
     assert "Fix 2 errors in the problems list first." in page  # both jobs are assigned to userId1
+    assert "Imported from Workiva process" not in page  # a draft made here has no Workiva origin
 
     DirectoryUser.objects.filter(workiva_id="userId1").delete()
     add_user("someone-else", "Ada Lovelace")  # a filled directory that does not know userId1: warnings only
