@@ -445,6 +445,37 @@ class LoginFailureCount(models.Model):
         return f"{self.key}: {self.count} until {self.until:%Y-%m-%d %H:%M:%S}"
 
 
+class WorkivaOrigin(models.Model):
+    """The Workiva process a draft was imported from (``GET /processes/{id}``), and when.
+
+    Kept beside the draft, not in it: the draft's content and its operations stay Workiva's
+    Process document; this says where the draft came from, so a later publish or run can refer to
+    that process and its nodes (:class:`ImportedServerId`).
+    """
+
+    draft = models.OneToOneField(Draft, on_delete=models.CASCADE, related_name="workiva_origin")
+    process_id = models.CharField(max_length=200, db_index=True)
+    imported = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.process_id
+
+
+class ImportedServerId(models.Model):
+    """The id Workiva's answer gave a node of an imported draft (as ``publishing.ServerId`` does for a
+    published one): by node key, so a node deleted since simply has none, and a copy gets none."""
+
+    origin = models.ForeignKey(WorkivaOrigin, on_delete=models.CASCADE, related_name="server_ids")
+    node_key = models.UUIDField()
+    server_id = models.CharField(max_length=200)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["origin", "node_key"], name="one_imported_id_per_node")]
+
+    def __str__(self) -> str:
+        return f"{self.node_key} = {self.server_id}"
+
+
 def _ancestor_rows(node_id: int) -> list[tuple[int, int | None]]:
     """Return ``(id, parent_id)`` of the node ``node_id`` and of every node above it (one query, any order)."""
     with connection.cursor() as cursor:

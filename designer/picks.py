@@ -1,9 +1,10 @@
 """What the directory says about the people and files a draft names: warnings beside lint's.
 
-Once the directory holds users (or files), a user id it does not know, a suspended user, or a file
-id it does not know is a warning on its job and field: it does not block publishing (Workiva has
-the last word, and a new hire may not be synced yet), but it shows on the row, in the inspector
-and in the problems list. An empty directory checks nothing. Sections are fetched per document on
+Once the directory holds users (or files), a user id it does not know or a file id it does not
+know is a warning on its job and field: it does not block publishing (Workiva has the last word,
+and a new hire may not be synced yet), but it shows on the row, in the inspector and in the
+problems list. A suspended user is an error (the issue's rule: the job would go to nobody), which
+blocks publishing like lint's errors. An empty directory checks nothing. Sections are fetched per document on
 demand, so an unknown section id is not reported (a known one is named). Queries: at most one per
 kind named (users, files, sections), whatever the size of the draft; none for the inspector, which
 reads what its form already looked up (:func:`form_problems`).
@@ -12,6 +13,7 @@ reads what its form already looked up (:func:`form_problems`).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
@@ -50,8 +52,46 @@ def _picks(nodes: Iterable[ProcessNode]) -> list[tuple[ProcessNode, schema.ArgFi
 
 
 def directory_problems(tree: ProcessTree) -> list[Problem]:
-    """Return the directory's warnings on every job of ``tree``."""
-    return _problems(_picks(node for node, _ in tree.walk()))
+    """Return the directory's problems (warnings, and errors for suspended users) on every job of ``tree``."""
+    picks = _picks(node for node, _ in tree.walk())
+    sections = []
+    for node, arg, kind, value in picks:
+        if kind == "section" and arg.within:
+            args = node.arguments if isinstance(node.arguments, dict) else {}
+            jt = schema.job_type(node.job_type)
+            within = jt.field_map.get(arg.within) if jt is not None else None
+            document = picked_id(within, args.get(arg.within)) if within is not None else ""
+            sections.append((node.key, arg, document, value))
+    return [*_problems(picks), *section_problems(sections)]
+
+
+def section_problems(sections: list[tuple[UUID, schema.ArgField, str, str]]) -> list[Problem]:
+    """Return a warning for each ``(node key, section argument, document id, section id)`` whose
+    document's sections the directory holds and which is not one of them (two or three queries)."""
+    sections = [entry for entry in sections if entry[2] and entry[3]]
+    if not sections:
+        return []
+    files = selectors.sections_of(document for _, _, document, _ in sections)
+    strays = [
+        (key, arg, document, value)
+        for key, arg, document, value in sections
+        if (found := files.get(document)) is not None and found.sections is not None and value not in found.sections
+    ]
+    elsewhere = selectors.sections_by_id(value for *_, value in strays) if strays else {}
+    problems = []
+    for key, arg, document, value in strays:
+        name = files[document].name
+        other = elsewhere.get(value)
+        if other is not None:
+            message = (
+                f'{arg.label} "{other.label}" belongs to "{other.detail}", not to "{name}": '
+                "choose a section of this document."
+            )
+            problems.append(Problem("warning", "directory-section-elsewhere", message, key, arg.name))
+        else:
+            message = f'{arg.label} "{value}" is not a section of "{name}" in the Workiva directory (unverified id).'
+            problems.append(Problem("warning", "directory-unknown-section", message, key, arg.name))
+    return problems
 
 
 def _problems(picks: list[tuple[ProcessNode, schema.ArgField, str, str]]) -> list[Problem]:
@@ -73,10 +113,10 @@ def _problems(picks: list[tuple[ProcessNode, schema.ArgField, str, str]]) -> lis
 def pick_problem(
     node_key: UUID, arg: schema.ArgField, kind: str, value: str, found: selectors.Known | None, filled: bool
 ) -> Problem | None:
-    """Return the warning for one picked id, given what the directory found and whether it is filled."""
+    """Return the problem for one picked id, given what the directory found and whether it is filled."""
     if found is not None and found.suspended:
         message = f"{arg.label} {found.label} is suspended in Workiva: the job would go to nobody."
-        return Problem("warning", "directory-suspended-user", message, node_key, arg.name)
+        return Problem("error", "directory-suspended-user", message, node_key, arg.name)
     if found is None and filled and kind != "section":
         what = "a person" if kind == "user" else "a file"
         message = f'{arg.label} "{value}" is not {what} in the Workiva directory (unverified id).'
@@ -88,7 +128,11 @@ def form_problems(form: Any, node_key: UUID) -> list[Problem]:
     """Return the warnings for a job form's pickers, from what ``designer.forms.describe_picks`` found."""
     problems = []
     job_type = getattr(form, "job_type", None)
+    sections = []
     for arg in job_type.fields if job_type is not None else ():
+        if arg.kind == "section" and arg.within in form.fields:
+            document, value = (str(form[name].value() or "").strip() for name in (arg.within, arg.name))
+            sections.append((node_key, arg, document, value))
         field = form.fields.get(arg.name)
         picked = getattr(field, "picked", None)
         if not picked or picked["state"] not in ("unknown", "suspended"):
@@ -101,7 +145,43 @@ def form_problems(form: Any, node_key: UUID) -> list[Problem]:
         problem = pick_problem(node_key, arg, kind, value, found, True)
         if problem is not None:
             problems.append(problem)
-    return problems
+    return [*problems, *section_problems(sections)]
+
+
+@dataclass(frozen=True, slots=True)
+class PayloadNote:
+    """One picked id of a payload, for the preview's side notes: which job and field, and who or what it is."""
+
+    job: str
+    field: str
+    id: str
+    name: str
+    detail: str
+    state: str  # known, suspended, unknown (the directory is filled and lacks it) or unchecked (it is empty)
+
+
+def payload_notes(tree: ProcessTree) -> list[PayloadNote]:
+    """Return a note for every picked id of ``tree``'s jobs, in outline order (a query per kind named)."""
+    picks = _picks(node for node, _ in tree.walk())
+    ids: dict[str, set[str]] = {}
+    for _, _, kind, value in picks:
+        ids.setdefault(kind, set()).add(value)
+    looked_up = {kind: selectors.lookup(kind, wanted) for kind, wanted in ids.items()}
+    notes = []
+    for node, arg, kind, value in picks:
+        known, filled = looked_up[kind]
+        found = known.get(value)
+        args = node.arguments if isinstance(node.arguments, dict) else {}
+        title = args.get("title")
+        jt = schema.job_type(node.job_type)
+        job = title if isinstance(title, str) and title.strip() else (jt.label if jt else node.job_type)
+        if found is None:
+            state = "unknown" if filled else "unchecked"
+            notes.append(PayloadNote(job, arg.label, value, "", "", state))
+        else:
+            state = "suspended" if found.suspended else "known"
+            notes.append(PayloadNote(job, arg.label, value, found.label, found.detail, state))
+    return notes
 
 
 def assignee_names(nodes: Iterable[ProcessNode]) -> dict[str, str]:

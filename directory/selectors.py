@@ -123,6 +123,27 @@ def sections_by_id(ids: Iterable[str]) -> dict[str, Known]:
     return {s.workiva_id: Known(s.workiva_id, s.name, s.file.name) for s in rows}
 
 
+@dataclass(frozen=True, slots=True)
+class FileSections:
+    """A file the directory knows, with its sections when they have been fetched (None until then)."""
+
+    name: str
+    sections: dict[str, str] | None  # section id -> name
+
+
+def sections_of(file_ids: Iterable[str]) -> dict[str, FileSections]:
+    """Return, for each file id of ``file_ids`` the directory knows, its name and fetched sections (two queries)."""
+    wanted = {i for i in file_ids if i}
+    if not wanted:
+        return {}
+    files = list(DirectoryFile.objects.filter(workiva_id__in=wanted).only("workiva_id", "name", "sections_fetched"))
+    fetched = [f.pk for f in files if f.sections_fetched is not None]
+    names: dict[int, dict[str, str]] = {pk: {} for pk in fetched}
+    for section in DirectorySection.objects.filter(file_id__in=fetched).only("file_id", "workiva_id", "name"):
+        names[section.file_id][section.workiva_id] = section.name
+    return {f.workiva_id: FileSections(f.name, names.get(f.pk)) for f in files}
+
+
 def last_sync() -> DirectorySync | None:
     return DirectorySync.objects.select_related("by").first()
 

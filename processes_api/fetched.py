@@ -5,7 +5,8 @@ carries the job arguments is unconfirmed: the create response's example echoes o
 ``{"type": …}`` [seed], and so does the sandbox. An import keeps every field that comes back
 (unknown ones included, as any import does); a job whose arguments object is missing gets an empty
 one, and its path is listed so the designer can say which jobs need their details filled in (lint
-then reports each required field). Server ids are dropped like any read-only field.
+then reports each required field). Server ids are dropped from the draft's content like any
+read-only field; :func:`server_ids` lists them in the walk's order so the importer can record them.
 """
 
 from __future__ import annotations
@@ -35,3 +36,15 @@ def importable(document: Any) -> tuple[Any, list[str]]:
             args[jt.args_key] = {}
             lacking.append(path)
     return document, lacking
+
+
+def server_ids(document: Any) -> list[str | None]:
+    """Return the ``id`` of every group and job of ``document`` in :func:`~processes_api.walk.walk`
+    order (parents first, children in order), None where a node has none or it is not a string."""
+    if not isinstance(document, dict) or not isinstance(document.get("root"), dict):
+        return []
+    found: list[str | None] = []
+    for node, *_ in walk(document["root"]):
+        value = node.get("id") if isinstance(node, dict) else None
+        found.append(value if isinstance(value, str) and value else None)
+    return found

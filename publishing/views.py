@@ -6,11 +6,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from designer.models import WorkivaOrigin
 from designer.permissions import Action, can, draft_for, require
+from designer.picks import directory_problems
 from designer.selectors.trees import draft_tree
 from designer.views.http import Request
 from processes_api import platform, schema
@@ -114,7 +117,8 @@ def _decided(request: Request, submission: Submission, *, refused: str = "") -> 
 @require_GET
 def history_view(request: Request, draft_id: int) -> HttpResponse:
     draft = draft_for(request.user, draft_id, Action.VIEW)
-    problems = lint_tree(draft_tree(draft=draft))
+    tree = draft_tree(draft=draft)
+    problems = [*lint_tree(tree), *directory_problems(tree)]
     context = {
         "draft": draft,
         "problems": problems,
@@ -122,6 +126,7 @@ def history_view(request: Request, draft_id: int) -> HttpResponse:
         "on_history": True,  # the publish area does not link to the page it is on
         "rows": selectors.submission_history(draft=draft),
         "can_publish": can(request.user, draft, Action.PUBLISH),
+        "origin": WorkivaOrigin.objects.filter(draft=draft).annotate(node_ids=Count("server_ids")).first(),
         **selectors.connection_context(),
     }
     return render(request, "publishing/history.html", context)

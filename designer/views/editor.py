@@ -20,7 +20,7 @@ from designer.models import Node
 from designer.outline import build_outline
 from designer.panels import editor_problems
 from designer.permissions import Action, can, draft_for
-from designer.picks import directory_problems
+from designer.picks import directory_problems, payload_notes
 from designer.selectors.trees import draft_tree
 from designer.services.drafts import draft_update
 from designer.views.http import Request
@@ -116,8 +116,10 @@ def draft_settings_view(request: Request, pk: int) -> HttpResponse:
 @require_GET
 def payload_view(request: Request, pk: int) -> HttpResponse:
     draft = draft_for(request.user, pk, Action.VIEW)
-    payload = build_payload(draft_tree(draft=draft))
-    return render(request, "designer/payload.html", {"draft": draft, "payload_json": payload.to_json()})
+    tree = draft_tree(draft=draft)
+    payload = build_payload(tree)
+    context = {"draft": draft, "payload_json": payload.to_json(), "notes": payload_notes(tree)}
+    return render(request, "designer/payload.html", context)
 
 
 @login_required

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from designer.models import Draft, Revision
+from designer.picks import directory_problems
 from designer.selectors.reviews import publish_gate
 from designer.selectors.trees import draft_tree
 from designer.services.revisions import revision_freeze
@@ -59,7 +60,7 @@ def submission_create(*, draft: Draft, user: User) -> Publish:
                 return Publish(existing, created=False)
             tree = draft_tree(draft=locked)
             payload = build_payload(tree)
-            errors = blocking_problems(lint_tree(tree, payload))
+            errors = blocking_problems([*lint_tree(tree, payload), *directory_problems(tree)])
             if errors:
                 raise PublishBlocked(errors)
             digest = payload.content_hash()

@@ -227,6 +227,23 @@
       commit(text, text, "unknown");
     }
 
+    // A section belongs to its document: when another document is chosen, the section chosen for
+    // the old one is cleared here, before the autosave (fields.js, listening on the document) sees
+    // the change, so both fields go in one write.
+    var within = original.dataset.pickerWithin;
+    if (within && form) {
+      form.addEventListener("change", function (event) {
+        if (event.target.name !== within || !original.value) return;
+        original.value = "";
+        committed = { id: "", label: "" };
+        input.value = "";
+        stateLine(box, "empty", "", "");
+        message.textContent = "Section cleared: choose a section of the new document.";
+        message.hidden = false;
+        status.textContent = message.textContent;
+      });
+    }
+
     input.addEventListener("input", function () {
       clearTimeout(timer);
       var text = input.value;

@@ -149,3 +149,79 @@ def test_choose_by_mouse_and_escape_restores_the_saved_name(picker_page, live_se
     page.keyboard.press("Tab")
     job.refresh_from_db()
     assert job.arguments["assigneeUser"] == world["grace"].workiva_id
+
+
+def test_choosing_another_document_clears_the_section_in_the_same_write(picker_page, live_server, browser_user):
+    world = small_directory()
+    tenq = world["tenq"].workiva_id
+    draft = make_draft(browser_user)
+    job = add_job(
+        draft,
+        root_of(draft),
+        "Collect notes",
+        job_type="contentRequest",
+        assignee={"id": world["grace"].workiva_id, "type": "user"},
+        document=tenq,
+        section=f"{tenq}_2",
+    )
+    page = picker_page
+    page.goto(f"{live_server.url}/drafts/{draft.pk}/?node={job.key}")
+    section = page.locator("#id_node-section")
+    expect(section).to_have_value("Financial statements")
+    version = draft.version
+
+    document = page.locator("#id_node-document")
+    document.focus()
+    page.keyboard.type("board")
+    expect(page.locator(f"#{document.get_attribute('aria-controls')} [role=option]").first).to_contain_text(
+        "Board deck"
+    )
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+
+    expect(section).to_have_value("")
+    expect(section.locator("xpath=..").locator(".picker-message")).to_have_text(
+        "Section cleared: choose a section of the new document."
+    )
+    saved(page, "node-document")
+    saved(page, "node-section")
+    job.refresh_from_db()
+    draft.refresh_from_db()
+    assert job.arguments["document"] == world["deck"].workiva_id
+    assert not job.arguments.get("section")
+    assert draft.version == version + 1  # one write for both fields
+    assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_payload_preview_names_its_ids_beside_the_json(browser, live_server, browser_user, scheme):
+    world = small_directory()
+    draft = make_draft(browser_user)
+    root = root_of(draft)
+    add_job(draft, root, "Reconcile cash", assigneeUser=world["ada"].workiva_id, approverUser="new-hire-77")
+    draft.refresh_from_db()
+    tenq = world["tenq"].workiva_id
+    add_job(
+        draft,
+        root,
+        "Collect notes",
+        job_type="contentRequest",
+        assignee={"id": world["markup"].workiva_id, "type": "user"},
+        document=tenq,
+        section=f"{tenq}_3",
+    )
+    context = _context(browser, live_server, scheme, user=browser_user, width=1400)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/drafts/{draft.pk}/payload/")
+
+    notes = page.get_by_role("complementary", name="Who and what the ids are")
+    expect(notes.locator("tbody tr")).to_have_count(5)
+    expect(notes.locator("tbody tr").first).to_contain_text("Ada Lovelace")
+    expect(notes.locator("tbody tr").nth(1)).to_contain_text("Not in the directory: unverified id")
+    expect(notes).to_contain_text('<img src=x onerror="window.pwned=1"> Eve')
+    assert page.evaluate("window.pwned") is None
+    expect(page.locator("#payload-json")).to_contain_text(world["ada"].workiva_id)
+    if scheme == "light":
+        page.screenshot(path=str(SHOTS / "payload-notes.png"), full_page=True)
+    assert axe_violations(page) == []
+    context.close()

@@ -12,10 +12,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from designer.models import Activity, Draft
+from designer.models import Activity, Draft, WorkivaOrigin
 from designer.selectors.trees import draft_tree
 from processes_api.client import Client
-from processes_api.fetched import importable
+from processes_api.fetched import importable, server_ids
 from processes_api.lint import lint_tree
 from processes_api.payload import build_payload
 from tests.factories import UserFactory
@@ -145,3 +145,47 @@ def test_import_from_workiva_needs_a_login(client, db):
     response = client.get(reverse("workiva-import"))
 
     assert response.status_code == 302
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_imported_draft_remembers_its_process_and_every_nodes_server_id(sandbox, client):
+    owner = UserFactory(username="olivia")
+    api = Client.from_settings()
+    created = api.create(seed_with_unknowns())
+    document = api.get(created["id"])
+
+    out, _ = run(created["id"], "--owner", "olivia")
+
+    draft = Draft.objects.get(pk=int(out))
+    origin = WorkivaOrigin.objects.get(draft=draft)
+    assert origin.process_id == created["id"]
+    recorded = {row.node_key: row.server_id for row in origin.server_ids.all()}
+    walked = [node for node, _ in draft_tree(draft=draft).walk()]
+    expected = server_ids(document)
+    assert len(walked) == len(expected) == 3  # the root, the seed's job, the added group
+    assert all(expected)  # the sandbox answers an id on every node, as Workiva's docs say
+    assert [recorded.get(node.key) for node in walked] == expected
+    assert recorded[walked[0].key] == document["root"]["id"]
+    assert len(set(expected)) == len(expected)
+    assert owner.owned_drafts.get() == draft
+    client.force_login(owner)
+    page = client.get(reverse("publishing-history", args=[draft.pk])).content.decode()
+    assert f"Imported from Workiva process <code>{created['id']}</code>" in page
+    assert "(3 node ids recorded)" in page
+
+
+def test_server_ids_follow_the_walk_and_tolerate_nodes_without_one():
+    document = {
+        "root": {
+            "id": "r",
+            "children": [
+                {"type": "job", "job": {"id": "j1", "arguments": {"type": "sendTask"}}},
+                {"type": "group", "group": {"children": [{"type": "job", "job": {"id": 7}}]}},
+                {"type": "job", "job": {"id": "j3"}},
+            ],
+        }
+    }
+
+    assert server_ids(document) == ["r", "j1", None, None, "j3"]
+    assert server_ids({"root": []}) == []
+    assert server_ids("nonsense") == []

@@ -6,10 +6,10 @@ import pytest
 from django.urls import reverse
 
 from designer.forms import JobForm, PickedIdField
-from designer.picks import directory_problems
+from designer.picks import directory_problems, payload_notes
 from designer.selectors.trees import draft_tree
 from processes_api import schema
-from tests.directory.fill import add_user, small_directory
+from tests.directory.fill import add_file, add_user, small_directory
 from tests.factories import add_job, make_draft, root_of
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +49,7 @@ def test_an_empty_directory_checks_nothing(user):
     assert form.fields["assigneeUser"].picked["state"] == "unchecked"
 
 
-def test_unknown_ids_and_suspended_users_are_warnings_once_filled(user):
+def test_unknown_ids_are_warnings_and_suspended_users_errors_once_filled(user):
     world = small_directory()
     draft = make_draft(user)
     root = root_of(draft)
@@ -70,7 +70,7 @@ def test_unknown_ids_and_suspended_users_are_warnings_once_filled(user):
     problems = directory_problems(draft_tree(draft=draft))
 
     assert [(p.severity, p.code, p.node_key, p.field) for p in problems] == [
-        ("warning", "directory-suspended-user", gone.key, "assigneeUser"),
+        ("error", "directory-suspended-user", gone.key, "assigneeUser"),
         ("warning", "directory-unknown-user", gone.key, "approverUser"),
         ("warning", "directory-unknown-file", content.key, "document"),
     ]
@@ -160,3 +160,116 @@ def test_the_revisions_diff_names_the_people_it_changes(client, user):
     assert f'<td class="before">Ada Lovelace ({world["ada"].workiva_id})</td>' in html
     assert f'<td class="after">Grace Hopper ({world["grace"].workiva_id})</td>' in html
     assert '<td class="after">new-hire</td>' in html
+
+
+def test_a_section_not_of_its_document_is_flagged_once_the_documents_sections_are_known(user):
+    world = small_directory()
+    tenq, deck = world["tenq"], world["deck"]
+    other = add_file("c" * 32, "Annual report", sections=("Letter", "Risk factors"))
+    draft = make_draft(user)
+    root = root_of(draft)
+    grace = {"id": world["grace"].workiva_id, "type": "user"}
+
+    def content(title, document, section):
+        job = add_job(draft, root, title, job_type="contentRequest", assignee=grace, document=document, section=section)
+        draft.refresh_from_db()
+        return job
+
+    fine = content("Fine", tenq.workiva_id, f"{tenq.workiva_id}_2")
+    moved = content("Moved", tenq.workiva_id, f"{other.workiva_id}_1")  # the document changed, the section did not
+    typo = content("Typo", tenq.workiva_id, f"{tenq.workiva_id}_99")
+    unfetched = content("Unfetched", deck.workiva_id, "anything_1")  # the deck's sections were never fetched
+
+    problems = directory_problems(draft_tree(draft=draft))
+
+    assert [(p.severity, p.code, p.node_key, p.field) for p in problems] == [
+        ("warning", "directory-section-elsewhere", moved.key, "section"),
+        ("warning", "directory-unknown-section", typo.key, "section"),
+    ]
+    assert problems[0].message == (
+        'Section "Letter" belongs to "Annual report", not to "Q1 2026 10-Q": choose a section of this document.'
+    )
+    assert problems[1].message == (
+        f'Section "{tenq.workiva_id}_99" is not a section of "Q1 2026 10-Q" in the Workiva directory (unverified id).'
+    )
+    assert {fine.key, unfetched.key}.isdisjoint(p.node_key for p in problems)
+
+
+def test_the_inspector_flags_a_section_of_another_document_once(client, user):
+    world = small_directory()
+    other = add_file("c" * 32, "Annual <i>report</i>", sections=("Letter",))
+    draft = make_draft(user)
+    job = add_job(
+        draft,
+        root_of(draft),
+        "Moved",
+        job_type="contentRequest",
+        assignee={"id": world["grace"].workiva_id, "type": "user"},
+        document=world["tenq"].workiva_id,
+        section=f"{other.workiva_id}_1",
+    )
+    client.force_login(user)
+
+    html = client.get(reverse("draft-editor", args=[draft.pk]), {"node": job.key}).content.decode()
+    fragment = client.get(
+        reverse("node-detail", args=[draft.pk, job.key]), headers={"HX-Request": "true"}
+    ).content.decode()
+
+    message = (
+        "Section &quot;Letter&quot; belongs to &quot;Annual &lt;i&gt;report&lt;/i&gt;&quot;, not to "
+        "&quot;Q1 2026 10-Q&quot;: choose a section of this document."
+    )
+    assert html.count(message) == 2  # the inspector's list and the problems panel
+    assert fragment.count(message) == 1
+
+
+def test_the_payload_preview_names_every_picked_id_beside_the_json(client, user, django_assert_max_num_queries):
+    world = small_directory()
+    draft = make_draft(user)
+    root = root_of(draft)
+    add_job(draft, root, "Reconcile <cash>", assigneeUser=world["markup"].workiva_id, approverUser="new-hire")
+    draft.refresh_from_db()
+    add_job(draft, root, "Sign", assigneeUser=world["sam"].workiva_id)
+    draft.refresh_from_db()
+    tenq = world["tenq"].workiva_id
+    add_job(
+        draft,
+        root,
+        "Notes",
+        job_type="contentRequest",
+        assignee={"id": world["ada"].workiva_id, "type": "user"},
+        document=tenq,
+        section=f"{tenq}_3",
+    )
+    client.force_login(user)
+
+    notes = payload_notes(draft_tree(draft=draft))
+    html = client.get(reverse("draft-payload", args=[draft.pk])).content.decode()
+
+    assert [(n.job, n.field, n.id, n.name, n.state) for n in notes] == [
+        ("Reconcile <cash>", "Assignee", world["markup"].workiva_id, world["markup"].display_name, "known"),
+        ("Reconcile <cash>", "Approver", "new-hire", "", "unknown"),
+        ("Sign", "Assignee", world["sam"].workiva_id, "Sam Suspended", "suspended"),
+        ("Notes", "Assignee", world["ada"].workiva_id, "Ada Lovelace", "known"),
+        ("Notes", "Document", tenq, "Q1 2026 10-Q", "known"),
+        ("Notes", "Section", f"{tenq}_3", "Notes", "known"),
+    ]
+    assert "Who and what the ids are" in html
+    assert "<td>Reconcile &lt;cash&gt;</td>" in html
+    assert "&lt;img src=x onerror=&quot;window.pwned=1&quot;&gt; Eve" in html
+    assert "<img src=x" not in html
+    assert 'Sam Suspended <strong class="picked-suspended">suspended in Workiva</strong>' in html
+    assert "Not in the directory: unverified id" in html
+    assert f"&quot;assigneeUser&quot;: &quot;{world['sam'].workiva_id}&quot;" in html  # the payload keeps the ids
+    with django_assert_max_num_queries(12):  # session, user, draft, tree, one lookup per kind
+        client.get(reverse("draft-payload", args=[draft.pk]))
+
+
+def test_the_payload_preview_of_a_draft_without_picked_ids_has_no_notes(client, user):
+    draft = make_draft(user)
+    client.force_login(user)
+
+    html = client.get(reverse("draft-payload", args=[draft.pk])).content.decode()
+
+    assert payload_notes(draft_tree(draft=draft)) == []
+    assert "Who and what the ids are" not in html

@@ -7,13 +7,16 @@ import re
 import pytest
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 
 from designer.models import Revision
 from designer.services.drafts import draft_delete
+from directory.models import DirectoryUser
 from processes_api.sandbox.models import SandboxProcess
 from publishing.models import ServerId, Submission, SubmissionError
 from publishing.services.recording import record_errors
 from publishing.services.submissions import PublishBlocked, draft_publish, submission_create
+from tests.directory.fill import add_user
 from tests.factories import add_job, make_draft, publishable_draft, root_of
 
 Status = Submission.Status
@@ -179,6 +182,26 @@ def test_lint_errors_block_publishing_and_write_nothing(user):
     assert "This job needs a title." in str(caught.value)
     assert not Submission.objects.exists()
     assert not Revision.objects.exists()
+
+
+def test_a_suspended_assignee_blocks_publishing_and_an_unknown_id_does_not(user, client):
+    add_user("userId1", "Sam Suspended", suspended=True)
+    draft, _ = publishable_draft(user)
+
+    with pytest.raises(PublishBlocked) as caught:
+        submission_create(draft=draft, user=user)
+
+    assert "Assignee Sam Suspended is suspended in Workiva" in str(caught.value)
+    assert not Submission.objects.exists()
+    assert not Revision.objects.exists()
+    client.force_login(user)
+    page = client.get(reverse("publishing-history", args=[draft.pk])).content.decode()
+    assert "Fix 2 errors in the problems list first." in page  # both jobs are assigned to userId1
+    assert "Imported from Workiva process" not in page  # a draft made here has no Workiva origin
+
+    DirectoryUser.objects.filter(workiva_id="userId1").delete()
+    add_user("someone-else", "Ada Lovelace")  # a filled directory that does not know userId1: warnings only
+    assert submission_create(draft=draft, user=user).created
 
 
 def test_second_publish_while_in_flight_returns_the_same_submission(user):
