@@ -63,6 +63,9 @@ class ProblemSerializer(serializers.Serializer[Any]):
     current_version = serializers.IntegerField(required=False, help_text="On 412: the draft's version now.")
     your_version = serializers.IntegerField(required=False, help_text="On 412: the version you sent.")
     problems = LintProblemSerializer(many=True, required=False, help_text="On a blocked publish.")
+    operation = serializers.IntegerField(
+        required=False, help_text="On 409 undo-conflict: the operation that could not be undone (or redone)."
+    )
 
 
 _WHY = {

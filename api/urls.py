@@ -7,7 +7,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from api.problems import not_found
-from api.views import calendar, directory, drafts, edits, nodes, review, revisions, submissions
+from api.views import calendar, directory, drafts, edits, nodes, review, revisions, submissions, templates
 
 DRAFT = "drafts/<int:pk>/"
 NODE = DRAFT + "nodes/<uuid:key>/"
@@ -31,6 +31,9 @@ urlpatterns = [
     path(DRAFT + "date-fix/", calendar.DateFix.as_view(), name="api-v1-date-fix"),
     path(DRAFT + "calendar/", calendar.Calendar.as_view(), name="api-v1-calendar"),
     path(DRAFT + "roll-forward/", calendar.RollForward.as_view(), name="api-v1-roll-forward"),
+    path(DRAFT + "save-as-template/", templates.SaveAsTemplate.as_view(), name="api-v1-save-as-template"),
+    path("templates/", templates.TemplateList.as_view(), name="api-v1-templates"),
+    path("templates/<int:template_pk>/drafts/", templates.DraftFromTemplate.as_view(), name="api-v1-template-drafts"),
     path(NODE + "date-rule/", calendar.DateRule.as_view(), name="api-v1-node-date-rule"),
     path(NODE, nodes.NodeDetail.as_view(), name="api-v1-node"),
     path(NODE + "move/", nodes.NodeMove.as_view(), name="api-v1-node-move"),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.utils import timezone
 
 from designer.errors import DraftConflict
 from designer.models import Draft, Node, Operation
@@ -63,8 +62,10 @@ def test_a_date_rule_refusals(as_, due):
     stale = post(ed, due, job, {"field": "dueDate", "days": 1}, if_match='"1"')
     group = post(ed, due, f"nodes/{due['group'].key}/date-rule/", {"field": "dueDate", "days": 1})
 
-    assert not_a_date.status_code == 422 and "not a date" in not_a_date.data["detail"]
-    assert too_far.status_code == 400 and too_far.data["errors"][0]["path"] == "$.days"
+    assert not_a_date.status_code == 422
+    assert "not a date" in not_a_date.data["detail"]
+    assert too_far.status_code == 400
+    assert too_far.data["errors"][0]["path"] == "$.days"
     assert stale.status_code == 412
     assert group.status_code == 422
     assert "dueDate" not in (Node.objects.get(pk=due["job"].pk).date_rules or {})
@@ -95,7 +96,8 @@ def test_a_date_fix_refusals(as_, due):
     not_a_field = post(ed, due, "date-fix/", {"field": "colour", "value": "2026-06-01"})
     stale = post(ed, due, "date-fix/", {"field": "dueDate", "value": "2026-06-01"}, if_match='"1"')
 
-    assert bad_date.status_code == 400 and bad_date.data["errors"][0]["path"] == "$.value"
+    assert bad_date.status_code == 400
+    assert bad_date.data["errors"][0]["path"] == "$.value"
     assert not_a_field.status_code == 422
     assert stale.status_code == 412
     assert Draft.objects.get(pk=due["draft"].pk).due_date == "2026-06-30"
@@ -134,14 +136,18 @@ def test_roll_forward_plan_then_create_the_next_period(as_, due):
 
     plan = viewer.get(url(due, "roll-forward/?due=2026-09-30"))
     assert plan.status_code == 200, plan.data
-    assert plan.data["new_due"] == "2026-09-30" and plan.data["months"] == 3
+    assert plan.data["new_due"] == "2026-09-30"
+    assert plan.data["months"] == 3
     assert plan.data["replacements"] == {"Q2 2026": "Q3 2026"}
-    assert plan.data["dates"][0]["field"] == "dueDate" and plan.data["dates"][0]["new"] == "2026-09-30"
+    assert plan.data["dates"][0]["field"] == "dueDate"
+    assert plan.data["dates"][0]["new"] == "2026-09-30"
 
     created = viewer.post(url(due, "roll-forward/"), {"due": "2026-09-30"}, format="json")
     assert created.status_code == 201, created.data
     new = Draft.objects.get(pk=created.data["id"])
-    assert new.owner == due["viewer"] and new.name == "Q3 2026 close" and new.due_date == "2026-09-30"
+    assert new.owner == due["viewer"]
+    assert new.name == "Q3 2026 close"
+    assert new.due_date == "2026-09-30"
     assert created["Location"] == f"/api/v1/drafts/{new.pk}/"
     assert Draft.objects.get(pk=due["draft"].pk).due_date == "2026-06-30"  # the original is untouched
 
@@ -152,7 +158,8 @@ def test_roll_forward_refusals(as_, team):
     bad = client.post(url(team, "roll-forward/"), {"due": "soon", "replacements": {"": "x"}}, format="json")
     plan_without = client.get(url(team, "roll-forward/"))
 
-    assert no_due.status_code == 422 and "due date" in no_due.data["detail"]
+    assert no_due.status_code == 422
+    assert "due date" in no_due.data["detail"]
     assert bad.status_code == 400
     assert {e["path"] for e in bad.data["errors"]} == {"$.due", "$.replacements"}
     assert plan_without.status_code == 400
@@ -197,7 +204,8 @@ def test_directory_search_files_by_name_and_kind(api):
 
     assert [f["label"] for f in found.data["results"]] == ["Q1 2026 10-Q"]
     assert spreadsheets.data["results"] == []
-    assert bad_kind.status_code == 400 and bad_kind.data["errors"][0]["path"] == "$.kind"
+    assert bad_kind.status_code == 400
+    assert bad_kind.data["errors"][0]["path"] == "$.kind"
 
 
 def test_directory_search_a_files_sections(api):
@@ -211,7 +219,8 @@ def test_directory_search_a_files_sections(api):
     assert found.data["results"] == [
         {"id": f"{d['tenq'].workiva_id}_3", "label": "Notes", "detail": "Q1 2026 10-Q", "suspended": False}
     ]
-    assert unknown.status_code == 404 and unknown["Content-Type"] == "application/problem+json"
+    assert unknown.status_code == 404
+    assert unknown["Content-Type"] == "application/problem+json"
     assert missing.status_code == 400
 
 

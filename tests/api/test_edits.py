@@ -49,7 +49,8 @@ def test_undo_and_redo_an_api_edit_and_say_what_they_would_do(as_, team):
     assert Node.objects.get(pk=team["job"].pk).arguments["title"] == "Reconcile"
     assert undone.data["operation"]["kind"] == Operation.Kind.UNDO
     assert undone.data["operation"]["summary"].startswith("undo of ")
-    assert undone.data["redo"] and undone["ETag"] == etag(team)
+    assert undone.data["redo"]
+    assert undone["ETag"] == etag(team)
     assert undone.data["operation"]["version"] == team["draft"].version
 
     redone = post(ed, team, "redo/")
@@ -142,8 +143,10 @@ def test_paste_after_a_node(as_, team):
 
     assert response.status_code == 201, response.data
     new = response.data["nodes"][0]
-    assert new["parent"] == str(team["group"].key) and new["position"] == team["job"].position + 1
-    assert new["label"] == "Reconcile" and new["key"] != str(team["job"].key)
+    assert new["parent"] == str(team["group"].key)
+    assert new["position"] == team["job"].position + 1
+    assert new["label"] == "Reconcile"
+    assert new["key"] != str(team["job"].key)
 
 
 def test_a_malformed_fragment_names_its_path_in_the_body_and_writes_nothing(as_, team):
@@ -288,5 +291,6 @@ def test_delete_many_stale_and_empty(as_, team):
     ed = as_("editor")
     assert post(ed, team, "nodes/delete/", {"keys": [str(team["job"].key)]}, if_match='"1"').status_code == 412
     empty = post(ed, team, "nodes/delete/", {"keys": []})
-    assert empty.status_code == 400 and empty.data["errors"][0]["path"] == "$.keys"
+    assert empty.status_code == 400
+    assert empty.data["errors"][0]["path"] == "$.keys"
     assert Node.objects.filter(pk=team["job"].pk).exists()

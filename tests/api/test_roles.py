@@ -14,12 +14,13 @@ from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 
 from designer.models import Membership
-from directory.models import DirectoryFile, DirectorySection
 from designer.permissions import RULES, Action
 from designer.services.clipboard import nodes_copy
 from designer.services.comments import comment_create
 from designer.services.drafts import draft_update
 from designer.services.revisions import revision_save_point
+from directory.models import DirectoryFile, DirectorySection
+from gallery.services import template_save
 from publishing.models import Submission
 from tests.api.conftest import client_for
 from tests.factories import UserFactory
@@ -89,6 +90,11 @@ OPS = [
     Op("directory_users", "get", "/api/v1/directory/users/?q=ann", None),
     Op("directory_files", "get", "/api/v1/directory/files/?kind=Document", None),
     Op("directory_sections", "get", "/api/v1/directory/sections/?file=doc1&q=intro", None),
+    Op("templates_list", "get", "/api/v1/templates/", None),
+    Op(
+        "templates_new_draft", "post", "/api/v1/templates/{template}/drafts/", None, {"name": "Q3", "due": "2026-09-30"}
+    ),
+    Op("drafts_save_as_template", "post", D + "save-as-template/", Action.EDIT, {"name": "Close template"}),
     Op("submissions_list", "get", D + "submissions/", Action.VIEW),
     Op("submissions_retrieve", "get", "/api/v1/submissions/{submission}/", Action.VIEW),
     Op("submissions_errors", "get", "/api/v1/submissions/{submission}/errors/", Action.VIEW),
@@ -125,6 +131,7 @@ def world(team):
         "number": revision.number,
         "submission": submission.pk,
         "rita": team["reviewer"].pk,
+        "template": template_save(draft=draft, actor=team["owner"], name="Quarter close").pk,
         "fragment": nodes_copy(draft=draft, keys=[team["job"].key]),
     }
     users = {role: team[role] for role in ROLES if role != "stranger"} | {"stranger": UserFactory()}
