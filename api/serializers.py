@@ -186,7 +186,7 @@ class ReviewRequestSerializer(serializers.ModelSerializer[ReviewRequest]):
 
 
 class ReviewRequestCreateSerializer(serializers.Serializer[Any]):
-    reviewers = serializers.ListField(child=serializers.IntegerField(min_value=1), max_length=100)
+    reviewers = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=2**31 - 1), max_length=100)
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
 
 
@@ -218,7 +218,7 @@ class CommentSerializer(serializers.ModelSerializer[Comment]):
 class CommentCreateSerializer(serializers.Serializer[Any]):
     body = serializers.CharField(max_length=10_000)
     node = serializers.UUIDField(required=False, allow_null=True)
-    parent = serializers.IntegerField(required=False, allow_null=True, min_value=1)  # type: ignore[assignment]
+    parent = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**31 - 1)  # type: ignore[assignment]
 
 
 class CommentFilterSerializer(serializers.Serializer[Any]):

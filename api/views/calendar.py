@@ -83,7 +83,7 @@ class DateChangeSerializer(serializers.Serializer[Any]):
     node = serializers.UUIDField(source="node_key", allow_null=True, help_text="null: the process.")
     where = serializers.CharField()
     field = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     old = serializers.CharField()
     new = serializers.CharField()
     by_rule = serializers.BooleanField()

@@ -28,7 +28,7 @@ SECTIONS = 50
 
 class EntrySerializer(serializers.Serializer[Any]):
     id = serializers.CharField(help_text="The Workiva id: what a job's argument takes.")
-    label = serializers.CharField(help_text="Name (a person's display name, a file's or section's name).")
+    label = serializers.CharField(help_text="Name (a person's display name, a file's or section's name).")  # type: ignore[assignment]
     detail = serializers.CharField(help_text="E-mail or username; a file's kind; a section's file.")
     suspended = serializers.BooleanField(help_text="A suspended account (cannot be assigned).")
 

@@ -73,7 +73,7 @@ class PasteSerializer(serializers.Serializer[Any]):
         allow_null=True,
         help_text="Paste right after this node (into it when it is an empty group; at the end for the root).",
     )
-    parent = serializers.UUIDField(
+    parent = serializers.UUIDField(  # type: ignore[assignment]
         required=False, allow_null=True, help_text="Else: at the end of this group. Neither: at the end of the process."
     )
 
@@ -117,7 +117,7 @@ class BulkResultSerializer(serializers.Serializer[Any]):
 
 class ManyMoveSerializer(serializers.Serializer[Any]):
     keys = _keys(help_text="The nodes to move, as one block in their document order.")
-    parent = serializers.UUIDField(required=False, allow_null=True, help_text="Into this group…")
+    parent = serializers.UUIDField(required=False, allow_null=True, help_text="Into this group…")  # type: ignore[assignment]
     position = serializers.IntegerField(
         required=False,
         default=0,

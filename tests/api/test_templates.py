@@ -79,3 +79,11 @@ def test_a_new_draft_from_a_template_refusals(as_, team):
     assert {e["path"] for e in bad.data["errors"]} == {"$.name", "$.due"}
     assert missing.status_code == 404
     assert Draft.objects.count() == before
+
+
+def test_a_template_id_beyond_any_row_is_404_not_a_server_error(as_, team):
+    response = as_("viewer").post(
+        f"/api/v1/templates/{10**25}/drafts/", {"name": "X", "due": "2026-09-30"}, format="json"
+    )
+
+    assert response.status_code == 404
