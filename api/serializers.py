@@ -7,6 +7,7 @@ from typing import Any
 from rest_framework import serializers
 
 from api.models import ApiToken
+from designer.forms import DATE_MAX, DATE_MIN
 from designer.models import Approval, Comment, Draft, Membership, Node, ReviewRequest, Revision
 from designer.permissions import role_of
 from processes_api import schema
@@ -315,3 +316,15 @@ class TokenSerializer(serializers.ModelSerializer[ApiToken]):
     class Meta:
         model = ApiToken
         fields = ["token_key", "name", "created", "expiry", "last_used"]
+
+
+class DateOfProcess(serializers.DateField):
+    """A ``YYYY-MM-DD`` date in the range the editor's date fields take (``designer.forms.DATE_MIN``…``DATE_MAX``)."""
+
+    def to_internal_value(self, value: Any) -> Any:
+        date = super().to_internal_value(value)
+        if not DATE_MIN <= date <= DATE_MAX:
+            raise serializers.ValidationError(
+                f"Choose a date between {DATE_MIN.isoformat()} and {DATE_MAX.isoformat()}."
+            )
+        return date

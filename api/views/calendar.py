@@ -45,7 +45,7 @@ class RuledNodeSerializer(s.NodeSerializer):
 class DateFixSerializer(serializers.Serializer[Any]):
     node = serializers.UUIDField(allow_null=True, required=False, help_text="The job; null or absent: the process.")
     field = serializers.CharField(max_length=100, help_text="The date field (a job argument, or e.g. dueDate).")
-    value = serializers.DateField(help_text="The date, YYYY-MM-DD (what lint's fix suggests).")
+    value = s.DateOfProcess(help_text="The date, YYYY-MM-DD (what lint's fix suggests).")
 
 
 class DateFixedSerializer(serializers.Serializer[Any]):
@@ -64,7 +64,7 @@ class CalendarChangedSerializer(serializers.Serializer[Any]):
 
 
 class RollForwardSerializer(serializers.Serializer[Any]):
-    due = serializers.DateField(help_text="The next period's process due date, YYYY-MM-DD.")
+    due = s.DateOfProcess(help_text="The next period's process due date, YYYY-MM-DD.")
     replacements = serializers.DictField(
         child=serializers.CharField(max_length=100),
         required=False,

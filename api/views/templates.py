@@ -47,7 +47,7 @@ class TemplateSerializer(serializers.ModelSerializer[ProcessTemplate]):
 
 class FromTemplateSerializer(serializers.Serializer[Any]):
     name = serializers.CharField(max_length=500, help_text="The new draft's name.")
-    due = serializers.DateField(help_text="The process due date, YYYY-MM-DD: every date is computed from it.")
+    due = s.DateOfProcess(help_text="The process due date, YYYY-MM-DD: every date is computed from it.")
 
 
 class SaveTemplateSerializer(serializers.Serializer[Any]):

@@ -95,10 +95,13 @@ def test_a_date_fix_refusals(as_, due):
     bad_date = post(ed, due, "date-fix/", {"field": "dueDate", "value": "2026-02-30"})
     not_a_field = post(ed, due, "date-fix/", {"field": "colour", "value": "2026-06-01"})
     stale = post(ed, due, "date-fix/", {"field": "dueDate", "value": "2026-06-01"}, if_match='"1"')
+    ancient = post(ed, due, "date-fix/", {"field": "dueDate", "value": "0001-01-01"})
 
     assert bad_date.status_code == 400
     assert bad_date.data["errors"][0]["path"] == "$.value"
     assert not_a_field.status_code == 422
+    assert ancient.status_code == 400
+    assert "between 2000-01-01 and 2099-12-31" in ancient.data["errors"][0]["detail"]
     assert stale.status_code == 412
     assert Draft.objects.get(pk=due["draft"].pk).due_date == "2026-06-30"
 
