@@ -74,7 +74,7 @@ class RollForwardSerializer(serializers.Serializer[Any]):
     )
 
     def validate_replacements(self, value: dict[str, str] | None) -> dict[str, str] | None:
-        if value is not None and any(not k.strip() or len(k) > 100 for k in value):
+        if value is not None and any(not k.strip() or len(k) > 100 or "\x00" in k for k in value):
             raise serializers.ValidationError("Each period name to replace must be 1 to 100 characters.")
         return value
 
