@@ -63,6 +63,9 @@ class ProblemSerializer(serializers.Serializer[Any]):
     current_version = serializers.IntegerField(required=False, help_text="On 412: the draft's version now.")
     your_version = serializers.IntegerField(required=False, help_text="On 412: the version you sent.")
     problems = LintProblemSerializer(many=True, required=False, help_text="On a blocked publish.")
+    operation = serializers.IntegerField(
+        required=False, help_text="On 409 undo-conflict: the operation that could not be undone (or redone)."
+    )
 
 
 _WHY = {
@@ -70,11 +73,12 @@ _WHY = {
     401: "No valid token or session.",
     403: "Your role on the draft does not allow this.",
     404: "No such draft (or one you cannot see), node, or item.",
-    409: "The request conflicts with the current state.",
+    409: "The request conflicts with the current state: an undo or redo of what was changed since.",
     412: "If-Match names an older version of the draft: nothing was written.",
     422: "The change was refused (the same words the pages show).",
     428: "This write needs If-Match.",
     429: "Too many requests; see Retry-After.",
+    502: "Workiva did not answer (the directory fetches a file's sections from it).",
 }
 
 

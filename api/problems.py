@@ -17,7 +17,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from designer import ratelimit
-from designer.errors import DraftConflict, DraftError
+from designer.errors import DraftConflict, DraftError, OperationConflict
 from processes_api.payload import PayloadError
 from publishing.services.submissions import PublishBlocked
 
@@ -101,6 +101,11 @@ def _problem(exc: Exception, request_path: str) -> tuple[int, dict[str, Any], di
     elif isinstance(exc, PayloadError):
         code, slug, title, detail = 422, "invalid-process", "The process document is not valid", str(exc)
         extensions = {"errors": [{"path": _payload_path(exc.path), "detail": exc.problem}]}
+    elif isinstance(exc, OperationConflict):
+        # An undo or redo of something changed since (by someone else, or by you): the same words as the editor.
+        code, slug, title, detail = 409, "undo-conflict", "Changed since", str(exc)
+        if exc.operation_id is not None:
+            extensions = {"operation": exc.operation_id}
     elif isinstance(exc, DraftError):
         code, slug, title, detail = 422, "refused", "The change was refused", str(exc)
     elif isinstance(exc, DjangoValidationError):

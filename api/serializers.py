@@ -7,6 +7,7 @@ from typing import Any
 from rest_framework import serializers
 
 from api.models import ApiToken
+from designer.forms import DATE_MAX, DATE_MIN
 from designer.models import Approval, Comment, Draft, Membership, Node, ReviewRequest, Revision
 from designer.permissions import role_of
 from processes_api import schema
@@ -186,7 +187,7 @@ class ReviewRequestSerializer(serializers.ModelSerializer[ReviewRequest]):
 
 
 class ReviewRequestCreateSerializer(serializers.Serializer[Any]):
-    reviewers = serializers.ListField(child=serializers.IntegerField(min_value=1), max_length=100)
+    reviewers = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=2**31 - 1), max_length=100)
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
 
 
@@ -218,7 +219,7 @@ class CommentSerializer(serializers.ModelSerializer[Comment]):
 class CommentCreateSerializer(serializers.Serializer[Any]):
     body = serializers.CharField(max_length=10_000)
     node = serializers.UUIDField(required=False, allow_null=True)
-    parent = serializers.IntegerField(required=False, allow_null=True, min_value=1)  # type: ignore[assignment]
+    parent = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**31 - 1)  # type: ignore[assignment]
 
 
 class CommentFilterSerializer(serializers.Serializer[Any]):
@@ -315,3 +316,15 @@ class TokenSerializer(serializers.ModelSerializer[ApiToken]):
     class Meta:
         model = ApiToken
         fields = ["token_key", "name", "created", "expiry", "last_used"]
+
+
+class DateOfProcess(serializers.DateField):
+    """A ``YYYY-MM-DD`` date in the range the editor's date fields take (``designer.forms.DATE_MIN``…``DATE_MAX``)."""
+
+    def to_internal_value(self, value: Any) -> Any:
+        date = super().to_internal_value(value)
+        if not DATE_MIN <= date <= DATE_MAX:
+            raise serializers.ValidationError(
+                f"Choose a date between {DATE_MIN.isoformat()} and {DATE_MAX.isoformat()}."
+            )
+        return date

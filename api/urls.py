@@ -7,7 +7,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from api.problems import not_found
-from api.views import drafts, nodes, review, revisions, submissions
+from api.views import calendar, directory, drafts, edits, nodes, review, revisions, submissions, templates
 
 DRAFT = "drafts/<int:pk>/"
 NODE = DRAFT + "nodes/<uuid:key>/"
@@ -20,6 +20,21 @@ urlpatterns = [
     path(DRAFT + "export/", drafts.DraftExport.as_view(), name="api-v1-draft-export"),
     path(DRAFT + "lint/", drafts.DraftLint.as_view(), name="api-v1-draft-lint"),
     path(DRAFT + "nodes/", nodes.NodeTree.as_view(), name="api-v1-nodes"),
+    path(DRAFT + "nodes/copy/", edits.Copy.as_view(), name="api-v1-nodes-copy"),
+    path(DRAFT + "nodes/paste/", edits.Paste.as_view(), name="api-v1-nodes-paste"),
+    path(DRAFT + "nodes/bulk-update/", edits.BulkUpdate.as_view(), name="api-v1-nodes-bulk-update"),
+    path(DRAFT + "nodes/move/", edits.MoveMany.as_view(), name="api-v1-nodes-move"),
+    path(DRAFT + "nodes/delete/", edits.DeleteMany.as_view(), name="api-v1-nodes-delete"),
+    path(DRAFT + "undo/", edits.Undo.as_view(), name="api-v1-undo"),
+    path(DRAFT + "redo/", edits.Redo.as_view(), name="api-v1-redo"),
+    path(DRAFT + "undo-state/", edits.UndoState.as_view(), name="api-v1-undo-state"),
+    path(DRAFT + "date-fix/", calendar.DateFix.as_view(), name="api-v1-date-fix"),
+    path(DRAFT + "calendar/", calendar.Calendar.as_view(), name="api-v1-calendar"),
+    path(DRAFT + "roll-forward/", calendar.RollForward.as_view(), name="api-v1-roll-forward"),
+    path(DRAFT + "save-as-template/", templates.SaveAsTemplate.as_view(), name="api-v1-save-as-template"),
+    path("templates/", templates.TemplateList.as_view(), name="api-v1-templates"),
+    path("templates/<int:template_pk>/drafts/", templates.DraftFromTemplate.as_view(), name="api-v1-template-drafts"),
+    path(NODE + "date-rule/", calendar.DateRule.as_view(), name="api-v1-node-date-rule"),
     path(NODE, nodes.NodeDetail.as_view(), name="api-v1-node"),
     path(NODE + "move/", nodes.NodeMove.as_view(), name="api-v1-node-move"),
     path(NODE + "duplicate/", nodes.NodeDuplicate.as_view(), name="api-v1-node-duplicate"),
@@ -44,6 +59,9 @@ urlpatterns = [
         submissions.SubmissionErrors.as_view(),
         name="api-v1-submission-errors",
     ),
+    path("directory/users/", directory.DirectoryUsers.as_view(), name="api-v1-directory-users"),
+    path("directory/files/", directory.DirectoryFiles.as_view(), name="api-v1-directory-files"),
+    path("directory/sections/", directory.DirectorySections.as_view(), name="api-v1-directory-sections"),
     path("schema/", SpectacularAPIView.as_view(), name="api-v1-schema"),
     # Swagger UI from drf-spectacular-sidecar's files, its start script a file of its own: no CDN, no inline
     # script or style (the Content-Security-Policy forbids both).

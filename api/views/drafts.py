@@ -139,8 +139,7 @@ class DraftDetail(ApiView):
     )
     def delete(self, request: Request, pk: int) -> Response:
         draft = self.draft(pk, Action.DELETE)
-        if_match(request, draft)
-        draft_delete(draft=draft)
+        draft_delete(draft=draft, version=if_match(request, draft))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from designer.errors import TreeError
+from designer.errors import DraftConflict, TreeError
 from designer.models import Activity, Draft, Node, Operation
 from designer.selectors.trees import draft_tree
 from designer.services.activity import activity_record
@@ -100,7 +100,14 @@ def _root_follows(draft: Draft, old_name: str) -> None:
 
 
 @transaction.atomic
-def draft_delete(*, draft: Draft) -> None:
+@transaction.atomic
+def draft_delete(*, draft: Draft, version: int | None = None) -> None:
+    """Delete ``draft``; with ``version``, only if the draft is still at it (checked under its row lock,
+    so an edit racing the delete is not lost silently): else :class:`DraftConflict`."""
+    if version is not None:
+        current = Draft.objects.select_for_update().filter(pk=draft.pk).values_list("version", flat=True).first()
+        if current is not None and current != version:
+            raise DraftConflict(expected=version, actual=current)
     draft.delete()
 
 

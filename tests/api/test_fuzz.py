@@ -23,6 +23,7 @@ from api.tokens import token_create
 from designer.models import Draft, Membership, Node
 from designer.services.comments import comment_create
 from designer.services.revisions import revision_save_point
+from gallery.services import template_save
 from publishing.models import Submission
 from tests.factories import UserFactory, publishable_draft
 
@@ -63,6 +64,7 @@ class World:
             api_url="http://127.0.0.1:9/sandbox",
             status=Submission.Status.REJECTED,
         )
+        self.template = template_save(draft=self.draft, actor=self.user, name="Fuzz close")
 
     def place(self, case) -> None:
         """Point the case at real objects (the ids the fuzzer invents would all be 404s).."""
@@ -77,6 +79,7 @@ class World:
             "comment_pk": self.comment.pk,
             "number": self.revision.number,
             "submission_pk": self.submission.pk,
+            "template_pk": self.template.pk,
         }
         params = case.path_parameters or {}
         for name in params:

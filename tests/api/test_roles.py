@@ -10,12 +10,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 
 from designer.models import Membership
 from designer.permissions import RULES, Action
+from designer.services.clipboard import nodes_copy
 from designer.services.comments import comment_create
+from designer.services.drafts import draft_update
 from designer.services.revisions import revision_save_point
+from directory.models import DirectoryFile, DirectorySection
+from gallery.services import template_save
 from publishing.models import Submission
 from tests.api.conftest import client_for
 from tests.factories import UserFactory
@@ -69,6 +74,27 @@ OPS = [
     Op("revisions_create", "post", D + "revisions/save-point/", Action.EDIT, {"note": "before the big move"}),
     Op("revisions_retrieve", "get", D + "revisions/{number}/", Action.VIEW),
     Op("revisions_restore", "post", D + "revisions/{number}/restore/", Action.EDIT),
+    Op("nodes_copy", "post", D + "nodes/copy/", Action.VIEW, {"keys": ["{job}"]}),
+    Op("nodes_paste", "post", D + "nodes/paste/", Action.EDIT, {"fragment": "{fragment}", "parent": "{root}"}),
+    Op("nodes_bulk_update", "post", D + "nodes/bulk-update/", Action.EDIT, {"keys": ["{job}"], "shift_days": 1}),
+    Op("nodes_move_many", "post", D + "nodes/move/", Action.EDIT, {"keys": ["{job}"], "direction": "outdent"}),
+    Op("nodes_delete_many", "post", D + "nodes/delete/", Action.EDIT, {"keys": ["{job}"]}),
+    Op("drafts_undo", "post", D + "undo/", Action.EDIT),
+    Op("drafts_redo", "post", D + "redo/", Action.EDIT),
+    Op("drafts_undo_state", "get", D + "undo-state/", Action.VIEW),
+    Op("nodes_date_rule", "post", D + "nodes/{job}/date-rule/", Action.EDIT, {"field": "dueDate", "days": -2}),
+    Op("drafts_date_fix", "post", D + "date-fix/", Action.EDIT, {"field": "dueDate", "value": "2026-06-30"}),
+    Op("drafts_calendar", "post", D + "calendar/", Action.EDIT, {"holiday_calendar": "US"}),
+    Op("drafts_roll_forward_plan", "get", D + "roll-forward/?due=2026-09-30", Action.VIEW),
+    Op("drafts_roll_forward", "post", D + "roll-forward/", Action.VIEW, {"due": "2026-09-30"}),
+    Op("directory_users", "get", "/api/v1/directory/users/?q=ann", None),
+    Op("directory_files", "get", "/api/v1/directory/files/?kind=Document", None),
+    Op("directory_sections", "get", "/api/v1/directory/sections/?file=doc1&q=intro", None),
+    Op("templates_list", "get", "/api/v1/templates/", None),
+    Op(
+        "templates_new_draft", "post", "/api/v1/templates/{template}/drafts/", None, {"name": "Q3", "due": "2026-09-30"}
+    ),
+    Op("drafts_save_as_template", "post", D + "save-as-template/", Action.EDIT, {"name": "Close template"}),
     Op("submissions_list", "get", D + "submissions/", Action.VIEW),
     Op("submissions_retrieve", "get", "/api/v1/submissions/{submission}/", Action.VIEW),
     Op("submissions_errors", "get", "/api/v1/submissions/{submission}/errors/", Action.VIEW),
@@ -90,6 +116,11 @@ def world(team):
         api_url="x",
         status=Submission.Status.REJECTED,
     )
+    draft = draft_update(draft=draft, version=draft.version, changes={"due_date": "2026-06-30"})
+    file = DirectoryFile.objects.create(workiva_id="doc1", name="10-K", kind="Document", synced=timezone.now())
+    file.sections_fetched = timezone.now()
+    file.save()
+    DirectorySection.objects.create(file=file, workiva_id="s1", name="Intro")
     draft.refresh_from_db()
     values = {
         "draft": draft.pk,
@@ -100,12 +131,16 @@ def world(team):
         "number": revision.number,
         "submission": submission.pk,
         "rita": team["reviewer"].pk,
+        "template": template_save(draft=draft, actor=team["owner"], name="Quarter close").pk,
+        "fragment": nodes_copy(draft=draft, keys=[team["job"].key]),
     }
     users = {role: team[role] for role in ROLES if role != "stranger"} | {"stranger": UserFactory()}
     return {"users": users, "values": values, "draft": draft}
 
 
 def _fill(value: Any, values: dict[str, Any]) -> Any:
+    if value == "{fragment}":
+        return values["fragment"]
     if isinstance(value, str):
         filled = value.format(**values)
         return int(filled) if value == "{rita}" else filled
