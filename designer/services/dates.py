@@ -20,6 +20,7 @@ from designer.calendar import CalendarError, rule_date, shift_business_days, val
 from designer.errors import TreeError
 from designer.models import Draft, Node, Operation
 from designer.selectors.calendar import draft_calendar
+from designer.services.nodes import refresh
 from designer.services.operations import operation
 from designer.services.rows import nodes_write
 from processes_api import schema
@@ -58,7 +59,7 @@ def node_date_rule_set(
     with operation(draft=draft, version=version, actor=actor, kind=Operation.Kind.EDIT) as op:
         op.watch([node.key])
         locked = Draft.objects.get(pk=draft.pk)
-        node.refresh_from_db()
+        refresh(node)
         _date_field(node, field)
         op.summary = f"date rule of “{node.label}”"
         rules = dict(node.date_rules or {})

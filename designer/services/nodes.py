@@ -149,6 +149,15 @@ def _create(
     return node
 
 
+def refresh(node: Node) -> None:
+    """Re-read ``node`` under the draft's lock; refused (nothing written) when someone deleted it
+    after the request found it."""
+    try:
+        node.refresh_from_db()
+    except Node.DoesNotExist:
+        raise TreeError(f"“{node.label}” was deleted meanwhile; nothing was changed.") from None
+
+
 @transaction.atomic
 def node_update(*, node: Node, version: int, changes: Mapping[str, Any], actor: AbstractBaseUser | None = None) -> Node:
     """Change a node's own fields.
@@ -158,7 +167,7 @@ def node_update(*, node: Node, version: int, changes: Mapping[str, Any], actor: 
     """
     with operation(draft=node.draft, version=version, actor=actor, kind=Operation.Kind.EDIT) as op:
         op.watch([node.key])
-        node.refresh_from_db()
+        refresh(node)
         op.summary = f"edit of “{node.label}”"  # by the name it had: the one the user knew it by
         _update(node, changes)
     return node

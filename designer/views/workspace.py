@@ -242,17 +242,24 @@ def patch_response(
     if back is not None:
         return back
     can_edit = can(request.user, draft, Action.EDIT)
-    patch = outline_patch(
-        draft,
-        place=place,
-        groups=groups,
-        removed=removed,
-        selected=selected,
-        focus=focus,
-        all_badges=all_badges,
-        can_edit=can_edit,
-        comments_url=reverse("review-page", args=[draft.pk]),
-    )
+    try:
+        patch = outline_patch(
+            draft,
+            place=place,
+            groups=groups,
+            removed=removed,
+            selected=selected,
+            focus=focus,
+            all_badges=all_badges,
+            can_edit=can_edit,
+            comments_url=reverse("review-page", args=[draft.pk]),
+        )
+    except Node.DoesNotExist:
+        # Someone deleted what this edit changed in the moment since it was saved: the answer is the
+        # whole workspace as it is now (the edit stands, and is in the log).
+        draft.refresh_from_db()
+        whole = workspace_context(request, draft, selected=None, notice=notice) | {"retitle": bool(request.htmx)}
+        return render(request, f"{PAGE}#workspace" if request.htmx else PAGE, whole)
     context: dict[str, Any] = {
         "draft": draft,
         "patch": patch,
