@@ -196,6 +196,11 @@ class Revision(models.Model):
     payload = models.JSONField(help_text="The POST /processes body as it was.")
     paths = models.JSONField(help_text="Node key → payload path.")
     content_hash = models.CharField(max_length=64, db_index=True)
+    designer = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="What the designer keeps beside the payload: date rules by node key, the holiday calendar.",
+    )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     reason = models.CharField(max_length=20, choices=Reason.choices)
     note = models.TextField(blank=True)

@@ -44,6 +44,7 @@ def revision_freeze(
         payload=payload.data,
         paths=paths,
         content_hash=payload.content_hash(),  # the same hash as content_hash(payload.data, paths), kept once
+        designer=_designer_state(locked),
         author=author,
         reason=reason,
         note=note,
@@ -92,6 +93,9 @@ def revision_restore(*, draft: Draft, actor: User, version: int, revision: Revis
                 value = fields.get(f.attr)
                 setattr(locked, f.attr, "" if value is None and f.required else value)
         locked.extra = fields.get("extra", {})
+        kept = revision.designer or {}  # empty for a revision frozen before it kept these
+        locked.holiday_calendar = kept.get("holiday_calendar", locked.holiday_calendar)
+        rules = kept.get("date_rules", {})
         locked.save()
         for attr in (*draft_attrs(), "version", "updated"):
             setattr(draft, attr, getattr(locked, attr))
@@ -110,6 +114,7 @@ def revision_restore(*, draft: Draft, actor: User, version: int, revision: Revis
                     draft=locked,
                     parent=by_path[r["parent_path"]] if r["parent_path"] else None,
                     **{k: v for k, v in r.items() if k not in ("parent_path", "path", "depth")},
+                    date_rules=rules.get(str(r["key"]), {}),
                 )
                 for r in level
             ]
@@ -124,6 +129,13 @@ def revision_restore(*, draft: Draft, actor: User, version: int, revision: Revis
         summary=f"r{revision.number} (undo: restore r{undo.number})",
     )
     return undo
+
+
+def _designer_state(draft: Draft) -> dict[str, Any]:
+    """Return what a revision keeps beside the payload (which carries only computed dates): each
+    rule-based date's rule by node key, and the holiday calendar the rules count on."""
+    rules = Node.objects.filter(draft=draft).exclude(date_rules={}).values_list("key", "date_rules")
+    return {"date_rules": {str(key): value for key, value in rules}, "holiday_calendar": draft.holiday_calendar}
 
 
 def _parse_revision(revision: Revision) -> tuple[dict[str, Any], list[dict[str, Any]]]:

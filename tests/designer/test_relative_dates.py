@@ -215,3 +215,27 @@ class TestViews:
         page = client.get(reverse("draft-editor", args=[draft.pk])).content.decode()
         assert "A new draft starts Monday–Friday" in page
         assert "with no day checked the process has no business day" in page
+
+
+def test_restoring_a_revision_brings_back_its_rules_and_holiday_calendar(draft, user):
+    from designer.services.revisions import revision_restore, revision_save_point
+
+    draft_calendar_update(draft=draft, version=draft.version, holiday_calendar="US")
+    draft.refresh_from_db()
+    job = ruled(draft, -3)
+    saved = revision_save_point(draft=draft, actor=user)
+    # Then the rule is dropped (its date kept as a fixed date) and the calendar changed.
+    node_date_rule_set(node=job, version=draft.version, field="dueDate", days=None)
+    draft.refresh_from_db()
+    draft_calendar_update(draft=draft, version=draft.version, holiday_calendar="")
+    draft.refresh_from_db()
+    assert Node.objects.get(key=job.key).date_rules == {}
+
+    revision_restore(draft=draft, actor=user, version=draft.version, revision=saved)
+
+    draft.refresh_from_db()
+    assert Node.objects.get(key=job.key).date_rules == {"dueDate": {"days": -3}}
+    assert draft.holiday_calendar == "US"
+    # and the rule works again: a new process due date moves the job's date
+    draft_update(draft=draft, version=draft.version, changes={"due_date": "2027-02-26"})
+    assert Node.objects.get(key=job.key).arguments["dueDate"] == "2027-02-23"
