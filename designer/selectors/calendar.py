@@ -60,3 +60,10 @@ def calendar_context(draft: Draft) -> dict[str, Any]:
         "holiday_code": draft.holiday_calendar,
         "closure_count": ClosureDate.objects.count(),
     }
+
+
+def has_dated_jobs(draft: Draft) -> bool:
+    """Whether any job of ``draft`` has a due date: then a move can add or clear the date lint's order
+    warnings on rows it did not touch (a step due before the step before it), so the editor asks for
+    every row's badges after it. One query."""
+    return Node.objects.filter(draft=draft, kind=Node.Kind.JOB, arguments__has_key="dueDate").exists()

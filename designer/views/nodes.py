@@ -20,6 +20,7 @@ from designer.errors import DraftError
 from designer.forms import MoveForm, NodeAddForm
 from designer.models import Node
 from designer.permissions import Action, draft_for
+from designer.selectors.calendar import has_dated_jobs
 from designer.selectors.trees import path_to, subtree_size
 from designer.services.nodes import (
     Moved,
@@ -146,6 +147,7 @@ def node_move_view(request: Request, pk: int, key: uuid.UUID) -> HttpResponse:
         focus=node.key,
         inspector=inspector,
         redirect_to=key,
+        all_badges=has_dated_jobs(draft),  # the date lint's order warnings follow the new order
     )
 
 

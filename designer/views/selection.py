@@ -18,6 +18,7 @@ from designer.errors import DraftError
 from designer.forms import MoveForm
 from designer.models import Node
 from designer.permissions import Action, draft_for
+from designer.selectors.calendar import has_dated_jobs
 from designer.selectors.trees import draft_tree, path_to
 from designer.services.selection import nodes_delete, nodes_move, parse_keys
 from designer.views.http import Request
@@ -92,6 +93,7 @@ def nodes_move_view(request: Request, pk: int) -> HttpResponse:
         inspector=len(nodes) == 1 and _inspector_changed(selected, moved_keys, groups),
         notice=notice,
         redirect_to=moved_keys[0],
+        all_badges=has_dated_jobs(draft),  # the date lint's order warnings follow the new order
     )
 
 

@@ -233,3 +233,39 @@ def test_an_administrator_keeps_the_closure_dates_in_the_admin(client, db):
     assert ClosureDate.objects.get().name == "Company offsite <b>"
     page = client.get(reverse("admin:designer_closuredate_changelist")).content.decode()
     assert "Company offsite &lt;b&gt;" in page
+
+
+def test_a_move_asks_for_every_rows_badges_when_jobs_have_dates(client, draft):
+    # Moving "Review" above "Prepare" clears the order warning on a row the move did not place
+    # (and would put one on another): the editor must refresh every row's badges, not only the moved one's.
+    root = root_of(draft)
+    add_job(draft, root, "Prepare", dueDate="2027-01-12")
+    review = add_job(draft, root, "Review", dueDate="2027-01-11")
+    draft.refresh_from_db()
+    client.force_login(draft.owner)
+
+    response = client.post(
+        reverse("node-move", args=[draft.pk, review.key]),
+        {"version": draft.version, "direction": "up"},
+        headers={"HX-Request": "true"},
+    )
+
+    assert response.status_code == 200
+    assert 'data-badges="all"' in response.content.decode()
+
+
+def test_a_move_in_a_draft_without_dates_asks_only_for_its_own_rows(client, draft):
+    root = root_of(draft)
+    add_job(draft, root, "Prepare")
+    review = add_job(draft, root, "Review")
+    draft.refresh_from_db()
+    client.force_login(draft.owner)
+
+    response = client.post(
+        reverse("node-move", args=[draft.pk, review.key]),
+        {"version": draft.version, "direction": "up"},
+        headers={"HX-Request": "true"},
+    )
+
+    assert response.status_code == 200
+    assert 'data-badges="all"' not in response.content.decode()

@@ -88,8 +88,9 @@ def test_queries_for_open_drop_move_and_status_do_not_grow_with_the_tree():
     # The workspace also shows the review state and the publish area (approval, gate, latest submission),
     # and the rows show the assignees' names from the directory (one query per answer with rows).
     # An edit is also recorded in the operation log (what it touches read before and after, the row
-    # written: 3 queries) and every answer says what Undo and Redo would do (1 query).
-    assert max(small_counts) <= 35, small_counts
+    # written: 3 queries) and every answer says what Undo and Redo would do (1 query); a move asks
+    # whether any job has a due date (1 query: then every row's badges follow the new order).
+    assert max(small_counts) <= 36, small_counts
 
 
 def tree_loads(ctx) -> int:
