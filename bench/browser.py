@@ -310,6 +310,19 @@ def measure_review(page: Any, base: str, draft: int, runs: int) -> dict[str, Any
     return {"review_open": median(opens), "review_elements": page.evaluate("document.getElementsByTagName('*').length")}
 
 
+def measure_schedule(page: Any, base: str, draft: int, runs: int) -> dict[str, Any]:
+    """The schedule view (issue 14: "renders 3,000 jobs in ≤ 1 s in Chromium") of the edited draft."""
+    url = f"{base}/drafts/{draft}/schedule/"
+    opens = []
+    for _ in range(2):  # untimed, as for the editor
+        page.goto(url, wait_until="load")
+    for _ in range(runs):
+        page.goto(url, wait_until="load")
+        page.wait_for_function("() => window.__perf.interactive !== null")
+        opens.append(page.evaluate("window.__perf.interactive"))
+    return {"schedule_open": median(opens)}
+
+
 def measure_publish(session: requests.Session, base: str, drafts: list[int], access: Access) -> dict[str, Any]:
     access.take()
     walls, ok = [], 0
@@ -348,6 +361,7 @@ ROWS = [
     ("longest main-thread task while opening", "open_longest_task", "ms", ""),
     ("review page: navigation start → interactive", "review_open", "ms", "≤ 350 ms"),
     ("review page HTML, compressed", "review_compressed", "KB", ""),
+    ("schedule view: navigation start → interactive", "schedule_open", "ms", "≤ 1000 ms"),
     ("review page HTML, uncompressed", "review_plain", "KB", ""),
     ("publish: server time (gunicorn)", "publish_server", "ms", "≤ 200 ms"),
     ("publish: round trip from the client", "publish_wall", "ms", ""),
@@ -356,6 +370,7 @@ ROWS = [
     ("server: POST move", "server_move", "ms", ""),
     ("server: GET status", "server_status", "ms", ""),
     ("server: GET review page", "server_review", "ms", ""),
+    ("server: GET schedule", "server_schedule", "ms", ""),
 ]
 
 
@@ -476,6 +491,8 @@ def main() -> None:
                 access.take()
                 out |= measure_review(page, base, ids["review"], args.runs)
                 out["server_review"] = median(access.take().get("GET /drafts/<id>/review/", []))
+                out |= measure_schedule(page, base, ids["edit"], args.runs)
+                out["server_schedule"] = median(access.take().get("GET /drafts/<id>/schedule/", []))
                 out |= measure_publish(session, base, ids["publish"], access)
                 results[jobs] = out
                 print(json.dumps({str(jobs): out}), flush=True)
