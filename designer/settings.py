@@ -275,6 +275,10 @@ REST_FRAMEWORK = {
 # Personal access tokens (django-rest-knox, model api.ApiToken): stored as SHA-512 digests, sent as
 # "Authorization: Bearer pd_…"; no expiry unless the user sets one.
 KNOX_TOKEN_MODEL = "api.ApiToken"
+# knox's own migrations create its default token table even when the model is swapped (as here): an
+# unused table whose foreign key to auth_user stops PostgreSQL from truncating users between tests.
+# Without them nothing of knox's is created; api.ApiToken has its own migrations.
+MIGRATION_MODULES = {"knox": None}
 REST_KNOX = {"AUTH_HEADER_PREFIX": "Bearer", "TOKEN_TTL": None, "TOKEN_PREFIX": "pd_"}
 
 # The OpenAPI document of /api/v1/ (drf-spectacular); checked in as docs/openapi.yaml.

@@ -4,6 +4,7 @@ import re
 
 import pytest
 import yaml
+from django.db import connection
 from django.urls import URLPattern, URLResolver
 from drf_spectacular.generators import SchemaGenerator
 from openapi_spec_validator import OpenAPIV31SpecValidator, validate
@@ -78,6 +79,11 @@ def test_schema_is_served(client):
     assert b"openapi: 3.1.0" in response.content
 
 
+@pytest.mark.skipif(
+    connection.vendor != "sqlite",
+    reason="docs/openapi.yaml is generated on the embedded SQLite default: integer ranges come from the database "
+    "backend (PostgreSQL's integer is 32-bit), so the document is compared on SQLite only",
+)
 def test_the_checked_in_document_is_the_one_the_code_generates(tmp_path):
     from pathlib import Path
 
