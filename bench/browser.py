@@ -56,6 +56,10 @@ from _setup import PLAIN_HTTP, production_env  # noqa: E402
 from load import create_database, drop_database, run, wait_healthy  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
+# bench/ holds scripts named like the apps (bench/api.py, bench/live.py): once its helpers are
+# imported, the project root comes first, so Django loads the app "api", not the script.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+sys.path.insert(0, str(ROOT))
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
