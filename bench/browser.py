@@ -18,9 +18,9 @@ The bench
      drops above), and while opening;
    - review page (a 3,000-job draft under review against no accepted content, so all of it is
      new): navigation start → interactive, and its HTML bytes;
-   - publish: the server time of ``POST /drafts/<id>/publish/`` (gunicorn's own request time from
-     its access log; the sandbox answers from another worker process);
-   and the server time of each request kind from gunicorn's access log;
+   - publish: the server time of ``POST /drafts/<id>/publish/`` (the application's own time, its
+     ``Server-Timing`` header; the sandbox answers from another worker process);
+   and the server time of each request kind from the same header on every answer;
 4. stops gunicorn, drops the database (unless ``--keep-db``) and prints one table with the load
    average before and after (``os.getloadavg()``).
 
@@ -74,7 +74,7 @@ REVIEWER = "perf-reviewer"
 PASSWORD = "browser-bench-password-" + "x" * 8
 JOB_TYPES = ("sendTask", "sendTask", "contentRequest", "certification")
 ACCEPT_ENCODING = "gzip, deflate, br, zstd"  # what Chromium sends
-ACCESS_RE = re.compile(r'"(GET|POST) (\S+) [^"]*" (\d{3}) \S+ (\d+)ms')
+SERVER_TIMING_RE = re.compile(r"\bapp;dur=([0-9.]+)")
 
 # Installed before any page script on every navigation: long tasks and the "interactive" moment.
 INIT_SCRIPT = """
@@ -90,14 +90,18 @@ document.addEventListener("DOMContentLoaded", function () {
 """
 
 # One edit at a time: ``start`` is the key or pointer event's time; ``row`` the first frame painted
-# after the outline patch was applied; ``status`` the first frame painted with the patch applied,
+# with the row in its new place (the editor moves it at once; else when the outline patch is
+# applied); ``status`` the first frame painted with the patch applied,
 # no request in flight and the status no longer stale (however the status arrives).
 WATCH = """() => {
   if (window.__watching) return;
   window.__watching = true;
   window.__t = null;
-  function begin(e) { window.__t = { start: e.timeStamp, patched: false }; poll(); }
-  document.addEventListener("keydown", function (e) { if (e.altKey && e.key.indexOf("Arrow") === 0) begin(e); }, true);
+  function indexOf(li) { return li && li.parentElement ? Array.prototype.indexOf.call(li.parentElement.children, li) : -1; }
+  function begin(e, li) { window.__t = { start: e.timeStamp, patched: false, item: li || null, from: indexOf(li) }; poll(); }
+  document.addEventListener("keydown", function (e) {
+    if (e.altKey && e.key.indexOf("Arrow") === 0) begin(e, e.target.closest && e.target.closest('[role="treeitem"]'));
+  }, true);
   document.addEventListener("pointerup", function (e) { if (window.__dragging) { window.__dragging = false; begin(e); } }, true);
   document.addEventListener("htmx:oobAfterSwap", function (e) {
     if (e.target.id === "outline-patch" && window.__t) window.__t.patched = true;
@@ -110,10 +114,12 @@ WATCH = """() => {
     var t = window.__t;
     requestAnimationFrame(function () {
       if (t !== window.__t) return;
-      var patched = t.patched, settled = t.patched && idle();
+      // The row is in its new place once the patch came, or earlier when the editor moved it at once.
+      var placed = t.patched || (t.item !== null && indexOf(t.item) !== t.from);
+      var patched = t.patched, settled = patched && idle();
       setTimeout(function () {
         var now = performance.now();
-        if (patched && t.row === undefined) t.row = now - t.start;
+        if (placed && t.row === undefined) t.row = now - t.start;
         if (settled) { t.status = now - t.start; return; }
         if (now - t.start < 60000) poll();
       }, 0);
@@ -204,20 +210,27 @@ def median(values: list[float]) -> float | None:
 
 
 class Access:
-    """Server times (ms) from gunicorn's access log, by request kind."""
+    """Server times (ms) by request kind, from each answer's ``Server-Timing: app;dur=…``
+    (designer/timing.py): gunicorn's uvicorn workers write no access log with times. Fed by the
+    page's responses (``page.on("response", access.seen)``) and by the bench's own requests."""
 
-    def __init__(self, log: Path) -> None:
-        self.log = log
-        self.offset = 0
+    def __init__(self) -> None:
+        self.times: dict[str, list[float]] = defaultdict(list)
+
+    def seen(self, response: Any) -> None:
+        """Record a Playwright or ``requests`` response (anything with ``url``, ``headers`` and a request method)."""
+        method = response.request.method
+        headers = response.headers
+        timing = (headers.get("server-timing") if hasattr(headers, "get") else None) or ""
+        match = SERVER_TIMING_RE.search(timing)
+        if not match or method not in ("GET", "POST"):
+            return
+        path = urlsplit(response.url).path
+        kind = re.sub(r"/[0-9a-f-]{36}/", "/<key>/", re.sub(r"/\d+/", "/<id>/", path))
+        self.times[f"{method} {kind}"].append(float(match.group(1)))
 
     def take(self) -> dict[str, list[float]]:
-        text = self.log.read_text(errors="replace")
-        fresh, self.offset = text[self.offset :], len(text)
-        times: dict[str, list[float]] = defaultdict(list)
-        for method, path, _status, ms in ACCESS_RE.findall(fresh):
-            path = path.split("?")[0]
-            kind = re.sub(r"/[0-9a-f-]{36}/", "/<key>/", re.sub(r"/\d+/", "/<id>/", path))
-            times[f"{method} {kind}"].append(float(ms))
+        times, self.times = self.times, defaultdict(list)
         return times
 
 
@@ -338,6 +351,7 @@ def measure_publish(session: requests.Session, base: str, drafts: list[int], acc
             timeout=300,
         )
         walls.append((time.perf_counter() - started) * 1000)
+        access.seen(response)
         ok += response.status_code == 200 and 'class="process-id"' in response.text
     server = access.take().get("POST /drafts/<id>/publish/", [])
     return {"publish_server": median(server), "publish_wall": median(walls), "published": f"{ok}/{len(drafts)}"}
@@ -458,7 +472,7 @@ def main() -> None:
                 stderr=subprocess.STDOUT,
             )
         wait_healthy(base, server, log)
-        access = Access(log)
+        access = Access()
         session = log_in(base, OWNER)
 
         from playwright.sync_api import sync_playwright
@@ -476,6 +490,7 @@ def main() -> None:
             context.add_init_script(INIT_SCRIPT)
             context.set_default_timeout(60_000)
             page = context.new_page()
+            page.on("response", access.seen)
             for jobs in sizes:
                 ids = drafts[str(jobs)]
                 print(f"{jobs} jobs: editor, review, publish ...", flush=True)

@@ -112,6 +112,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Server-Timing: the application's own time on every answer (designer/timing.py).
+    "designer.timing.ServerTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # WhiteNoise serves the collected static files in production; runserver serves them in DEBUG.
     *([] if DEBUG else ["whitenoise.middleware.WhiteNoiseMiddleware"]),

@@ -7,7 +7,9 @@ since their version).
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -21,13 +23,26 @@ def draft_group(draft_id: int) -> str:
     return f"draft-{draft_id}"
 
 
+def _loop_running() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
 def send_to_draft(draft_id: int, message: dict[str, Any]) -> None:
     """Send ``message`` (its ``type`` names the consumer's handler) to the draft's group, from sync code."""
     layer = get_channel_layer()
     if layer is None:
         return
+    send = async_to_sync(layer.group_send)
     try:
-        async_to_sync(layer.group_send)(draft_group(draft_id), message)
+        if _loop_running():  # sync code under a running event loop (a script or test driving an async library)
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                pool.submit(send, draft_group(draft_id), message).result()
+        else:
+            send(draft_group(draft_id), message)
     except Exception:  # the write stands; editors catch up from the change log when they next hear
         logger.warning("Live update for draft %s not sent", draft_id, exc_info=True)
 

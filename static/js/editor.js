@@ -109,7 +109,15 @@
       if (options.scroll) li.scrollIntoView({ block: "center", behavior: reducedMotion.matches ? "auto" : "smooth" });
       if (options.focus) focusItem(li);
     }
+    // Until the chosen item's inspector arrives, the one shown belongs to the item selected before:
+    // it is dimmed and inert (its Delete or Save would act on that item, not on the one now selected).
+    var shown = document.getElementById("inspector");
+    if (shown) { shown.inert = true; shown.setAttribute("aria-busy", "true"); }
+    var stale = function () {
+      if (shown && document.body.contains(shown)) { shown.inert = false; shown.removeAttribute("aria-busy"); }
+    };
     htmx.ajax("GET", nodeBase() + key + "/", { source: channel("inspector"), target: "#inspector", swap: "outerHTML" }).then(function () {
+      stale();  // when the answer did not replace it (an error, or an older answer replaced meanwhile)
       if (options.field) {
         var input = document.querySelector('#inspector [name="node-' + options.field + '"]');
         if (input) { input.focus(); return; }
@@ -120,7 +128,7 @@
         var inspector = document.getElementById("inspector");
         if (inspector) inspector.scrollIntoView({ block: "start" });
       }
-    });
+    }, stale);
     if (history.replaceState) history.replaceState(null, "", "?node=" + key);
   }
 
@@ -129,6 +137,7 @@
   // ``write`` resolves with the answer's HTTP status (0 when none came).
   var queue = Promise.resolve();
   var writing = 0;
+  var refusals = 0;  // writes refused (409/412 a conflict, 422 invalid): each re-renders the workspace
 
   // The editor says it is busy (aria-busy) from the moment a write is queued until its answer is applied.
   function busy(delta) {
@@ -138,11 +147,14 @@
 
   function write(url, values, form) {
     busy(1);
+    var refusalsBefore = refusals;
     var result = queue.then(function () {
       var ws = workspace();
       // A form's save waiting behind a refused write is not sent: the workspace now shows the
       // current draft with what the user changed, and the conflict message; they decide again.
-      if (!ws || (form && !document.body.contains(form))) return 0;
+      // (A form merely replaced meanwhile, by another item's inspector, is still sent: its values
+      // were taken when the user left the field.)
+      if (!ws || (form && refusals !== refusalsBefore && !document.body.contains(form))) return 0;
       values.version = ws.dataset.version;
       var source = channel("write");
       var status = 0;
@@ -151,7 +163,11 @@
       var done = function () { source.removeEventListener("htmx:afterRequest", seen); return status; };
       return htmx.ajax("POST", url, { source: source, target: "#workspace", swap: "outerHTML", values: values })
         .then(done, done);  // htmx:responseError / sendError already told the user
-    }).then(function (status) { busy(-1); return status; });
+    }).then(function (status) {
+      if (status === 409 || status === 412 || status === 422) refusals += 1;
+      busy(-1);
+      return status;
+    });
     queue = result;
     return result;
   }
@@ -164,11 +180,36 @@
     return result;
   }
 
+  // A keyboard move up or down among its siblings is shown at once, before its answer (the answer's
+  // patch then puts the row where the server has it: the same place, unless someone else changed
+  // the group meanwhile). ``ahead`` counts, per key, the moves shown whose answer has not come yet:
+  // while more than one is on its way, a patch leaves that row where it is shown (no jumping back
+  // and forth through three quick presses). The sibling moves, not the row: focus stays on it.
+  var ahead = {};
+
+  function step(li, direction) {
+    var other = direction === "up" ? li.previousElementSibling : li.nextElementSibling;
+    if (!other) return false;
+    if (direction === "up") li.after(other); else li.before(other);
+    return true;
+  }
+
   function move(li, direction) {
     if (!editable()) return;
     var key = li.dataset.key;
     pendingFocus = key;
-    write(nodeBase() + key + "/move/", { direction: direction, selected: key }).then(function () {
+    var shown = (direction === "up" || direction === "down") && step(li, direction);
+    if (shown) ahead[key] = (ahead[key] || 0) + 1;
+    write(nodeBase() + key + "/move/", { direction: direction, selected: key }).then(function (status) {
+      if (shown) {
+        ahead[key] -= 1;
+        if (!ahead[key]) delete ahead[key];
+        // Not applied and nothing re-rendered (the connection failed, a server error): take the step back.
+        // A refusal (409, 422) answered with the whole workspace as the server has it.
+        var rerendered = status === 409 || status === 412 || status === 422;
+        var again = !(status >= 200 && status < 300) && !rerendered && document.getElementById("node-" + key);
+        if (again) step(again, direction === "up" ? "down" : "up");
+      }
       if (pendingFocus === key && queue === settled) pendingFocus = null;
     });
     var settled = queue;
@@ -208,14 +249,26 @@
     var places = content.querySelectorAll("[data-parent]");
     // Every placed item's old markup goes first: several items placed into one list (a multi-move)
     // then land at their indexes, inserted in the patch's (parent, index) order.
+    var kept = [];
     places.forEach(function (place) {
       var old = place.firstElementChild && document.getElementById(place.firstElementChild.id);
-      if (old) old.remove();
+      if (!old) return;
+      // A row moved again by the user since this answer's move (shown, its answer still to come)
+      // keeps the place it is shown at; only its markup is brought up to date.
+      var list = old.parentElement;
+      if ((ahead[old.dataset.key] || 0) > 1 && list && list.dataset.key === place.dataset.parent) {
+        var item = place.firstElementChild;
+        kept.push(place);
+        old.replaceWith(item);
+        applyCollapsed(item);
+      } else {
+        old.remove();
+      }
     });
     places.forEach(function (place) {
       var item = place.firstElementChild;
       var list = document.querySelector('#outline-form ul[data-key="' + place.dataset.parent + '"]');
-      if (!item || !list) return;
+      if (!item || !list || kept.indexOf(place) >= 0) return;
       list.insertBefore(item, list.children[Number(place.dataset.index)] || null);
       applyCollapsed(item);
     });
@@ -294,16 +347,16 @@
   function onKeydown(event) {
     var li = event.target.closest('[role="treeitem"]');
     if (!li || event.target !== li) return;
-    var items = visibleItems();
-    var index = items.indexOf(li);
-    var isGroup = li.classList.contains("group");
-    var expanded = li.getAttribute("aria-expanded") !== "false";
     var key = event.key;
     if (event.altKey) {
       var direction = { ArrowUp: "up", ArrowDown: "down", ArrowRight: "indent", ArrowLeft: "outdent" }[key];
       if (direction) { event.preventDefault(); move(li, direction); }
       return;
     }
+    var items = visibleItems();  // walks every row: only for the keys that need it, never for a move
+    var index = items.indexOf(li);
+    var isGroup = li.classList.contains("group");
+    var expanded = li.getAttribute("aria-expanded") !== "false";
     if (key === "ArrowDown" && index < items.length - 1) focusItem(items[index + 1]);
     else if (key === "ArrowUp" && index > 0) focusItem(items[index - 1]);
     else if (key === "Home") focusItem(items[0]);

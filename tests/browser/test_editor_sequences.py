@@ -100,6 +100,58 @@ def test_three_quick_moves_are_all_applied_in_order(page, live_server, flat_draf
     )
 
 
+def shown_titles(page):
+    return page.locator('#outline-form [role="treeitem"] > .row .label').all_inner_texts()
+
+
+def test_a_keyboard_move_is_shown_before_its_answer_and_three_quick_ones_never_jump_back(page, live_server, flat_draft):
+    """Alt+↓ moves the row at once (issue 17: key → row painted); the answers, held and then let
+    through one by one, leave it where the user put it at every step."""
+    page.goto(editor_url(live_server, flat_draft))
+    row(page, "A").click()
+    expect(page.locator("#id_node-title")).to_have_value("A")
+    moves = Held(page, "**/move/")
+    orders = []
+    page.expose_function("recordOrder", lambda order: orders.append(order))
+    page.evaluate("""() => {
+        const tree = document.querySelector('#outline-form ul.tree');
+        new MutationObserver(() => window.recordOrder(
+            Array.from(tree.querySelectorAll(':scope > [role=treeitem] > .row .label')).map((el) => el.textContent.trim()).join('')
+        )).observe(tree, { childList: true });
+    }""")
+
+    for _ in range(3):
+        page.keyboard.press("Alt+ArrowDown")
+    assert shown_titles(page) == ["B", "C", "D", "A", "E"]  # every answer still held
+    expect(item(page, "A")).to_be_focused()
+    assert root_titles(flat_draft) == ["A", "B", "C", "D", "E"]
+
+    while len(moves.routes) < 1:
+        page.wait_for_timeout(20)
+    moves.release()
+    settled(page)
+    assert root_titles(flat_draft) == ["B", "C", "D", "A", "E"]
+    assert shown_titles(page) == ["B", "C", "D", "A", "E"]
+    expect(item(page, "A")).to_be_focused()
+    # The rows went forward only: never back to an earlier order while the answers came in.
+    firsts = [order.index("A") for order in orders if "A" in order]
+    assert firsts == sorted(firsts), orders
+
+
+def test_a_keyboard_move_that_never_reached_the_server_is_taken_back(page, live_server, flat_draft):
+    page.goto(editor_url(live_server, flat_draft))
+    row(page, "B").click()
+    expect(page.locator("#id_node-title")).to_have_value("B")
+    page.route("**/move/", lambda route: route.abort("connectionrefused"))
+
+    page.keyboard.press("Alt+ArrowUp")
+    settled(page)
+    assert shown_titles(page) == ["A", "B", "C", "D", "E"]
+    assert root_titles(flat_draft) == ["A", "B", "C", "D", "E"]
+    expect(item(page, "B")).to_be_focused()
+    expect(page.locator("#net-error")).to_have_text("The server did not answer. Check your connection and try again.")
+
+
 def title_of(draft, key):
     return Node.objects.get(draft=draft, key=key).arguments["title"]
 
@@ -115,6 +167,78 @@ def test_a_typed_title_is_saved_when_the_user_clicks_another_row(page, live_serv
 
     assert title_of(flat_draft, job.key) == "B, renamed"
     expect(item(page, "B, renamed")).to_be_visible()
+
+
+class Held:
+    """A route that keeps the answers to matching requests from the page until released."""
+
+    def __init__(self, page, pattern):
+        self.routes = []
+        self.holding = True
+        page.route(pattern, self.hold)
+
+    def hold(self, route):
+        if self.holding:
+            self.routes.append(route)
+        else:
+            route.continue_()
+
+    def release(self):
+        self.holding = False
+        for route in self.routes:
+            route.continue_()
+
+
+def test_a_typed_title_is_saved_when_another_rows_inspector_arrives_before_its_turn(page, live_server, flat_draft):
+    """A move still on its way, a title typed, another row clicked: the title's save waits behind the
+    move and the other row's inspector replaces the form meanwhile; the save is sent all the same."""
+    job = Node.objects.get(draft=flat_draft, arguments__title="B")
+    page.goto(editor_url(live_server, flat_draft, job))
+    moves = Held(page, "**/move/")
+    item(page, "A").focus()
+    page.keyboard.press("Alt+ArrowDown")
+    page.wait_for_function("() => document.querySelector('.editor').getAttribute('aria-busy') === 'true'")
+    row(page, "B").click()
+    expect(page.locator("#id_node-title")).to_have_value("B")
+    page.locator("#id_node-title").fill("B, typed meanwhile")
+
+    row(page, "D").click()
+    expect(page.locator("#id_node-title")).to_have_value("D")  # the form the user typed in is gone
+    while not moves.routes:
+        page.wait_for_timeout(20)
+    moves.release()
+    settled(page)
+
+    assert title_of(flat_draft, job.key) == "B, typed meanwhile"
+    assert root_titles(flat_draft)[:2] == ["B, typed meanwhile", "A"]
+
+
+def test_the_previous_items_inspector_is_inert_until_the_chosen_ones_arrives(page, live_server, flat_draft):
+    """Click a row, then Delete in the inspector before the row's own inspector came: nothing may act
+    on the item shown before (its Delete would delete that one)."""
+    a = Node.objects.get(draft=flat_draft, arguments__title="A")
+    d = Node.objects.get(draft=flat_draft, arguments__title="D")
+    page.goto(editor_url(live_server, flat_draft, a))
+    inspector_of_d = Held(page, f"**/nodes/{d.key}/")
+
+    row(page, "D").click()
+    inspector = page.locator("#inspector")
+    expect(inspector).to_have_attribute("aria-busy", "true")
+    assert inspector.evaluate("el => el.inert") is True
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))
+    box = inspector.get_by_role("button", name="Delete").bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # A's Delete, as a hand would
+    assert dialogs == []  # hx-confirm would have asked at once: "Delete “A”?"
+
+    inspector_of_d.release()
+    expect(page.locator("#id_node-title")).to_have_value("D")
+    expect(inspector).not_to_have_attribute("aria-busy", "true")
+    assert inspector.evaluate("el => el.inert") is False
+    inspector.get_by_role("button", name="Delete").click()
+    settled(page)
+    assert dialogs == ["Delete “D”? You can undo this."]
+    assert root_titles(flat_draft) == ["A", "B", "C", "E"]
 
 
 def test_each_field_says_saving_then_saved_as_the_user_leaves_it(page, live_server, flat_draft):
