@@ -139,6 +139,29 @@
 
   // --- catching up --------------------------------------------------------------------------------
 
+  // Rows never move under a press: while a mouse button or a finger is down in the outline (a click
+  // on its way, a drag), a catch-up waits, and applies once it is released and the click was handled.
+  // A release the page never hears of (the button let go outside the window) stops waiting after 10 s.
+  var pressed = false;
+  var waiting = [];
+  var pressTimer = null;
+  function released() {
+    if (!pressed) return;
+    pressed = false;
+    clearTimeout(pressTimer);
+    setTimeout(function () { waiting.splice(0).forEach(function (go) { go(); }); }, 0);  // after the click
+  }
+  document.addEventListener("pointerdown", function (event) {
+    if (!event.target.closest || !event.target.closest("#outline-form")) return;
+    pressed = true;
+    clearTimeout(pressTimer);
+    pressTimer = setTimeout(released, 10000);
+  }, true);
+  ["pointerup", "pointercancel", "dragend"].forEach(function (name) { document.addEventListener(name, released, true); });
+  function pointerFree() {
+    return pressed ? new Promise(function (go) { waiting.push(go); }) : Promise.resolve();
+  }
+
   // One catch-up at a time, in turn with the user's writes; the answer is an outline patch (or the
   // whole workspace), which editor.js applies and follows with the status.
   // ``from``: a version to fetch the changes since even though the page shows a newer one (see gaps below).
@@ -147,7 +170,13 @@
   function catchUp(whole) {
     if (catching) { catchAgain = true; return; }
     catching = true;
-    pdEditor.inTurn(function () {
+    pdEditor.inTurn(function () { return pointerFree().then(fetchChanges); }).then(function () {
+      catching = false;
+      fetching = false;
+      if (catchAgain || version() < wanted) { catchAgain = false; if (version() < wanted) catchUp(); }
+    });
+
+    function fetchChanges() {
       var ws = workspace();
       var since = gapFrom !== null ? gapFrom : Number(ws && ws.dataset.version);
       gapFrom = null;
@@ -158,11 +187,7 @@
       return htmx.ajax("GET", editor.dataset.changesUrl + query, {
         source: document.getElementById("live-channel"), target: "#workspace", swap: "none",
       });
-    }).then(function () {
-      catching = false;
-      fetching = false;
-      if (catchAgain || version() < wanted) { catchAgain = false; if (version() < wanted) catchUp(); }
-    });
+    }
   }
 
   // --- comment markers ----------------------------------------------------------------------------

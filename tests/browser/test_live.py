@@ -157,6 +157,41 @@ def test_b_sees_a_rename_a_move_and_a_delete_without_reloading(open_editor, worl
     expect(b.get_by_role("alert")).to_have_count(0)
 
 
+def test_rows_do_not_move_under_a_press_and_the_click_selects_the_row_pressed(open_editor, world):
+    """B presses on a row; A's move would shift every row under B's pointer. B's outline waits until
+    the press is released, the click selects the row B pressed, and only then do the rows follow."""
+    sign_off = Node.objects.get(arguments__title="Sign off")
+    a = open_editor(world["owner"], sign_off)
+    b = open_editor(world["editor"])
+    heard = []
+    b.on("websocket", lambda ws: ws.on("framereceived", lambda frame: heard.append(str(frame))))
+    b.reload()  # listen from the start
+    expect(b.locator("#live-status")).to_have_attribute("data-state", "on")
+    before = labels(b)
+    target = item(b, "Reconcile cash").locator(":scope > .row .label")
+    box = target.bounding_box()
+    b.mouse.move(box["x"] + 5, box["y"] + box["height"] / 2)
+    b.mouse.down()
+
+    item(a, "Sign off").focus()
+    a.keyboard.press("Alt+ArrowUp")  # Sign off to the top: every row below it shifts down one
+    settled(a)
+    version = a.locator("#workspace").get_attribute("data-version")
+    deadline = 100
+    while not any(f'"version": {version}' in f or f'"version":{version}' in f for f in heard) and deadline:
+        b.wait_for_timeout(50)
+        deadline -= 1
+    assert deadline, f"B never heard of version {version}: {heard[-3:]}"
+    b.wait_for_timeout(300)
+    assert labels(b) == before  # held while pressed
+
+    b.mouse.up()
+    expect(b.locator("#id_node-title")).to_have_value("Reconcile cash")  # the row pressed, not the one shifted there
+    expect(b.locator("#workspace")).to_have_attribute("data-version", version)
+    settled(b)
+    assert labels(b) == labels(a) == ["Sign off", "Close", "Reconcile cash", "Reconcile bank"]
+
+
 def test_b_sees_who_is_here_what_they_selected_and_where_they_type(open_editor, world):
     cash = Node.objects.get(arguments__title="Reconcile cash")
     b = open_editor(world["editor"])
