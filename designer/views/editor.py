@@ -17,10 +17,8 @@ from django.views.decorators.http import require_GET, require_POST
 from designer.errors import DraftError
 from designer.forms import DraftSettingsForm
 from designer.models import Node
-from designer.outline import build_outline
-from designer.panels import editor_problems
 from designer.permissions import Action, can, draft_for
-from designer.picks import directory_problems, payload_notes
+from designer.picks import payload_notes
 from designer.selectors.trees import draft_tree
 from designer.services.drafts import draft_update
 from designer.views.http import Request
@@ -31,9 +29,9 @@ from designer.views.workspace import (
     node_of,
     not_saved_response,
     patch_response,
-    publish_area,
     refused_response,
     selected_of,
+    status_context,
     version_of,
     workspace_context,
     workspace_response,
@@ -142,14 +140,5 @@ def draft_status_view(request: Request, pk: int) -> HttpResponse:
     node's problem badges (a :class:`~designer.outline.BadgeSync`), after a new process due date.
     """
     draft = draft_for(request.user, pk, Action.VIEW)
-    tree = draft_tree(draft=draft)
-    outline = build_outline(tree, reported=[*editor_problems(draft, tree), *directory_problems(tree)])
-    context = {
-        "draft": draft,
-        "outline": outline,
-        **publish_area(request, draft, outline),
-        "can_edit": can(request.user, draft, Action.EDIT),
-        "oob": True,
-        "badges": outline.badge_sync(draft.version) if request.GET.get("badges") else None,
-    }
+    context = status_context(request, draft, badges=bool(request.GET.get("badges")))
     return render(request, f"{PAGE}#status", context)

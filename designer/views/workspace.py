@@ -116,6 +116,27 @@ def publish_area(request: Request, draft: Draft, outline: Outline) -> dict[str, 
     }
 
 
+def status_context(request: Request, draft: Draft, *, badges: bool = False) -> dict[str, Any]:
+    """Return what the ``#status`` fragment shows (problems, counts, publish area; with ``badges``,
+    every row's badges too): the whole draft loaded, built and linted once."""
+    tree = draft_tree(draft=draft)
+    outline = build_outline(tree, reported=[*editor_problems(draft, tree), *directory_problems(tree)])
+    return {
+        "draft": draft,
+        "outline": outline,
+        **publish_area(request, draft, outline),
+        "can_edit": can(request.user, draft, Action.EDIT),
+        "oob": True,
+        "badges": outline.badge_sync(draft.version) if badges else None,
+    }
+
+
+def wants_status(request: Request) -> bool:
+    """Whether the edit's answer should carry the status too (``with_status=1``: the editor sends it
+    with a write that has no other write queued behind it, saving the follow-up request)."""
+    return request.POST.get("with_status") == "1"
+
+
 def inspector_context(draft: Draft, node: Node | None, reported: Sequence[Problem] | None = None) -> dict[str, Any]:
     """Return what the inspector shows besides the form, from a few queries about ``node`` alone.
 
@@ -231,8 +252,9 @@ def patch_response(
 
     The answer holds the :class:`~designer.outline.OutlinePatch` (``place``d items with their
     subtrees, ``groups``' header rows, ``removed`` items), the flash and, when ``inspector``, the
-    inspector for ``selected``. The editor applies it in place and then asks for ``draft-status``
-    (problems, counts, publish area), with ``all_badges`` for every row's badges too. Without
+    inspector for ``selected``. The editor applies it in place; the status (problems, counts, publish
+    area; with ``all_badges`` every row's badges too) follows in the same answer when the editor
+    asked (:func:`wants_status`: the last of its queued writes), else it asks ``draft-status``. Without
     ``flash`` the flash is left as it is (a field saved as the user left it says so by the field,
     and a notice appearing above the outline would move the rows under a drag that just started).
     ``undo_label`` names what was just deleted, for the flash's "Deleted “…”. Undo".
@@ -274,4 +296,12 @@ def patch_response(
     if inspector:
         node = Node.objects.filter(draft=draft, key=selected).first() if selected else None
         context |= inspector_context(draft, node)
-    return reswap(render(request, f"{PAGE}#patch", context), "none")
+    response = render(request, f"{PAGE}#patch", context)
+    if wants_status(request):
+        # The status in the same answer, after the patch (whose rows its badges land on); the
+        # outline patch says so (data-status), and the editor then asks for no status of its own.
+        draft.refresh_from_db()
+        badges = all_badges or request.POST.get("with_badges") == "1"  # an earlier write of the run's
+        status = render(request, f"{PAGE}#status", status_context(request, draft, badges=badges))
+        response.content = response.content + status.content
+    return reswap(response, "none")

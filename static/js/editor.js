@@ -138,6 +138,12 @@
   var queue = Promise.resolve();
   var writing = 0;
   var refusals = 0;  // writes refused (409/412 a conflict, 422 invalid): each re-renders the workspace
+  // The status (problems, counts, publish area) of the user's own writes comes in the answer of the
+  // last write queued (with_status=1): a write with others queued behind it skips it, and the last
+  // one's answer brings the newest, with every row's badges if any write of the run needed them.
+  var answering = false;     // a write's request is on its way: the patch that arrives is its answer
+  var statusFolded = false;  // ... and it asked for the status in its answer
+  var badgesOwed = false;    // a skipped status would have brought every row's badges
 
   // The editor says it is busy (aria-busy) from the moment a write is queued until its answer is applied.
   function busy(delta) {
@@ -156,6 +162,18 @@
       // were taken when the user left the field.)
       if (!ws || (form && refusals !== refusalsBefore && !document.body.contains(form))) return 0;
       values.version = ws.dataset.version;
+      // The last write queued asks for the status in its answer (one request less per edit); a
+      // write with others behind it does not (the last one's answer will carry the newest).
+      answering = true;
+      statusFolded = writing === 1;
+      if (statusFolded) {
+        values.with_status = "1";
+        if (badgesOwed) values.with_badges = "1";
+        badgesOwed = false;
+        document.body.classList.add("status-stale");
+      } else {
+        delete values.with_status;
+      }
       var source = channel("write");
       var status = 0;
       var seen = function (event) { status = event.detail.xhr ? event.detail.xhr.status : 0; };
@@ -164,7 +182,20 @@
       return htmx.ajax("POST", url, { source: source, target: "#workspace", swap: "outerHTML", values: values })
         .then(done, done);  // htmx:responseError / sendError already told the user
     }).then(function (status) {
-      if (status === 409 || status === 412 || status === 422) refusals += 1;
+      var refused = status === 409 || status === 412 || status === 422;
+      if (refused) refusals += 1;
+      answering = false;
+      if (statusFolded) {
+        statusFolded = false;
+        if (status >= 200 && status < 300 || refused) {
+          // Its answer carried the status (or re-rendered the workspace): nothing stale is left unless
+          // a status request is still on its way (it then asks once more, for the newest).
+          if (statusBusy) statusAgain = true; else document.body.classList.remove("status-stale");
+        } else {
+          refreshStatus(badgesOwed);  // no answer: earlier writes of the run may still owe theirs
+          badgesOwed = false;
+        }
+      }
       busy(-1);
       return status;
     });
@@ -303,7 +334,8 @@
       var again = document.getElementById(hadFocus);
       if (again) focusItem(again);
     }
-    refreshStatus(holder.dataset.badges === "all");
+    if (!answering) refreshStatus(holder.dataset.badges === "all");  // a live catch-up's patch
+    else if (!statusFolded && holder.dataset.badges === "all") badgesOwed = true;  // the last write's answer brings them
     changed();
   }
 
@@ -324,8 +356,9 @@
     holder.replaceChildren();
   }
 
-  // The problems list, counts and publish area need the whole draft: one request after each patch,
-  // never two at once, so answers arrive in order and the last one is for the newest version.
+  // The problems list, counts and publish area need the whole draft: one request after a patch that
+  // did not bring them (a live catch-up's; the user's own writes get them in the last answer, see
+  // ``answering`` above), never two at once, so answers arrive in order and the last is the newest.
   var statusBusy = false;
   var statusAgain = false;
   var badgesWanted = false;

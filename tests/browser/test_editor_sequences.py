@@ -62,9 +62,10 @@ STATUS_WATCH = """() => {
   window.__statusInFlight = 0;
   window.__staleClearedWhileBusy = 0;
   window.__moves = 0;
+  window.__statusRequests = 0;
   document.addEventListener("htmx:beforeRequest", (e) => {
     const path = e.detail.requestConfig.path;
-    if (path.includes("/status/")) window.__statusInFlight += 1;
+    if (path.includes("/status/")) { window.__statusInFlight += 1; window.__statusRequests += 1; }
     if (path.includes("/move/")) window.__moves += 1;
   });
   document.addEventListener("htmx:afterRequest", (e) => {
@@ -92,6 +93,7 @@ def test_three_quick_moves_are_all_applied_in_order(page, live_server, flat_draf
     assert root_titles(flat_draft) == ["B", "C", "D", "A", "E"]
     assert page.evaluate("window.__moves") == 3
     assert page.evaluate("window.__staleClearedWhileBusy") == 0
+    assert page.evaluate("window.__statusRequests") == 0  # the last move's answer carried the status
     expect(item(page, "A")).to_be_focused()
     shown = page.locator('#outline-form [role="treeitem"] > .row .label').all_inner_texts()
     assert shown == ["B", "C", "D", "A", "E"]
@@ -150,6 +152,22 @@ def test_a_keyboard_move_that_never_reached_the_server_is_taken_back(page, live_
     assert root_titles(flat_draft) == ["A", "B", "C", "D", "E"]
     expect(item(page, "B")).to_be_focused()
     expect(page.locator("#net-error")).to_have_text("The server did not answer. Check your connection and try again.")
+
+
+def test_an_edits_answer_carries_the_problems_and_counts_with_no_request_after_it(page, live_server, flat_draft):
+    page.goto(editor_url(live_server, flat_draft))
+    problems = page.locator("#problems h2")
+    before = problems.inner_text()
+    page.evaluate(STATUS_WATCH)
+
+    page.get_by_role("button", name="+ Send a task").click()  # a new job: no assignee yet
+    settled(page)
+    expect(page.locator("body")).not_to_have_class("status-stale")
+    after = problems.inner_text()
+    assert after != before
+    assert page.evaluate("window.__statusRequests") == 0
+    page.reload()
+    expect(problems).to_have_text(after)  # what a fresh load says
 
 
 def title_of(draft, key):
