@@ -298,8 +298,8 @@ def patch_response(
         context |= inspector_context(draft, node)
     response = render(request, f"{PAGE}#patch", context)
     if wants_status(request):
-        # The status in the same answer, after the patch (whose rows its badges land on); the
-        # outline patch says so (data-status), and the editor then asks for no status of its own.
+        # The status in the same answer, after the patch (whose rows its badges land on); the editor
+        # asked for it, so it asks for no status of its own after this answer.
         draft.refresh_from_db()
         badges = all_badges or request.POST.get("with_badges") == "1"  # an earlier write of the run's
         status = render(request, f"{PAGE}#status", status_context(request, draft, badges=badges))

@@ -280,16 +280,15 @@
     var places = content.querySelectorAll("[data-parent]");
     // Every placed item's old markup goes first: several items placed into one list (a multi-move)
     // then land at their indexes, inserted in the patch's (parent, index) order.
-    var kept = [];
     places.forEach(function (place) {
-      var old = place.firstElementChild && document.getElementById(place.firstElementChild.id);
+      var item = place.firstElementChild;
+      var old = item && document.getElementById(item.id);
       if (!old) return;
       // A row moved again by the user since this answer's move (shown, its answer still to come)
-      // keeps the place it is shown at; only its markup is brought up to date.
+      // keeps the place it is shown at; only its markup is brought up to date (taking the item out
+      // of the patch, so the loop below leaves it where it is).
       var list = old.parentElement;
       if ((ahead[old.dataset.key] || 0) > 1 && list && list.dataset.key === place.dataset.parent) {
-        var item = place.firstElementChild;
-        kept.push(place);
         old.replaceWith(item);
         applyCollapsed(item);
       } else {
@@ -299,7 +298,7 @@
     places.forEach(function (place) {
       var item = place.firstElementChild;
       var list = document.querySelector('#outline-form ul[data-key="' + place.dataset.parent + '"]');
-      if (!item || !list || kept.indexOf(place) >= 0) return;
+      if (!item || !list) return;
       list.insertBefore(item, list.children[Number(place.dataset.index)] || null);
       applyCollapsed(item);
     });
