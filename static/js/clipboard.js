@@ -176,7 +176,7 @@
   function showBulk(keys) {
     if (!keys || keys.length < 2) return;
     var url = draftBase() + "bulk/?keys=" + encodeURIComponent(keys.join(" "));
-    htmx.ajax("GET", url, { source: document.getElementById("inspector-channel"), target: "#inspector", swap: "outerHTML" });
+    window.pdEditor.loadInspector(url);  // the newest selection's inspector wins (editor.js)
   }
 
   function onSubmit(event) {
@@ -206,8 +206,7 @@
       if (!document.querySelector("#inspector[data-bulk-keys]")) return;
       var key = keys[0] || selectedKey();
       if (!key) return;
-      if (window.pdEditor.select) window.pdEditor.select(key);
-      else htmx.ajax("GET", form().dataset.nodeBase + key + "/", { source: document.getElementById("inspector-channel"), target: "#inspector", swap: "outerHTML" });
+      window.pdEditor.select(key);
     });
   }
 

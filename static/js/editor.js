@@ -100,6 +100,16 @@
     return li || null;
   }
 
+  // Load an inspector (one item's, or the bulk one for several): the newest choice wins. A request
+  // still on its way is aborted first — queued behind it, htmx would swap the newer answer into the
+  // inspector element the older answer had already replaced, and the older one would stay shown.
+  var inspectorTicket = 0;  // select() calls so far: only the newest may release the inspector shown
+  function loadInspector(url) {
+    var source = channel("inspector");
+    htmx.trigger(source, "htmx:abort");
+    return htmx.ajax("GET", url, { source: source, target: "#inspector", swap: "outerHTML" });
+  }
+
   function select(key, options) {
     options = options || {};
     var li = markSelected(key);
@@ -113,10 +123,14 @@
     // it is dimmed and inert (its Delete or Save would act on that item, not on the one now selected).
     var shown = document.getElementById("inspector");
     if (shown) { shown.inert = true; shown.setAttribute("aria-busy", "true"); }
-    var stale = function () {
-      if (shown && document.body.contains(shown)) { shown.inert = false; shown.removeAttribute("aria-busy"); }
+    var ticket = ++inspectorTicket;
+    var stale = function () {  // a newer choice (which aborted this request) keeps it inert
+      if (ticket === inspectorTicket && shown && document.body.contains(shown)) {
+        shown.inert = false;
+        shown.removeAttribute("aria-busy");
+      }
     };
-    htmx.ajax("GET", nodeBase() + key + "/", { source: channel("inspector"), target: "#inspector", swap: "outerHTML" }).then(function () {
+    loadInspector(nodeBase() + key + "/").then(function () {
       stale();  // when the answer did not replace it (an error, or an older answer replaced meanwhile)
       if (options.field) {
         var input = document.querySelector('#inspector [name="node-' + options.field + '"]');
@@ -583,6 +597,7 @@
     write: write, editable: editable, workspace: workspace, nodeBase: nodeBase, select: select,
     reveal: revealItem, focusItem: focusItem, visibleItems: visibleItems, storageKey: storageKey,
     setExpanded: setExpanded, applyCollapsed: applyCollapsed, inTurn: inTurn, refreshStatus: refreshStatus,
+    loadInspector: loadInspector,
   };
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start); else start();
