@@ -200,6 +200,10 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 # An editor that is behind by changes to more nodes than this gets the whole workspace, not a patch.
 LIVE_MAX_PATCH_NODES = env_int("LIVE_MAX_PATCH_NODES", 200)
+# A change to at most this many nodes, rendering to at most this many bytes, is pushed to the other
+# editors with its notice (live/push.py); a larger one is fetched by each as before.
+LIVE_PUSH_MAX_NODES = env_int("LIVE_PUSH_MAX_NODES", 50)
+LIVE_PUSH_MAX_BYTES = env_int("LIVE_PUSH_MAX_BYTES", 65536)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
