@@ -177,7 +177,9 @@ def test_b_applies_a_change_pushed_with_its_notice_without_asking_and_keeps_its_
     settled(a)
 
     expect(item(b, "Reconcile petty cash")).to_be_visible()
-    expect(b.locator("#workspace")).to_have_attribute("data-version", a.locator("#workspace").get_attribute("data-version") or "")
+    expect(b.locator("#workspace")).to_have_attribute(
+        "data-version", a.locator("#workspace").get_attribute("data-version") or ""
+    )
     settled(b)
     assert labels(b) == labels(a) == ["Sign off", "Close", "Reconcile petty cash", "Reconcile bank"]
     assert asked == []  # both changes came with their notices
