@@ -160,6 +160,15 @@ def test_start_run_of_an_unpublished_draft_exits_2(sandbox):
     assert ProcessRun.objects.count() == 0
 
 
+def test_start_run_by_an_unknown_user_exits_2_and_starts_nothing(published):
+    with pytest.raises(CommandError) as caught:
+        call_command("start_run", str(published.pk), "--user", "nobody")
+
+    assert caught.value.returncode == 2
+    assert str(caught.value) == 'there is no user "nobody"'
+    assert ProcessRun.objects.count() == 0
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_run_started_from_the_page_is_followed_until_complete(published, client, settings):
     settings.WORKIVA_SANDBOX_RUN_STEP = 1000

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
 
 from designer.models import Draft
@@ -16,3 +19,14 @@ def get_draft(draft_id: str) -> Draft:
     if draft is None:
         raise CommandError(f"there is no draft {draft_id}", returncode=2)
     return draft
+
+
+def get_user(username: str | None, default: Any) -> Any:
+    """Return the user named ``username``, or ``default`` when none is given; stop with exit code 2
+    when there is no such user."""
+    if not username:
+        return default
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        raise CommandError(f'there is no user "{username}"', returncode=2)
+    return user

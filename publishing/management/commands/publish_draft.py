@@ -9,10 +9,9 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from designer.management.commands._common import get_draft
+from designer.management.commands._common import get_draft, get_user
 from publishing.models import Submission
 from publishing.services.submissions import PublishBlocked, draft_publish
 
@@ -26,12 +25,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         draft = get_draft(options["draft_id"])
-        user = draft.owner
-        if options["user"]:
-            found = get_user_model().objects.filter(username=options["user"]).first()
-            if found is None:
-                raise CommandError(f'there is no user "{options["user"]}"', returncode=2)
-            user = found
+        user = get_user(options["user"], draft.owner)
         try:
             submission = draft_publish(draft=draft, user=user).submission
         except PublishBlocked as exc:

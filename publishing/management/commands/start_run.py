@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from designer.management.commands._common import get_draft
+from designer.management.commands._common import get_draft, get_user
 from publishing.services.runs import RunRefused, run_start
 
 
@@ -20,12 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         draft = get_draft(options["draft_id"])
-        user = draft.owner
-        if options["user"]:
-            found = get_user_model().objects.filter(username=options["user"]).first()
-            if found is None:
-                raise CommandError(f'there is no user "{options["user"]}"', returncode=2)
-            user = found
+        user = get_user(options["user"], draft.owner)
         try:
             record, _ = run_start(draft=draft, user=user)
         except RunRefused as exc:
