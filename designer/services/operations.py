@@ -220,22 +220,27 @@ def operation_undo(*, draft: Draft, version: int, actor: AbstractBaseUser) -> Op
     to undo; :class:`~designer.errors.DraftConflict` for a stale ``version``.
     """
     try:
-        return _undo(draft=draft, version=version, actor=actor)
+        return _step(draft=draft, version=version, actor=actor, undo=True)
     except OperationConflict as refused:
         raise _skipping(refused, Operation.State.DONE, "undo") from None
 
 
 @transaction.atomic
-def _undo(*, draft: Draft, version: int, actor: AbstractBaseUser) -> Operation:
-    with operation(draft=draft, version=version, actor=actor, kind=Operation.Kind.UNDO) as op:
-        target = undo_target(draft, actor)
+def _step(*, draft: Draft, version: int, actor: AbstractBaseUser, undo: bool) -> Operation:
+    """Undo (``undo``) or redo ``actor``'s operation: apply its states the one way or the other."""
+    verb = "undo" if undo else "redo"
+    with operation(
+        draft=draft, version=version, actor=actor, kind=Operation.Kind.UNDO if undo else Operation.Kind.REDO
+    ) as op:
+        target = undo_target(draft, actor) if undo else redo_target(draft, actor)
         if target is None:
-            raise TreeError("There is nothing of yours to undo on this draft.")
-        _revert(draft, op, target, to=target.before, expected=target.after, verb="undo")
-        op.summary = f"undo of {target.summary}"
+            raise TreeError(f"There is nothing of yours to {verb} on this draft.")
+        to, expected = (target.before, target.after) if undo else (target.after, target.before)
+        _revert(draft, op, target, to=to, expected=expected, verb=verb)
+        op.summary = f"{verb} of {target.summary}"
     assert op.operation is not None
-    target.state = Operation.State.UNDONE
-    target.undone_by = op.operation
+    target.state = Operation.State.UNDONE if undo else Operation.State.DONE
+    target.undone_by = op.operation if undo else None
     target.save(update_fields=["state", "undone_by"])
     return op.operation
 
@@ -246,24 +251,9 @@ def operation_redo(*, draft: Draft, version: int, actor: AbstractBaseUser) -> Op
     Refused like :func:`operation_undo`; a refused one leaves the redo list.
     """
     try:
-        return _redo(draft=draft, version=version, actor=actor)
+        return _step(draft=draft, version=version, actor=actor, undo=False)
     except OperationConflict as refused:
         raise _skipping(refused, Operation.State.UNDONE, "redo") from None
-
-
-@transaction.atomic
-def _redo(*, draft: Draft, version: int, actor: AbstractBaseUser) -> Operation:
-    with operation(draft=draft, version=version, actor=actor, kind=Operation.Kind.REDO) as op:
-        target = redo_target(draft, actor)
-        if target is None:
-            raise TreeError("There is nothing of yours to redo on this draft.")
-        _revert(draft, op, target, to=target.after, expected=target.before, verb="redo")
-        op.summary = f"redo of {target.summary}"
-    assert op.operation is not None
-    target.state = Operation.State.DONE
-    target.undone_by = None
-    target.save(update_fields=["state", "undone_by"])
-    return op.operation
 
 
 def _revert(draft: Draft, op: Recording, target: Operation, *, to: State, expected: State, verb: str) -> None:
