@@ -207,6 +207,10 @@ LIVE_MAX_PATCH_NODES = env_int("LIVE_MAX_PATCH_NODES", 200)
 LIVE_PUSH_MAX_NODES = env_int("LIVE_PUSH_MAX_NODES", 10)
 LIVE_PUSH_MAX_BYTES = env_int("LIVE_PUSH_MAX_BYTES", 65536)
 
+# Server-Timing: app;dur=… on every answer (designer/timing.py): a duration only, for the browsers'
+# developer tools and bench/browser.py.
+SERVER_TIMING = env_bool("SERVER_TIMING", True)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {

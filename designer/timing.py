@@ -2,7 +2,7 @@
 tools and for ``bench/browser.py`` (under uvicorn workers gunicorn writes no access log with times).
 
 Only a duration is sent (``app;dur=12.3``, milliseconds): no names of queries, tables or users.
-``SERVER_TIMING = False`` turns it off.
+``SERVER_TIMING=0`` in the environment (the setting ``SERVER_TIMING``) turns it off.
 """
 
 from __future__ import annotations
