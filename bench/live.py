@@ -12,8 +12,7 @@ What it does, all on 127.0.0.1 and bounded in count and time:
    crosses Redis (its own key prefix);
 3. scenario "10 editors on one draft", then "50 editors across 10 drafts" (5 each): every editor
    opens the draft's websocket; one editor per draft makes --edits keyboard moves (a pause of
-   --pause seconds between them) and each of the others, on "changed", applies the patch pushed with
-   the notice when it starts at its version (live/push.py), else fetches the changes since
+   --pause seconds between them) and each of the others, on "changed", fetches the changes since
    its version, exactly as static/js/live.js does;
 4. latency = from the moment the writer sends its edit until another editor has the patch holding
    it (the browser then only applies it, a few ms). Prints p50/p95/max per scenario with the
@@ -164,7 +163,6 @@ async def scenario(base: str, drafts: list[dict[str, Any]], edits: int, pause: f
     notices: list[float] = []
     fetches: list[float] = []
     errors: list[str] = []
-    pushed: list[int] = []  # updates that came with their notice (no catch-up request)
     sent: dict[tuple[int, int], float] = {}
     done = asyncio.Event()
 
@@ -191,13 +189,6 @@ async def scenario(base: str, drafts: list[dict[str, Any]], edits: int, pause: f
                 heard = time.perf_counter()
                 if (draft["draft"], message["version"]) in sent:
                     notices.append(heard - sent[(draft["draft"], message["version"])])
-                if message.get("patch") and message.get("since") == mine:
-                    # Pushed with the notice (live/push.py): applied as live.js does, no request.
-                    pushed.append(1)
-                    if (draft["draft"], message["version"]) in sent:
-                        latencies.append(heard - sent[(draft["draft"], message["version"])])
-                    mine = message["version"]
-                    continue
                 try:
                     answer = await asyncio.to_thread(http.get, url, params={"since": mine}, timeout=30)
                 except requests.RequestException as exc:
@@ -249,7 +240,6 @@ async def scenario(base: str, drafts: list[dict[str, Any]], edits: int, pause: f
     await asyncio.gather(*watchers)
     if errors:
         print(f"  {len(errors)} errors: {sorted(set(errors))}", flush=True)
-    print(f"  {len(pushed)} updates came with their notice, {len(fetches)} were fetched", flush=True)
     return latencies, notices, fetches
 
 

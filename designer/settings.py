@@ -200,12 +200,6 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 # An editor that is behind by changes to more nodes than this gets the whole workspace, not a patch.
 LIVE_MAX_PATCH_NODES = env_int("LIVE_MAX_PATCH_NODES", 200)
-# A change to at most this many nodes, rendering to at most this many bytes, is pushed to the other
-# editors with its notice (live/push.py); a larger one is fetched by each as before. The render runs
-# in the writer's request and costs ~4 queries per placed item (the outline patch's per-item reads),
-# so the default keeps it to the edits people make by hand (a move costs 7 more queries, ~5 ms).
-LIVE_PUSH_MAX_NODES = env_int("LIVE_PUSH_MAX_NODES", 10)
-LIVE_PUSH_MAX_BYTES = env_int("LIVE_PUSH_MAX_BYTES", 65536)
 
 # Server-Timing: app;dur=… on every answer (designer/timing.py): a duration only, for the browsers'
 # developer tools and bench/browser.py.

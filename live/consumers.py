@@ -93,15 +93,9 @@ class DraftConsumer(AsyncJsonWebsocketConsumer):
     # --- from the group -----------------------------------------------------------------------------
 
     async def draft_changed(self, event: dict[str, Any]) -> None:
-        message = {
-            "type": "changed",
-            "version": event["version"],
-            "actor": event.get("actor"),
-            "kind": event.get("kind", ""),
-        }
-        if self.can_edit and event.get("patch"):  # the editors' patch (live/push.py); others fetch theirs
-            message |= {"since": event["since"], "patch": event["patch"], "touched": event.get("touched", [])}
-        await self.send_json(message)
+        await self.send_json(
+            {"type": "changed", "version": event["version"], "actor": event.get("actor"), "kind": event.get("kind", "")}
+        )
 
     async def draft_activity(self, event: dict[str, Any]) -> None:
         await self.send_json({"type": "activity", "verb": event.get("verb", "")})

@@ -10,13 +10,10 @@ from __future__ import annotations
 import asyncio
 import logging
 from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
-
-if TYPE_CHECKING:
-    from live.push import Pushed
 
 logger = logging.getLogger(__name__)
 
@@ -50,21 +47,9 @@ def send_to_draft(draft_id: int, message: dict[str, Any]) -> None:
         logger.warning("Live update for draft %s not sent", draft_id, exc_info=True)
 
 
-def draft_changed(
-    *,
-    draft_id: int,
-    version: int,
-    actor_id: int | None,
-    kind: str = "",
-    since: int | None = None,
-    pushed: Pushed | None = None,
-) -> None:
-    """Say that draft ``draft_id`` is now at ``version`` (its editors fetch the changes since theirs);
-    with ``pushed``, the patch of the change from ``since``, for the editors at that version."""
-    message: dict[str, Any] = {"type": "draft.changed", "version": version, "actor": actor_id, "kind": kind}
-    if pushed is not None and since is not None:
-        message |= {"since": since, "patch": pushed.html, "touched": sorted(str(key) for key in pushed.touched)}
-    send_to_draft(draft_id, message)
+def draft_changed(*, draft_id: int, version: int, actor_id: int | None, kind: str = "") -> None:
+    """Say that draft ``draft_id`` is now at ``version`` (its editors fetch the changes since theirs)."""
+    send_to_draft(draft_id, {"type": "draft.changed", "version": version, "actor": actor_id, "kind": kind})
 
 
 def draft_activity(*, draft_id: int, verb: str) -> None:

@@ -6,7 +6,6 @@ a change that is not there yet, or one that was rolled back.
 
 from __future__ import annotations
 
-import logging
 from functools import partial
 from typing import Any
 
@@ -16,9 +15,6 @@ from django.db.models.signals import post_delete, post_save
 from designer.models import Activity, Membership, Operation
 from designer.signals import operation_committed
 from live import notify
-from live.push import pushed_patch
-
-logger = logging.getLogger(__name__)
 
 # Activity that changes what the editor's status shows (approval banner, publish area, comments).
 STATUS_VERBS = frozenset(
@@ -44,23 +40,9 @@ def connect() -> None:
 
 
 def _operation_committed(sender: Any, operation: Operation, **kwargs: Any) -> None:
-    # Sent by the designer after the commit already (designer/signals.py). The change's patch is
-    # rendered once here and goes with the notice (live/push.py); a failure to render it only means
-    # the editors fetch it, as they do without it.
-    try:
-        pushed = pushed_patch(
-            draft_id=operation.draft_id, since=operation.version_before, version=operation.version_after
-        )
-    except Exception:
-        logger.warning("Live patch for draft %s not rendered", operation.draft_id, exc_info=True)
-        pushed = None
+    # Sent by the designer after the commit already (designer/signals.py).
     notify.draft_changed(
-        draft_id=operation.draft_id,
-        version=operation.version_after,
-        actor_id=operation.actor_id,
-        kind=operation.kind,
-        since=operation.version_before,
-        pushed=pushed,
+        draft_id=operation.draft_id, version=operation.version_after, actor_id=operation.actor_id, kind=operation.kind
     )
 
 

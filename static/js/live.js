@@ -112,7 +112,6 @@
         break;
       case "changed":
         wanted = Math.max(wanted, Number(message.version));
-        if (message.patch) remember(message);
         if (wanted > version()) catchUp();
         break;
       case "activity":
@@ -178,7 +177,6 @@
     });
 
     function fetchChanges() {
-      if (!whole && gapFrom === null) applyPushed();
       var ws = workspace();
       var since = gapFrom !== null ? gapFrom : Number(ws && ws.dataset.version);
       gapFrom = null;
@@ -189,37 +187,6 @@
       return htmx.ajax("GET", editor.dataset.changesUrl + query, {
         source: document.getElementById("live-channel"), target: "#workspace", swap: "none",
       });
-    }
-  }
-
-  // --- pushed patches -----------------------------------------------------------------------------
-
-  // A notice may carry the change's patch, rendered once for every editor (live/push.py): from the
-  // version it was made at ("since") to the one it announces. Kept until the page is at that version,
-  // then applied in turn like a fetched one — no request — unless it touched the item this user has
-  // selected (its inspector must be fetched afresh). Only the few newest are kept.
-  var pushed = {};  // since → message
-  function remember(message) {
-    pushed[message.since] = message;
-    var keys = Object.keys(pushed).map(Number).sort(function (a, b) { return a - b; });
-    keys.slice(0, Math.max(0, keys.length - 20)).forEach(function (key) { delete pushed[key]; });
-  }
-
-  // Apply every kept patch that starts at the page's version, one after the other.
-  function applyPushed() {
-    for (;;) {
-      var at = version();
-      var message = pushed[at];
-      Object.keys(pushed).forEach(function (key) { if (Number(key) <= at) delete pushed[key]; });
-      if (!message || (message.touched || []).indexOf(selectedKey()) >= 0) return;
-      var holder = document.createElement("template");
-      holder.innerHTML = message.patch;  // the server's own row markup (escaped there, as every row is)
-      var patch = holder.content.getElementById("outline-patch");
-      if (!patch || patch.dataset.version !== String(message.version)) return;
-      patch.dataset.selected = selectedKey();  // the watcher's selection stays theirs
-      patch.removeAttribute("data-focus");
-      htmx.swap(workspace(), holder.innerHTML, { swapStyle: "none" });
-      if (version() !== Number(message.version)) return;  // not applied: fetch instead
     }
   }
 

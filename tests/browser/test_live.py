@@ -157,53 +157,6 @@ def test_b_sees_a_rename_a_move_and_a_delete_without_reloading(open_editor, worl
     expect(b.get_by_role("alert")).to_have_count(0)
 
 
-def test_b_applies_a_change_pushed_with_its_notice_without_asking_and_keeps_its_own_selection(open_editor, world):
-    """The change's patch comes with the notice (live/push.py): B, at the version before it, applies it
-    with no catch-up request; B's selected item stays selected; a fresh load agrees."""
-    bank = Node.objects.get(arguments__title="Reconcile bank")
-    a = open_editor(world["owner"])
-    b = open_editor(world["editor"], bank)
-    expect(b.locator("#id_node-title")).to_have_value("Reconcile bank")
-    asked = []
-    b.on("request", lambda request: asked.append(request.url) if "/live/changes/" in request.url else None)
-
-    item(a, "Sign off").focus()
-    a.keyboard.press("Alt+ArrowUp")  # Sign off above Close
-    settled(a)
-    item(a, "Reconcile cash").locator(":scope > .row .label").click()
-    expect(a.locator("#id_node-title")).to_have_value("Reconcile cash")
-    a.locator("#id_node-title").fill("Reconcile petty cash")
-    a.locator("#id_node-title").press("Tab")
-    settled(a)
-
-    expect(item(b, "Reconcile petty cash")).to_be_visible()
-    expect(b.locator("#workspace")).to_have_attribute(
-        "data-version", a.locator("#workspace").get_attribute("data-version") or ""
-    )
-    settled(b)
-    assert labels(b) == labels(a) == ["Sign off", "Close", "Reconcile petty cash", "Reconcile bank"]
-    assert asked == []  # both changes came with their notices
-    expect(item(b, "Reconcile bank")).to_have_attribute("aria-selected", "true")
-    expect(b.locator("#id_node-title")).to_have_value("Reconcile bank")
-    b.reload()
-    assert labels(b) == ["Sign off", "Close", "Reconcile petty cash", "Reconcile bank"]
-
-
-def test_a_change_to_the_item_b_has_selected_is_fetched_so_bs_inspector_follows(open_editor, world):
-    cash = Node.objects.get(arguments__title="Reconcile cash")
-    a = open_editor(world["owner"], cash)
-    b = open_editor(world["editor"], cash)
-    asked = []
-    b.on("request", lambda request: asked.append(request.url) if "/live/changes/" in request.url else None)
-
-    a.locator("#id_node-title").fill("Reconcile petty cash")
-    a.locator("#id_node-title").press("Tab")
-    settled(a)
-
-    expect(b.locator("#id_node-title")).to_have_value("Reconcile petty cash")
-    assert len(asked) == 1
-
-
 def test_rows_do_not_move_under_a_press_and_the_click_selects_the_row_pressed(open_editor, world):
     """B presses on a row; A's move would shift every row under B's pointer. B's outline waits until
     the press is released, the click selects the row B pressed, and only then do the rows follow."""
